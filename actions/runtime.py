@@ -1,0 +1,31 @@
+"""What the actions share: settings, the active refund policy and the record store."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from refund_desk.records import RecordStore
+from refund_desk.refund_policy import RefundPolicy, load_refund_policy
+from refund_desk.settings import Settings, load_settings
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    policy: RefundPolicy
+    store: RecordStore
+
+
+@lru_cache(maxsize=1)
+def runtime() -> Runtime:
+    """Built once per process; the database engine itself is created on first use."""
+    settings = load_settings()
+    return Runtime(settings, load_refund_policy(settings.refund_policy), RecordStore(settings.database_url))
+
+
+def today() -> date:
+    """Today's date; REFUND_DESK_TODAY (YYYY-MM-DD) pins it for demos and reproducible tests."""
+    pinned = os.environ.get("REFUND_DESK_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()

@@ -1,0 +1,1 @@
+"""Refund Desk: the business rules of the support assistant, free of Rasa."""

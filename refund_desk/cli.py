@@ -1,0 +1,166 @@
+"""`refund-desk`: the staff command line for request records and refund-policy files."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import date
+from typing import Any, Optional, Sequence
+
+from refund_desk.eligibility import Decision, decide
+from refund_desk.facts import BASE_FACTS, REFUND_REASONS, REQUEST_KINDS
+from refund_desk.records import STATUSES, RecordStore, RecordStoreUnavailable, UnknownRequest
+from refund_desk.refund_policy import RefundPolicyError, check_refund_policy, load_refund_policy
+from refund_desk.settings import load_settings
+
+LIST_COLUMNS = ("reference", "kind", "status", "invoice_number", "eligibility", "customer_name",
+                "channel", "created_at")
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _print_record(record: dict[str, Any]) -> None:
+    for key, value in record.items():
+        if key in ("policy_clauses", "history", "facts"):
+            continue
+        print(f"{key:>15}: {'' if value is None else value}")
+    for clause in record["policy_clauses"]:
+        print(f"{'clause':>15}: [{clause['id']}] “{clause['text']}”")
+    for change in record["history"]:
+        note = f" ({change['note']})" if change["note"] else ""
+        print(f"{'history':>15}: {change['at']} {change['from'] or '-'} -> {change['to']} by {change['by']}{note}")
+
+
+def cmd_requests(args: argparse.Namespace) -> int:
+    store = RecordStore(load_settings().database_url)
+    if args.action == "list":
+        records = store.list(status=args.status, kind=args.kind)
+        if args.json:
+            _print_json(records)
+        elif not records:
+            print("no requests" + (f" with status {args.status}" if args.status else ""))
+        else:
+            rows = [[str(r[c] or "") for c in LIST_COLUMNS] for r in records]
+            widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(LIST_COLUMNS)]
+            print("  ".join(c.ljust(w) for c, w in zip(LIST_COLUMNS, widths)))
+            for row in rows:
+                print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+        return 0
+    if args.action == "show":
+        record = store.get(args.reference)
+        _print_json(record) if args.json else _print_record(record)
+        return 0
+    record = store.set_status(args.reference, args.status, actor=args.by, note=args.note)
+    _print_json(record) if args.json else print(f"{record['reference']} is now {record['status']}")
+    return 0
+
+
+def _parse_fact(raw: str) -> tuple[str, Any]:
+    name, sep, value = raw.partition("=")
+    if not sep or name not in BASE_FACTS:
+        raise argparse.ArgumentTypeError(f"'{raw}': expected NAME=VALUE with NAME one of {', '.join(BASE_FACTS)}")
+    kind = BASE_FACTS[name]
+    try:
+        if kind is date:
+            return name, date.fromisoformat(value)
+        if kind in (int, float):
+            return name, kind(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{raw}': {exc}") from exc
+    if isinstance(kind, tuple) and value not in kind:
+        raise argparse.ArgumentTypeError(f"'{raw}': {name} is one of {', '.join(kind)}")
+    return name, value
+
+
+def _print_decision(decision: Decision) -> None:
+    print(f"{decision.company}: {decision.kind} -> {decision.outcome}")
+    print(f"  {decision.summary}")
+    if decision.estimate:
+        e = decision.estimate
+        print(f"  estimate (subject to review): {e.amount:,.2f} {e.currency}  [{e.working}]"
+              + (f" {e.note}" if e.note else ""))
+    for clause in decision.clauses:
+        print(f"  [{clause.id}] {clause.section}: “{clause.text}”")
+    for alt in decision.alternatives:
+        print(f"  alternative [{alt.id}]: “{alt.text}”")
+    for step in decision.next_steps:
+        print(f"  next: {step}")
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    if args.action == "check":
+        errors = check_refund_policy(args.file)
+        for error in errors:
+            print(f"{args.file}: {error}", file=sys.stderr)
+        if not errors:
+            policy = load_refund_policy(args.file)
+            print(f"{args.file}: ok ({policy.company}: {len(policy.clauses)} clauses, {len(policy.rules)} rules)")
+        return 1 if errors else 0
+    policy = load_refund_policy(args.policy or load_settings().refund_policy)
+    facts: dict[str, Any] = dict(args.fact or [])
+    if args.reason:
+        facts["refund_reason"] = args.reason
+    if args.service_date:
+        facts["service_date"] = args.service_date
+    decision = decide(policy, args.kind, facts, args.today or date.today())
+    _print_json(decision.to_dict()) if args.json else _print_decision(decision)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="refund-desk", description=__doc__)
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    requests = groups.add_parser("requests", help="request records")
+    actions = requests.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("list", help="list requests")
+    p.add_argument("--status", choices=STATUSES)
+    p.add_argument("--kind", choices=("refund", "cancellation", "chargeback", "handoff"))
+    p.add_argument("--json", action="store_true")
+    p = actions.add_parser("show", help="show one request")
+    p.add_argument("reference")
+    p.add_argument("--json", action="store_true")
+    p = actions.add_parser("set-status", help="change a request's status")
+    p.add_argument("reference")
+    p.add_argument("status", choices=STATUSES)
+    p.add_argument("--note")
+    p.add_argument("--by", default=getpass.getuser(), help="who makes the change (default: you)")
+    p.add_argument("--json", action="store_true")
+    requests.set_defaults(func=cmd_requests)
+
+    policy = groups.add_parser("policy", help="refund-policy files")
+    actions = policy.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("check", help="validate a refund-policy file")
+    p.add_argument("file")
+    p = actions.add_parser("decide", help="decide a request with a refund policy")
+    p.add_argument("--policy", help="refund-policy file (default: REFUND_POLICY)")
+    p.add_argument("--kind", choices=REQUEST_KINDS, required=True)
+    p.add_argument("--reason", choices=REFUND_REASONS)
+    p.add_argument("--service-date", type=date.fromisoformat)
+    p.add_argument("--today", type=date.fromisoformat)
+    p.add_argument("--fact", type=_parse_fact, action="append", metavar="NAME=VALUE")
+    p.add_argument("--json", action="store_true")
+    policy.set_defaults(func=cmd_policy)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UnknownRequest as exc:
+        print(f"refund-desk: no request with reference {exc}", file=sys.stderr)
+        return 2
+    except RecordStoreUnavailable as exc:
+        print(f"refund-desk: the request database is unavailable: {exc}", file=sys.stderr)
+        return 3
+    except RefundPolicyError as exc:
+        print(f"refund-desk: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""The eligibility engine: (refund policy, request facts, today) -> decision. No Rasa here."""
+from __future__ import annotations
+
+import ast
+import operator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Mapping, Optional
+
+from refund_desk.facts import BASE_FACTS, derive_facts
+from refund_desk.refund_policy import Clause, RefundPolicy, Rule
+
+
+@dataclass(frozen=True)
+class EstimateResult:
+    amount: float
+    currency: str
+    working: str  # the formula with the customer's figures put in
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str
+    outcome: str
+    summary: str
+    clauses: tuple[Clause, ...]
+    next_steps: tuple[str, ...] = ()
+    alternatives: tuple[Clause, ...] = ()
+    estimate: Optional[EstimateResult] = None
+    policy_id: str = ""
+    company: str = ""
+
+    def clause_refs(self) -> list[dict[str, str]]:
+        """The clauses the decision rests on, as ids and quoted sentences."""
+        return [{"id": c.id, "section": c.section, "text": c.text} for c in self.clauses]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "outcome": self.outcome,
+            "summary": self.summary,
+            "policy": self.policy_id,
+            "company": self.company,
+            "clauses": self.clause_refs(),
+            "next_steps": list(self.next_steps),
+            "alternatives": [{"id": c.id, "text": c.text} for c in self.alternatives],
+            "estimate": None if self.estimate is None else {
+                "amount": self.estimate.amount,
+                "currency": self.estimate.currency,
+                "working": self.estimate.working,
+                "note": self.estimate.note,
+            },
+        }
+
+
+_COMPARE = {
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le,
+    "gt": operator.gt, "gte": operator.ge,
+    "in": lambda a, b: a in b, "not_in": lambda a, b: a not in b,
+}
+
+
+def condition_holds(value: Any, condition: Mapping[str, Any]) -> bool:
+    """Whether a known fact value meets every operator of a condition."""
+    try:
+        return all(_COMPARE[op](value, operand) for op, operand in condition.items())
+    except TypeError:
+        return False
+
+
+def rule_matches(rule: Rule, facts: Mapping[str, Any]) -> bool:
+    return all(name in facts and condition_holds(facts[name], cond) for name, cond in rule.when.items())
+
+
+def rule_still_possible(rule: Rule, facts: Mapping[str, Any]) -> bool:
+    """False once a fact the rule tests is known and fails its condition."""
+    return all(name not in facts or condition_holds(facts[name], cond) for name, cond in rule.when.items())
+
+
+def needed_facts(
+    policy: RefundPolicy, kind: str, known: Mapping[str, Any], today: date
+) -> list[str]:
+    """Customer-given facts the active refund policy still needs for this kind, in form order.
+
+    A fact is needed when the policy's request procedure asks for it, or a rule that can still
+    apply (given what is known) tests it.
+    """
+    facts = derive_facts(known, today)
+    needed = set(policy.request_facts.get(kind, ()))
+    for rule in policy.rules_for(kind):
+        if rule_still_possible(rule, facts):
+            needed.update(rule.base_facts)
+    return [f for f in BASE_FACTS if f in needed]
+
+
+def decide(policy: RefundPolicy, kind: str, facts: Mapping[str, Any], today: date) -> Decision:
+    """Apply the first matching rule of the active refund policy (or its fallback)."""
+    known = derive_facts(facts, today)
+    rule = next((r for r in policy.rules_for(kind) if rule_matches(r, known)), None)
+    if rule is None:
+        fb = policy.fallbacks[kind]
+        outcome, summary, clauses, alternatives, estimate = fb.outcome, fb.summary, (fb.clause,), (), None
+    else:
+        outcome, summary = rule.outcome, rule.summary
+        clauses = (rule.clause, *rule.also_cite)
+        alternatives = rule.alternatives
+        estimate = _estimate(rule, known, policy.currency)
+    steps = tuple(s.summary for s in policy.next_steps.get(kind, ()) if outcome in s.outcomes)
+    step_clauses = tuple(s.clause for s in policy.next_steps.get(kind, ()) if outcome in s.outcomes)
+    cited = tuple(dict.fromkeys(clauses + step_clauses))  # keep order, drop repeats
+    return Decision(kind, outcome, summary, cited, steps, alternatives, estimate, policy.id, policy.company)
+
+
+def _estimate(rule: Rule, facts: Mapping[str, Any], currency: str) -> Optional[EstimateResult]:
+    if rule.estimate is None:
+        return None
+    try:
+        amount = evaluate_formula(rule.estimate.formula, facts)
+    except (KeyError, ZeroDivisionError, TypeError):
+        return None
+    working = f"{rule.estimate.formula} = {_substitute(rule.estimate.formula, facts)} = {amount:,.2f}"
+    return EstimateResult(round(amount, 2), currency, working, rule.estimate.note)
+
+
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_FUNCS = {"max": max, "min": min, "round": round}
+
+
+def evaluate_formula(formula: str, facts: Mapping[str, Any]) -> float:
+    """Evaluate a validated estimate formula over numeric facts (KeyError when one is missing)."""
+
+    def ev(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            return float(facts[node.id])
+        if isinstance(node, ast.UnaryOp):
+            return -ev(node.operand) if isinstance(node.op, ast.USub) else ev(node.operand)
+        if isinstance(node, ast.BinOp):
+            return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
+        if isinstance(node, ast.Call):
+            name = node.func.id  # type: ignore[attr-defined]
+            args = [ev(a) for a in node.args]
+            if name == "round" and len(args) == 2:
+                return float(round(args[0], int(args[1])))  # ndigits must be a whole number
+            return float(_FUNCS[name](*args))
+        raise TypeError(f"unsupported formula element {type(node).__name__}")
+
+    return ev(ast.parse(formula, mode="eval"))
+
+
+def _substitute(formula: str, facts: Mapping[str, Any]) -> str:
+    class Sub(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id in facts:
+                value = facts[node.id]
+                return ast.Constant(int(value) if float(value).is_integer() else round(float(value), 2))
+            return node
+
+    return ast.unparse(Sub().visit(ast.parse(formula, mode="eval")))

@@ -1,0 +1,275 @@
+"""Request records that staff work on: SQLAlchemy models and the store that reads and writes them."""
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from sqlalchemy import (Column, DateTime, ForeignKey, Index, Integer, String, Text, create_engine,
+                        select, text)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, declarative_base, relationship
+
+STATUSES = ("open", "in_review", "approved", "denied", "closed")
+ACTIVE_STATUSES = ("open", "in_review")
+REFERENCE_PREFIX = {"refund": "RF", "cancellation": "CX", "chargeback": "CB", "handoff": "HO"}
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: easy to read out
+
+Base = declarative_base()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class RequestRecord(Base):
+    """One customer request (refund, cancellation, chargeback or hand-off)."""
+
+    __tablename__ = "requests"
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), unique=True, nullable=False)
+    kind = Column(String(16), nullable=False)
+    status = Column(String(16), nullable=False, default="open")
+    invoice_number = Column(String(32))
+    service_date = Column(String(10))
+    refund_reason = Column(String(32))
+    service_kind = Column(String(16))
+    customer_name = Column(Text)
+    customer_email = Column(Text)
+    eligibility = Column(String(16))
+    refund_policy = Column(String(64))
+    policy_clauses = Column(Text, nullable=False, default="[]")
+    facts = Column(Text, nullable=False, default="{}")
+    decision = Column(Text)
+    channel = Column(String(32))
+    sender_id = Column(Text)
+    created_at = Column(DateTime, nullable=False, default=_now)
+    updated_at = Column(DateTime, nullable=False, default=_now)
+    changes = relationship("StatusChange", order_by="StatusChange.id", back_populates="request")
+
+    __table_args__ = (
+        # At most one active request of a kind per invoice: the database enforces idempotency.
+        Index("one_active_request_per_invoice", "kind", "invoice_number", unique=True,
+              sqlite_where=text("status IN ('open', 'in_review') AND invoice_number IS NOT NULL"),
+              postgresql_where=text("status IN ('open', 'in_review') AND invoice_number IS NOT NULL")),
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "kind": self.kind,
+            "status": self.status,
+            "invoice_number": self.invoice_number,
+            "service_date": self.service_date,
+            "refund_reason": self.refund_reason,
+            "service_kind": self.service_kind,
+            "customer_name": self.customer_name,
+            "customer_email": self.customer_email,
+            "eligibility": self.eligibility,
+            "refund_policy": self.refund_policy,
+            "policy_clauses": json.loads(self.policy_clauses or "[]"),
+            "facts": json.loads(self.facts or "{}"),
+            "decision": self.decision,
+            "channel": self.channel,
+            "sender_id": self.sender_id,
+            "created_at": self.created_at.isoformat(timespec="seconds") + "Z",
+            "updated_at": self.updated_at.isoformat(timespec="seconds") + "Z",
+            "history": [c.to_dict() for c in self.changes],
+        }
+
+
+class StatusChange(Base):
+    """Who changed a request's status, when, and why."""
+
+    __tablename__ = "status_changes"
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("requests.id"), nullable=False, index=True)
+    from_status = Column(String(16))
+    to_status = Column(String(16), nullable=False)
+    changed_by = Column(Text, nullable=False)
+    changed_at = Column(DateTime, nullable=False, default=_now)
+    note = Column(Text)
+    request = relationship("RequestRecord", back_populates="changes")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.from_status, "to": self.to_status, "by": self.changed_by,
+                "at": self.changed_at.isoformat(timespec="seconds") + "Z", "note": self.note}
+
+
+class RecordStoreUnavailable(RuntimeError):
+    """The database could not be reached or written; nothing was saved."""
+
+
+class UnknownRequest(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    kind: str
+    invoice_number: Optional[str] = None
+    service_date: Optional[str] = None
+    refund_reason: Optional[str] = None
+    service_kind: Optional[str] = None
+    customer_name: Optional[str] = None
+    customer_email: Optional[str] = None
+    eligibility: Optional[str] = None
+    refund_policy: Optional[str] = None
+    policy_clauses: tuple[dict[str, str], ...] = ()
+    facts: Optional[dict[str, Any]] = None
+    decision: Optional[str] = None
+    channel: Optional[str] = None
+    sender_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class OpenedRequest:
+    reference: str
+    created: bool  # False when an active request for the same invoice already existed
+    record: dict[str, Any]
+
+
+def new_reference(kind: str) -> str:
+    return f"{REFERENCE_PREFIX[kind]}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+class RecordStore:
+    """Reads and writes request records; the engine comes from a URL, created on first use."""
+
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+        self._engine: Optional[Engine] = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            if self.database_url.startswith("sqlite:///"):
+                Path(self.database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+            args = {"connect_args": {"timeout": 15}} if self.database_url.startswith("sqlite") else {
+                "pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+            engine = create_engine(self.database_url, future=True, **args)
+            Base.metadata.create_all(engine)
+            self._engine = engine
+        return self._engine
+
+    def _session(self) -> Session:
+        try:
+            return Session(self.engine, future=True)
+        except (SQLAlchemyError, OSError) as exc:
+            self._engine = None
+            raise RecordStoreUnavailable(str(exc)) from exc
+
+    def open_request(self, req: NewRequest, *, actor: str = "assistant") -> OpenedRequest:
+        """Open a request, or return the active one of the same kind for the same invoice."""
+        try:
+            with self._session() as session:
+                existing = self._active_for_invoice(session, req.kind, req.invoice_number)
+                if existing is not None:
+                    return OpenedRequest(existing.reference, False, existing.to_dict())
+                record = RequestRecord(
+                    reference=new_reference(req.kind), kind=req.kind, status="open",
+                    invoice_number=req.invoice_number, service_date=req.service_date,
+                    refund_reason=req.refund_reason, service_kind=req.service_kind,
+                    customer_name=req.customer_name, customer_email=req.customer_email,
+                    eligibility=req.eligibility, refund_policy=req.refund_policy,
+                    policy_clauses=json.dumps(list(req.policy_clauses), ensure_ascii=False),
+                    facts=json.dumps(req.facts or {}, default=_json_default, ensure_ascii=False),
+                    decision=req.decision, channel=req.channel, sender_id=req.sender_id,
+                )
+                record.changes.append(StatusChange(from_status=None, to_status="open", changed_by=actor,
+                                                   note="opened"))
+                session.add(record)
+                try:
+                    session.commit()
+                except IntegrityError:
+                    session.rollback()  # a concurrent twin won the race (or a reference collided)
+                    existing = self._active_for_invoice(session, req.kind, req.invoice_number)
+                    if existing is None:
+                        raise
+                    return OpenedRequest(existing.reference, False, existing.to_dict())
+                return OpenedRequest(record.reference, True, record.to_dict())
+        except SQLAlchemyError as exc:
+            self._engine = None
+            raise RecordStoreUnavailable(str(exc)) from exc
+
+    @staticmethod
+    def _active_for_invoice(session: Session, kind: str, invoice: Optional[str]) -> Optional[RequestRecord]:
+        if not invoice:
+            return None
+        stmt = select(RequestRecord).where(
+            RequestRecord.kind == kind, RequestRecord.invoice_number == invoice,
+            RequestRecord.status.in_(ACTIVE_STATUSES))
+        return session.execute(stmt).scalars().first()
+
+    def get(self, reference: str) -> dict[str, Any]:
+        with self._reading() as session:
+            record = session.execute(
+                select(RequestRecord).where(RequestRecord.reference == reference.upper())).scalars().first()
+            if record is None:
+                raise UnknownRequest(reference)
+            return record.to_dict()
+
+    def find_by_invoice(self, invoice: str) -> list[dict[str, Any]]:
+        """Requests for an invoice, newest first."""
+        with self._reading() as session:
+            stmt = (select(RequestRecord).where(RequestRecord.invoice_number == invoice)
+                    .order_by(RequestRecord.id.desc()))
+            return [r.to_dict() for r in session.execute(stmt).scalars()]
+
+    def list(self, status: Optional[str] = None, kind: Optional[str] = None) -> list[dict[str, Any]]:
+        with self._reading() as session:
+            stmt = select(RequestRecord).order_by(RequestRecord.id)
+            if status:
+                stmt = stmt.where(RequestRecord.status == status)
+            if kind:
+                stmt = stmt.where(RequestRecord.kind == kind)
+            return [r.to_dict() for r in session.execute(stmt).scalars()]
+
+    def set_status(self, reference: str, status: str, *, actor: str, note: Optional[str] = None) -> dict[str, Any]:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status '{status}' (one of: {', '.join(STATUSES)})")
+        try:
+            with self._session() as session:
+                record = session.execute(
+                    select(RequestRecord).where(RequestRecord.reference == reference.upper())).scalars().first()
+                if record is None:
+                    raise UnknownRequest(reference)
+                record.changes.append(StatusChange(from_status=record.status, to_status=status,
+                                                   changed_by=actor, note=note))
+                record.status = status
+                record.updated_at = _now()
+                session.commit()
+                return record.to_dict()
+        except SQLAlchemyError as exc:
+            self._engine = None
+            raise RecordStoreUnavailable(str(exc)) from exc
+
+    class _ReadingSession:
+        def __init__(self, store: "RecordStore"):
+            self.store = store
+            self.session: Optional[Session] = None
+
+        def __enter__(self) -> Session:
+            self.session = self.store._session()
+            return self.session
+
+        def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+            if self.session is not None:
+                self.session.close()
+            if exc is not None and isinstance(exc, SQLAlchemyError):
+                self.store._engine = None
+                raise RecordStoreUnavailable(str(exc)) from exc
+            return False
+
+    def _reading(self) -> "RecordStore._ReadingSession":
+        return RecordStore._ReadingSession(self)

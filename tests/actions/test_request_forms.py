@@ -1,0 +1,82 @@
+"""Form validation actions, run on real Trackers."""
+from actions.request_forms import (ActionAskConfirmed, ValidateCancellationForm, ValidateRefundForm,
+                                   ValidateStatusForm)
+from tests.actions.conftest import make_tracker, run_action, slot_events, texts
+
+FILLED = {"invoice_number": "INV-20431", "service_date": "2026-11-17", "refund_reason": "duplicate_payment",
+          "customer_name": "Jane Doe", "customer_email": "jane@example.com"}
+
+
+def test_opening_message_fills_three_slots_and_asks_the_name(dispatcher, domain):
+    tracker = make_tracker("I was charged twice for invoice INV-20431 last Tuesday", intent="request_refund")
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["invoice_number"] == "INV-20431"
+    assert slots["service_date"] == "2026-11-17"
+    assert slots["refund_reason"] == "duplicate_payment"
+    assert slots["requested_slot"] == "customer_name"
+    assert dispatcher.messages == []
+
+
+def test_a_bad_invoice_is_reasked_and_counted(dispatcher, domain):
+    tracker = make_tracker("no clue", slots={"requested_slot": "invoice_number", "invoice_misses": 1},
+                           active_loop="refund_form")
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["invoice_number"] is None
+    assert slots["invoice_misses"] == 2
+    assert slots["requested_slot"] == "invoice_number"
+    assert "INV-20431" in texts(dispatcher)
+
+
+def test_the_third_miss_offers_a_person(dispatcher, domain):
+    tracker = make_tracker("no clue", slots={"requested_slot": "invoice_number", "invoice_misses": 2},
+                           active_loop="refund_form")
+    run_action(ValidateRefundForm(), tracker, dispatcher, domain)
+    buttons = dispatcher.messages[-1]["buttons"]
+    assert {"title": "Talk to a person", "payload": "/request_human"} in buttons
+
+
+def test_after_an_interruption_the_old_message_is_not_read_again(dispatcher, domain):
+    tracker = make_tracker("why do you need that?", intent="ask_why",
+                           slots={"requested_slot": "invoice_number"}, active_loop="refund_form",
+                           latest_action="action_explain_requested_slot")
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert "invoice_number" not in slots
+    assert slots["requested_slot"] == "invoice_number"
+    assert dispatcher.messages == []
+
+
+def test_the_page_can_pass_the_customers_email(dispatcher, domain):
+    tracker = make_tracker("I want a refund", intent="request_refund",
+                           metadata={"customer_email": "jane@example.com", "page_url": "https://x/"})
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["customer_email"] == "jane@example.com"
+
+
+def test_cancellation_asks_the_kind_of_service_first(dispatcher, domain):
+    tracker = make_tracker("cancel my appointment, invoice #555", intent="cancel_service")
+    slots = slot_events(run_action(ValidateCancellationForm(), tracker, dispatcher, domain))
+    assert slots["invoice_number"] == "INV-555"
+    assert slots["service_kind"] == "one_time"
+    assert slots["requested_slot"] == "service_date"
+
+
+def test_all_filled_then_confirmation_ends_the_form(dispatcher, domain):
+    tracker = make_tracker("yes", intent="affirm", slots={**FILLED, "requested_slot": "confirmed"},
+                           active_loop="refund_form")
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["confirmed"] is True
+    assert slots["requested_slot"] is None
+
+
+def test_the_confirmation_question_shows_the_summary(dispatcher, domain):
+    tracker = make_tracker("", slots={**FILLED, "requested_slot": "confirmed"}, active_loop="refund_form")
+    run_action(ActionAskConfirmed(), tracker, dispatcher, domain)
+    message = dispatcher.messages[0]
+    for shown in ("INV-20431", "2026-11-17", "charged more than once", "Jane Doe", "jane@example.com"):
+        assert shown in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_status_form_reads_a_reference(dispatcher, domain):
+    tracker = make_tracker("any news on rf-7k3q9x?", intent="check_request_status")
+    assert slot_events(run_action(ValidateStatusForm(), tracker, dispatcher, domain))["lookup_key"] == "RF-7K3Q9X"

@@ -1,0 +1,131 @@
+"""Submitting requests and answering from the refund policy, on real Trackers and a real database."""
+from actions.conversation import (ActionAnswerPolicyQuestion, ActionCheckStatus, ActionExplainChargeback,
+                                  ActionExplainRequestedSlot, ActionHandoff)
+from actions.runtime import runtime
+from actions.submit import ActionSubmitCancellation, ActionSubmitChargeback, ActionSubmitRefund
+from tests.actions.conftest import make_tracker, run_action, slot_events, texts
+
+REFUND = {"invoice_number": "INV-20431", "service_date": "2026-11-17", "refund_reason": "duplicate_payment",
+          "customer_name": "Jane Doe", "customer_email": "jane@example.com", "confirmed": True}
+
+
+def test_eligible_refund_opens_a_record_with_its_clauses(dispatcher, domain):
+    events = run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND), dispatcher, domain)
+    slots = slot_events(events)
+    reference = slots["request_reference"]
+    assert slots["eligibility"] == "eligible"
+    assert slots["invoice_number"] is None and slots["customer_email"] is None  # next request starts clean
+    said = texts(dispatcher)
+    assert reference in said
+    assert "Duplicate Payment: If you were accidentally charged more than once" in said
+    assert "3–5 business days" in said and "7–10 business days" in said
+    record = runtime().store.get(reference)
+    assert record["kind"] == "refund" and record["eligibility"] == "eligible"
+    assert record["channel"] == "rest" and record["sender_id"] == "customer-1"
+    assert [c["id"] for c in record["policy_clauses"]][0] == "duplicate_payment"
+
+
+def test_dissatisfaction_is_not_eligible_and_says_why(dispatcher, domain):
+    tracker = make_tracker("yes", "affirm", {**REFUND, "refund_reason": "dissatisfied"})
+    slots = slot_events(run_action(ActionSubmitRefund(), tracker, dispatcher, domain))
+    assert slots["eligibility"] == "not_eligible"
+    assert "unsuccessful outcomes alone do not qualify for refunds" in texts(dispatcher)
+
+
+def test_a_second_request_for_the_same_invoice_returns_the_same_reference(dispatcher, domain):
+    first = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND), dispatcher, domain))
+    dispatcher.messages.clear()
+    second = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND), dispatcher, domain))
+    assert first["request_reference"] == second["request_reference"]
+    assert "already have an open refund request" in texts(dispatcher)
+    assert len(runtime().store.list()) == 1
+
+
+def test_a_declined_summary_saves_nothing(dispatcher, domain):
+    tracker = make_tracker("no", "deny", {**REFUND, "confirmed": False})
+    slots = slot_events(run_action(ActionSubmitRefund(), tracker, dispatcher, domain))
+    assert "request_reference" not in slots
+    assert "nothing was saved" in texts(dispatcher)
+    assert runtime().store.list() == []
+
+
+def test_an_unreachable_database_gives_no_false_reference(dispatcher, domain, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody:nothing@127.0.0.1:9/none")
+    runtime.cache_clear()
+    slots = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND), dispatcher, domain))
+    assert "request_reference" not in slots
+    said = texts(dispatcher)
+    assert "couldn't save your request" in said and "support@proitassist.com" in said
+    assert "RF-" not in said
+
+
+def test_cancellation_of_a_recurring_plan(dispatcher, domain):
+    tracker = make_tracker("yes", "affirm", {"invoice_number": "INV-9", "service_kind": "recurring",
+                                             "service_date": "2026-11-01", "customer_name": "Li Wei",
+                                             "customer_email": "li@example.com", "confirmed": True})
+    slots = slot_events(run_action(ActionSubmitCancellation(), tracker, dispatcher, domain))
+    assert slots["eligibility"] == "not_eligible"
+    assert "refunds are not issued for the current billing cycle" in texts(dispatcher)
+    assert runtime().store.get(slots["request_reference"])["kind"] == "cancellation"
+
+
+def test_cancellation_of_an_appointment_well_ahead(dispatcher, domain):
+    tracker = make_tracker("yes", "affirm", {"invoice_number": "INV-9", "service_kind": "one_time",
+                                             "service_date": "2026-11-25", "customer_name": "Li Wei",
+                                             "customer_email": "li@example.com", "confirmed": True})
+    slots = slot_events(run_action(ActionSubmitCancellation(), tracker, dispatcher, domain))
+    assert slots["eligibility"] == "eligible"
+    assert "without penalty" in texts(dispatcher)
+
+
+def test_chargeback_record_for_the_billing_team(dispatcher, domain):
+    tracker = make_tracker("jane@example.com", slots={"invoice_number": "INV-5", "customer_name": "Jane Doe",
+                                                      "customer_email": "jane@example.com"}, channel="socketio")
+    slots = slot_events(run_action(ActionSubmitChargeback(), tracker, dispatcher, domain))
+    record = runtime().store.get(slots["request_reference"])
+    assert (record["kind"], record["invoice_number"], record["channel"]) == ("chargeback", "INV-5", "socketio")
+
+
+def test_chargeback_explanation_quotes_the_policy_and_offers_a_refund(dispatcher, domain):
+    run_action(ActionExplainChargeback(), make_tracker("what about a chargeback", "chargeback"), dispatcher, domain)
+    assert "may result in account suspension" in texts(dispatcher)
+    assert "/affirm" in [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+
+
+def test_handoff_gives_contacts_and_records_what_was_collected(dispatcher, domain):
+    tracker = make_tracker("let me talk to a person", "request_human",
+                           {"invoice_number": "INV-77", "refund_reason": "service_error"})
+    slots = slot_events(run_action(ActionHandoff(), tracker, dispatcher, domain))
+    said = texts(dispatcher)
+    assert "(914) 297-8173" in said and "support@proitassist.com" in said
+    record = runtime().store.get(slots["request_reference"])
+    assert record["kind"] == "handoff" and record["invoice_number"] == "INV-77"
+    assert record["facts"]["refund_reason"] == "service_error"
+
+
+def test_status_by_reference_and_by_invoice(dispatcher, domain):
+    reference = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND),
+                                       dispatcher, domain))["request_reference"]
+    runtime().store.set_status(reference, "in_review", actor="maria", note="checking the statement")
+    for key in (reference, "INV-20431"):
+        dispatcher.messages.clear()
+        run_action(ActionCheckStatus(), make_tracker("status", slots={"lookup_key": key}), dispatcher, domain)
+        said = texts(dispatcher)
+        assert reference in said and "reviewing it now" in said and "checking the statement" in said
+
+
+def test_status_of_an_unknown_reference(dispatcher, domain):
+    run_action(ActionCheckStatus(), make_tracker("status", slots={"lookup_key": "RF-ZZZZZZ"}), dispatcher, domain)
+    assert "couldn't find a request for RF-ZZZZZZ" in texts(dispatcher)
+
+
+def test_policy_questions_are_answered_from_the_policy(dispatcher, domain):
+    run_action(ActionAnswerPolicyQuestion(), make_tracker("how long does a refund take?", "ask_refund_policy"),
+               dispatcher, domain)
+    assert "within 7–10 business days of approval" in texts(dispatcher)
+
+
+def test_why_explains_the_requested_slot(dispatcher, domain):
+    tracker = make_tracker("why?", "ask_why", {"requested_slot": "customer_email"}, active_loop="refund_form")
+    run_action(ActionExplainRequestedSlot(), tracker, dispatcher, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_why_customer_email"]

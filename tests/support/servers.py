@@ -1,0 +1,129 @@
+"""Start the real action server and Rasa server on free ports for end-to-end tests."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def latest_model() -> Path:
+    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise RuntimeError("no trained model in models/: run `make train` first")
+    return models[-1]
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 240.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} not up after {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+@dataclass
+class Assistant:
+    """A running pair of servers and the environment they share."""
+
+    rasa_url: str
+    action_url: str
+    env: dict[str, str]
+    workdir: Path
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def send(self, sender: str, text: str, metadata: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+        """One user message over the REST webhook; returns the bot's messages."""
+        body = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        req = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return json.loads(resp.read())
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """Run the `refund-desk` CLI against the same database."""
+        return subprocess.run(
+            [str(VENV_BIN / "refund-desk"), *args], env=self.env, capture_output=True, text=True,
+            timeout=60,
+        )
+
+    def cli_json(self, *args: str) -> Any:
+        result = self.cli(*args, "--json")
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+
+@contextmanager
+def running_assistant(
+    extra_env: Optional[dict[str, str]] = None,
+    credentials: Optional[Path] = None,
+    model: Optional[Path] = None,
+) -> Iterator[Assistant]:
+    """Both servers on free ports, with their own SQLite database unless DATABASE_URL is given."""
+    workdir = Path(tempfile.mkdtemp(prefix="refund-desk-e2e-"))
+    action_port, rasa_port = free_port(), free_port()
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"sqlite:///{workdir / 'records.db'}",
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    })
+    env.update(extra_env or {})
+    procs: list[subprocess.Popen] = []
+    try:
+        action_log = workdir / "actions.log"
+        procs.append(subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
+            cwd=PROJECT_ROOT, env=env, stdout=action_log.open("w"), stderr=subprocess.STDOUT,
+        ))
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", procs[-1], action_log)
+        rasa_log = workdir / "rasa.log"
+        cmd = [
+            str(VENV_BIN / "rasa"), "run", "--enable-api", "--port", str(rasa_port),
+            "--interface", "127.0.0.1", "--model", str(model or latest_model()),
+            "--endpoints", "endpoints.yml",
+            "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
+        ]
+        procs.append(subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=rasa_log.open("w"),
+                                      stderr=subprocess.STDOUT))
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/status", procs[-1], rasa_log)
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", env,
+                        workdir, procs)
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()

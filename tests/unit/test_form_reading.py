@@ -1,0 +1,105 @@
+"""One message read into form answers, with the problems the customer is told."""
+from datetime import date
+
+import pytest
+
+from refund_desk.form_reading import MAX_INVOICE_MISSES, read_message
+
+TODAY = date(2026, 11, 21)
+REFUND = ["invoice_number", "service_date", "refund_reason", "customer_name", "customer_email", "confirmed"]
+CANCEL = ["invoice_number", "service_kind", "service_date", "customer_name", "customer_email", "confirmed"]
+
+
+def read(text, requested=None, known=None, wanted=REFUND, kind="refund", intent="inform", misses=0):
+    return read_message(text, intent, requested, wanted, known or {}, kind, TODAY, misses)
+
+
+def test_opening_message_fills_every_fact_it_states():
+    r = read("I was charged twice for invoice INV-20431 last Tuesday", intent="request_refund")
+    assert r.values == {"invoice_number": "INV-20431", "service_date": "2026-11-17",
+                        "refund_reason": "duplicate_payment"}
+    assert r.problems == []
+
+
+def test_opening_message_without_details_fills_nothing():
+    r = read("I want a refund", intent="request_refund")
+    assert r.values == {} and r.problems == []
+
+
+@pytest.mark.parametrize("requested, text, slot, value", [
+    ("invoice_number", "inv 20431", "invoice_number", "INV-20431"),
+    ("invoice_number", "#20431", "invoice_number", "INV-20431"),
+    ("invoice_number", "20431", "invoice_number", "INV-20431"),
+    ("service_date", "yesterday", "service_date", "2026-11-20"),
+    ("service_date", "03/14/2026", "service_date", "2026-03-14"),
+    ("refund_reason", "the tech never showed up", "refund_reason", "service_not_rendered"),
+    ("customer_name", "Jane Doe", "customer_name", "Jane Doe"),
+    ("customer_email", "jane@example.com", "customer_email", "jane@example.com"),
+])
+def test_answers_fill_the_requested_slot(requested, text, slot, value):
+    r = read(text, requested=requested)
+    assert r.values[slot] == value
+    assert r.problems == []
+
+
+@pytest.mark.parametrize("requested, text, says", [
+    ("invoice_number", "I don't know", "INV-20431"),
+    ("service_date", "banana", "couldn't read a date"),
+    ("service_date", "next week", "is in the future"),
+    ("customer_email", "jane at example", "e-mail address"),
+    ("customer_name", "12345", "full name"),
+    ("confirmed", "maybe", "yes or no"),
+])
+def test_bad_answers_are_reasked_with_the_reason(requested, text, says):
+    r = read(text, requested=requested)
+    assert r.values[requested] is None  # the slot stays empty, so the form asks again
+    assert says in " ".join(r.problems)
+
+
+def test_a_future_appointment_is_fine_for_a_cancellation():
+    r = read("next friday", requested="service_date", known={"service_kind": "one_time"}, wanted=CANCEL,
+             kind="cancellation")
+    assert r.values == {"service_date": "2026-11-27"}
+
+
+def test_a_future_billing_start_is_not():
+    r = read("next friday", requested="service_date", known={"service_kind": "recurring"}, wanted=CANCEL,
+             kind="cancellation")
+    assert r.values == {"service_date": None}
+    assert "billing period" in r.problems[0]
+
+
+def test_after_three_invoice_misses_a_person_is_offered():
+    first = read("no idea", requested="invoice_number", misses=0)
+    assert first.missed_invoice and not first.buttons
+    third = read("no idea", requested="invoice_number", misses=MAX_INVOICE_MISSES - 1)
+    assert "person" in third.problems[0]
+    assert {"title": "Talk to a person", "payload": "/request_human"} in third.buttons
+
+
+def test_unclassified_reason_keeps_the_customers_words():
+    text = "the invoice listed a server migration we never discussed"
+    r = read(text, requested="refund_reason")
+    assert r.values == {"refund_reason": "other", "reason_details": text}
+
+
+def test_unclear_reason_gets_buttons():
+    r = read("hmm what", requested="refund_reason", intent="nlu_fallback")
+    assert r.values == {"refund_reason": None}
+    assert len(r.buttons) == 7
+
+
+def test_confirmation_accepts_yes_and_no():
+    assert read("yes", requested="confirmed", intent="affirm").values == {"confirmed": True}
+    assert read("no", requested="confirmed", intent="deny").values == {"confirmed": False}
+
+
+def test_a_correction_at_confirmation_changes_the_detail_and_asks_again():
+    r = read("no, my email is new@example.com", requested="confirmed", intent="deny",
+             known={"customer_email": "old@example.com", "invoice_number": "INV-1"})
+    assert r.values == {"customer_email": "new@example.com", "confirmed": None}
+
+
+def test_slots_already_known_are_not_overwritten_by_later_answers():
+    r = read("Jane, invoice INV-99999", requested="customer_name", known={"invoice_number": "INV-20431"})
+    assert "invoice_number" not in r.values

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make test`: every check, in order from fastest to slowest; stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://localhost:5055/webhook}"
+step() { printf '\n==== %s ====\n' "$*"; }
+started=$SECONDS
+
+step "1/6 rasa data validate --fail-on-warnings"
+$BIN/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data
+
+step "2/6 unit and action tests (no servers)"
+$BIN/python -m pytest -q -m "not e2e" tests
+
+step "3/6 train (skipped when data and config are unchanged)"
+make --no-print-directory train
+
+step "4/6 dialogue: rasa test core on the test stories"
+rm -rf results/core
+$BIN/rasa test core --model models/refund-desk.tar.gz --stories tests/stories --out results/core \
+  --fail-on-prediction-errors --no-plot
+grep -h -A3 "Stories" results/core/*report* 2>/dev/null | head -0 || true
+$BIN/python - <<'PY'
+import json, pathlib
+r = json.loads(pathlib.Path("results/core/story_report.json").read_text())
+print(f"dialogue: {int(r['weighted avg']['support'])} actions in the test stories, "
+      f"action accuracy {r['accuracy']:.4f}")
+PY
+
+step "5/6 NLU on the held-out file (never trained on)"
+rm -rf results/nlu
+$BIN/rasa test nlu --model models/refund-desk.tar.gz --nlu tests/nlu/heldout.yml --out results/nlu --no-plot
+$BIN/python scripts/check_nlu_accuracy.py results/nlu
+
+step "6/6 end-to-end: real servers, REST conversations, records through the CLI"
+$BIN/python -m pytest -q -m e2e tests
+
+printf '\nmake test: all steps passed in %d s\n' $((SECONDS - started))

@@ -1,0 +1,178 @@
+"""Whole conversations over the REST webhook of the real servers; records checked through the CLI."""
+import re
+
+import pytest
+
+from tests.e2e.conftest import say
+from tests.support.servers import running_assistant
+
+pytestmark = pytest.mark.e2e
+REFERENCE = re.compile(r"\b(RF|CX|CB|HO)-[A-Z2-9]{6}\b")
+
+
+def reference_in(text: str) -> str:
+    match = REFERENCE.search(text)
+    assert match, f"no reference in: {text}"
+    return match.group(0)
+
+
+def test_refund_with_details_up_front(assistant, sender):
+    first = say(assistant, sender, "I was charged twice for invoice INV-20431 last Tuesday")
+    assert "full name" in first
+    assert "e-mail" in say(assistant, sender, "Jane Doe")
+    summary = say(assistant, sender, "jane.doe@example.com")
+    assert "INV-20431" in summary and "charged more than once" in summary and "[Yes|/affirm]" in summary
+    outcome = say(assistant, sender, "/affirm")
+    assert "qualifies for a refund" in outcome
+    assert "Duplicate Payment: If you were accidentally charged more than once" in outcome
+    assert "3–5 business days" in outcome and "7–10 business days" in outcome
+    ref = reference_in(outcome)
+    record = assistant.cli_json("requests", "show", ref)
+    assert record["kind"] == "refund" and record["status"] == "open"
+    assert record["invoice_number"] == "INV-20431" and record["refund_reason"] == "duplicate_payment"
+    assert record["eligibility"] == "eligible" and record["customer_email"] == "jane.doe@example.com"
+    assert record["channel"] == "rest" and record["sender_id"] == sender
+    assert record["policy_clauses"][0]["id"] == "duplicate_payment"
+
+    # the same request again: same reference, no second row
+    say(assistant, sender, "I want a refund for invoice INV-20431, I was charged twice yesterday")
+    say(assistant, sender, "Jane Doe")
+    say(assistant, sender, "jane.doe@example.com")
+    again = say(assistant, sender, "yes")
+    assert ref in again and "haven't opened a second one" in again
+    rows = [r for r in assistant.cli_json("requests", "list") if r["invoice_number"] == "INV-20431"
+            and r["kind"] == "refund"]
+    assert len(rows) == 1
+
+
+def test_refund_step_by_step_with_bad_input_and_interruptions(assistant, sender):
+    assert "invoice number" in say(assistant, sender, "refund please")
+    assert "INV-20431" in say(assistant, sender, "no idea what that is")
+    assert "invoice" in say(assistant, sender, "why do you need that?").lower()
+    assert "When was the service" in say(assistant, sender, "#55501")
+    future = say(assistant, sender, "next week")
+    assert "is in the future" in future
+    assert "reason" in say(assistant, sender, "3 days ago")
+    answer = say(assistant, sender, "how long does a refund take?")
+    assert "7–10 business days" in answer and "reason" in answer
+    assert "full name" in say(assistant, sender, "the technician never showed up")
+    assert "e-mail" in say(assistant, sender, "Zoë Ångström")
+    assert "doesn't look like an e-mail" in say(assistant, sender, "zoe at example")
+    summary = say(assistant, sender, "zoe@example.com")
+    assert "service never delivered" in summary
+    corrected = say(assistant, sender, "no, my email is zoe.a@example.com")
+    assert "zoe.a@example.com" in corrected
+    ref = reference_in(say(assistant, sender, "yes"))
+    record = assistant.cli_json("requests", "show", ref)
+    assert record["customer_email"] == "zoe.a@example.com" and record["customer_name"] == "Zoë Ångström"
+    assert record["refund_reason"] == "service_not_rendered" and record["eligibility"] == "eligible"
+
+
+def test_not_eligible_refund_says_which_sentence(assistant, sender):
+    say(assistant, sender, "I want a refund for invoice INV-30001")
+    say(assistant, sender, "yesterday")
+    say(assistant, sender, "I'm not happy with the result")
+    say(assistant, sender, "Sam Lee")
+    say(assistant, sender, "sam@example.com")
+    outcome = say(assistant, sender, "yes")
+    assert "does not qualify" in outcome and "unsuccessful outcomes alone do not qualify for refunds" in outcome
+    assert assistant.cli_json("requests", "show", reference_in(outcome))["eligibility"] == "not_eligible"
+
+
+def test_three_invoice_misses_offer_a_person(assistant, sender):
+    say(assistant, sender, "I'd like a refund")
+    say(assistant, sender, "dunno")
+    say(assistant, sender, "no clue")
+    third = say(assistant, sender, "what invoice")
+    assert "[Talk to a person|/request_human]" in third
+    handoff = say(assistant, sender, "/request_human")
+    assert "(914) 297-8173" in handoff
+    assert assistant.cli_json("requests", "show", reference_in(handoff))["kind"] == "handoff"
+
+
+def test_stop_ends_the_form_without_a_record(assistant, sender):
+    before = len(assistant.cli_json("requests", "list"))
+    say(assistant, sender, "I want a refund for invoice INV-40404")
+    assert "Nothing was saved" in say(assistant, sender, "never mind")
+    assert len(assistant.cli_json("requests", "list")) == before
+    assert "invoice number" in say(assistant, sender, "actually I do want a refund")  # starts clean
+
+
+def test_cancellation_of_a_recurring_plan(assistant, sender):
+    assert "one-time" in say(assistant, sender, "please cancel my service, invoice INV-50505")
+    assert "billing period started" in say(assistant, sender, "a recurring plan")
+    say(assistant, sender, "November 1")
+    say(assistant, sender, "Li Wei")
+    say(assistant, sender, "li@example.com")
+    outcome = say(assistant, sender, "yes")
+    assert "refunds are not issued for the current billing cycle" in outcome
+    record = assistant.cli_json("requests", "show", reference_in(outcome))
+    assert (record["kind"], record["service_kind"], record["eligibility"]) == ("cancellation", "recurring", "not_eligible")
+
+
+def test_chargeback_then_refund_instead(assistant, sender):
+    explained = say(assistant, sender, "what happens if I file a chargeback with my bank?")
+    assert "may result in account suspension" in explained
+    assert "invoice number" in say(assistant, sender, "yes")
+
+
+def test_chargeback_already_filed(assistant, sender):
+    say(assistant, sender, "I'm going to dispute the charge with my card company")
+    assert "invoice number" in say(assistant, sender, "/chargeback_filed")
+    say(assistant, sender, "INV-60606")
+    say(assistant, sender, "Ana Souza")
+    done = say(assistant, sender, "ana@example.com")
+    record = assistant.cli_json("requests", "show", reference_in(done))
+    assert (record["kind"], record["invoice_number"], record["customer_name"]) == ("chargeback", "INV-60606", "Ana Souza")
+
+
+def test_status_follows_staff_changes(assistant, sender):
+    say(assistant, sender, "refund for invoice INV-70707, you charged me twice yesterday")
+    say(assistant, sender, "Kim Park")
+    say(assistant, sender, "kim@example.com")
+    ref = reference_in(say(assistant, sender, "yes"))
+    assert "waiting for the team" in say(assistant, sender, f"what's the status of {ref}?")
+    changed = assistant.cli("requests", "set-status", ref, "approved", "--note", "refund sent", "--by", "maria")
+    assert changed.returncode == 0, changed.stderr
+    status = say(assistant, sender, "any update on my refund?")
+    assert "reference" in status.lower()
+    status = say(assistant, sender, "INV-70707")
+    assert "approved" in status and "refund sent" in status
+    history = assistant.cli_json("requests", "show", ref)["history"]
+    assert [h["to"] for h in history] == ["open", "approved"] and history[-1]["by"] == "maria"
+
+
+def test_policy_questions_quote_the_policy(assistant, sender):
+    assert "non-refundable once started, completed, or delivered" in say(assistant, sender, "what services can't be refunded?")
+    assert "support@proitassist.com" in say(assistant, sender, "how do I contact you?")
+    assert "24 hours before the scheduled appointment" in say(assistant, sender, "what if I cancel, is there a fee?")
+
+
+@pytest.mark.parametrize("odd", [
+    "x" * 5000,
+    "🙂🙂🙂 рефанд пожалуйста 退款",
+    "<script>alert('hi')</script>",
+    "'; DROP TABLE requests; --",
+])
+def test_odd_messages_get_an_answer(assistant, sender, odd):
+    assert say(assistant, sender, odd).strip()
+    assert assistant.cli("requests", "list").returncode == 0  # the records table is still there
+
+
+def test_odd_name_is_stored_as_given(assistant, sender):
+    say(assistant, sender, "refund for invoice INV-80808, charged twice yesterday")
+    name = "Robert'); DROP TABLE requests;-- <b>Ö</b>"
+    say(assistant, sender, name)
+    say(assistant, sender, "bobby@example.com")
+    ref = reference_in(say(assistant, sender, "yes"))
+    assert assistant.cli_json("requests", "show", ref)["customer_name"] == name
+
+
+def test_database_down_means_no_false_reference(sender):
+    with running_assistant(extra_env={"DATABASE_URL": "postgresql://nobody:x@127.0.0.1:9/none"}) as down:
+        say(down, sender, "I was charged twice for invoice INV-90909 yesterday")
+        say(down, sender, "Jane Doe")
+        say(down, sender, "jane@example.com")
+        outcome = say(down, sender, "yes")
+        assert "couldn't save your request" in outcome
+        assert not REFERENCE.search(outcome)

@@ -1,6 +1,7 @@
 """Form validation actions: read each message with refund_desk.form_reading, set the slots."""
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -17,14 +18,23 @@ from refund_desk.parsing import parse_email
 from refund_desk.replies import summary
 
 # Messages with these intents interrupt a form; rules answer them and the form goes on.
-INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human", "out_of_scope", "bot_challenge"}
+# (Off-topic messages are read by the form itself: a name can look off-topic to the classifier.)
+INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human", "bot_challenge"}
 
 
-def answers_the_form(tracker: Tracker) -> bool:
-    """Whether the latest user message should be read as form answers."""
+def answers_the_form(tracker: Tracker, form: str) -> bool:
+    """Whether the latest user message is for this form to read.
+
+    Not when it interrupts the form (a rule answered it with another action since), nor when
+    its intent is one that rules answer.
+    """
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    after_user = tracker.latest_action_name in (None, "action_listen")
-    return after_user and intent not in INTERRUPTING_INTENTS
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action" and event.get("name") not in (form, "action_listen"):
+            return False
+    return intent not in INTERRUPTING_INTENTS
 
 
 class RequestFormValidation(FormValidationAction):
@@ -32,8 +42,9 @@ class RequestFormValidation(FormValidationAction):
 
     kind = "refund"
 
+    @abstractmethod
     def name(self) -> Text:
-        raise NotImplementedError
+        """Abstract, so that the action server does not register this shared base."""
 
     def wanted_slots(self, tracker: Tracker) -> List[Text]:
         facts = needed_facts(runtime().policy, self.kind, facts_from(tracker), today())
@@ -51,7 +62,7 @@ class RequestFormValidation(FormValidationAction):
         email = parse_email((tracker.latest_message.get("metadata") or {}).get("customer_email"))
         if email and known.get("customer_email") is None and "customer_email" in wanted:
             events.append(SlotSet("customer_email", email))  # given by the page the widget is on
-        if not answers_the_form(tracker):
+        if not answers_the_form(tracker, self.form_name()):
             return events
         requested = tracker.get_slot("requested_slot") if tracker.active_loop_name == self.form_name() else None
         reading = read_message(
@@ -110,7 +121,7 @@ class ValidateStatusForm(FormValidationAction):
 
     async def extract_lookup_key(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:
-        if not answers_the_form(tracker) and tracker.active_loop_name == "status_form":
+        if not answers_the_form(tracker, self.form_name()):
             return {}
         key = read_lookup(tracker.latest_message.get("text"))
         if key is None and tracker.get_slot("requested_slot") == "lookup_key":

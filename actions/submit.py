@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -45,13 +46,14 @@ def open_record(tracker: Tracker, kind: str, **fields: Any) -> Optional[OpenedRe
         return None
 
 
-class SubmitRequest(Action):
+class SubmitRequest(Action, ABC):
     """Decides a refund or cancellation and opens its record."""
 
     kind = "refund"
 
+    @abstractmethod
     def name(self) -> Text:
-        return f"action_submit_{self.kind}"
+        """Abstract, so that the action server does not register this shared base."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         policy = runtime().policy
@@ -78,9 +80,15 @@ class SubmitRequest(Action):
 class ActionSubmitRefund(SubmitRequest):
     kind = "refund"
 
+    def name(self) -> Text:
+        return "action_submit_refund"
+
 
 class ActionSubmitCancellation(SubmitRequest):
     kind = "cancellation"
+
+    def name(self) -> Text:
+        return "action_submit_cancellation"
 
 
 class ActionSubmitChargeback(Action):

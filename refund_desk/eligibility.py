@@ -81,17 +81,24 @@ def rule_still_possible(rule: Rule, facts: Mapping[str, Any]) -> bool:
 def needed_facts(
     policy: RefundPolicy, kind: str, known: Mapping[str, Any], today: date
 ) -> list[str]:
-    """Customer-given facts the active refund policy still needs for this kind, in form order.
+    """Customer-given facts the active refund policy still needs for this kind, in asking order.
 
-    A fact is needed when the policy's request procedure asks for it, or a rule that can still
-    apply (given what is known) tests it.
+    Needed: what the policy's request procedure asks for, what a rule that could still decide
+    tests, and what the customer already gave (it stays part of the request). Rules are walked in evaluation order and the walk stops at the first rule that already
+    applies, since no later rule can change the decision. The procedure's facts come first: they
+    usually settle the most rules.
     """
     facts = derive_facts(known, today)
-    needed = set(policy.request_facts.get(kind, ()))
+    requested = set(policy.request_facts.get(kind, ()))
+    needed = requested | {name for name, value in known.items() if name in BASE_FACTS and value is not None}
     for rule in policy.rules_for(kind):
+        if rule_matches(rule, facts):
+            needed.update(rule.base_facts)  # an estimate formula may still need figures
+            break
         if rule_still_possible(rule, facts):
-            needed.update(rule.base_facts)
-    return [f for f in BASE_FACTS if f in needed]
+            needed.update(rule.condition_facts)  # its estimate's figures only once it applies
+    ordered = [f for f in BASE_FACTS if f in requested] + [f for f in BASE_FACTS if f in needed - requested]
+    return ordered
 
 
 def decide(policy: RefundPolicy, kind: str, facts: Mapping[str, Any], today: date) -> Decision:

@@ -11,6 +11,8 @@ from refund_desk.parsing import (classify_reason, clip, parse_amount, parse_coun
                                  parse_service_kind, parse_service_status)
 
 MAX_INVOICE_MISSES = 3
+OUT_OF_SCOPE = ("Sorry, I can only help with refunds, cancellations, chargebacks and questions about "
+                "the refund policy. Let's finish your request:")
 YES = ("yes", "y", "yeah", "yep", "yup", "correct", "right", "sure", "ok", "okay", "confirm",
        "that's right", "thats right", "looks good", "affirmative", "/affirm")
 NO = ("no", "n", "nope", "nah", "wrong", "incorrect", "not right", "/deny")
@@ -203,6 +205,10 @@ def read_message(
             reading.values["confirmed"] = None
         else:
             reading.values["confirmed"] = answer
+    if intent == "out_of_scope" and requested_slot and reading.values.get(requested_slot) is None:
+        # off-topic, and no answer to the question either: say what I can do, then ask again
+        reading.problems, reading.buttons, reading.missed_invoice = [OUT_OF_SCOPE], [], False
+        reading.values = {requested_slot: None}
     return reading
 
 

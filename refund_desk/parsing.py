@@ -182,10 +182,17 @@ def parse_amount(text: Optional[str]) -> Optional[float]:
 _NAME_PREFIX = re.compile(r"^\s*(my name is|my name's|name is|name:|i am|i'm|im|it's|it is|this is|call me)\s+", re.I)
 
 
+_NOT_NAMES = {"yes", "no", "yeah", "yep", "nope", "ok", "okay", "sure", "thanks", "thank", "hi", "hello",
+              "what", "why", "how", "where", "when", "who", "is", "are", "the", "you", "your", "my", "me",
+              "weather", "refund", "invoice", "cancel", "stop", "help", "please", "not", "don't", "dont"}
+
+
 def parse_name(text: Optional[str]) -> Optional[str]:
     """A person's name as given (any script); None for text that cannot be a name."""
     text = _NAME_PREFIX.sub("", clip(text)).strip().strip(".!,")
-    if not text or len(text) > 100 or "@" in text or "\n" in text:
+    if not text or len(text) > 100 or "@" in text or "\n" in text or "?" in text:
+        return None
+    if any(word in _NOT_NAMES for word in re.findall(r"[a-z']+", text.lower())):
         return None
     letters = sum(ch.isalpha() for ch in text)
     if letters < 2 or sum(ch.isdigit() for ch in text) > 0 or len(text.split()) > 6:

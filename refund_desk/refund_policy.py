@@ -61,9 +61,15 @@ class Rule:
     alternatives: tuple[Clause, ...] = ()
 
     @property
-    def base_facts(self) -> tuple[str, ...]:
-        """Customer-given facts this rule tests, in form order."""
+    def condition_facts(self) -> tuple[str, ...]:
+        """Customer-given facts this rule's conditions test, in form order."""
         used = {b for name in self.when for b in base_facts_of(name)}
+        return tuple(f for f in BASE_FACTS if f in used)
+
+    @property
+    def base_facts(self) -> tuple[str, ...]:
+        """Customer-given facts this rule needs to decide and to estimate, in form order."""
+        used = set(self.condition_facts)
         if self.estimate:
             used |= {b for name in formula_names(self.estimate.formula) for b in base_facts_of(name)}
         return tuple(f for f in BASE_FACTS if f in used)

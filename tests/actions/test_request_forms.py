@@ -8,7 +8,9 @@ FILLED = {"invoice_number": "INV-20431", "service_date": "2026-11-17", "refund_r
 
 
 def test_opening_message_fills_three_slots_and_asks_the_name(dispatcher, domain):
-    tracker = make_tracker("I was charged twice for invoice INV-20431 last Tuesday", intent="request_refund")
+    # as Rasa sends it on activation: the form's own action follows the user message
+    tracker = make_tracker("I was charged twice for invoice INV-20431 last Tuesday", intent="request_refund",
+                           latest_action="refund_form")
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert slots["invoice_number"] == "INV-20431"
     assert slots["service_date"] == "2026-11-17"

@@ -53,6 +53,7 @@ class Assistant:
 
     rasa_url: str
     action_url: str
+    action_port: int
     env: dict[str, str]
     workdir: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
@@ -70,6 +71,18 @@ class Assistant:
         with urllib.request.urlopen(req, timeout=60) as resp:
             return json.loads(resp.read())
 
+    def restart_actions(self, **env: str) -> None:
+        """Restart only the action server (same port) with changed settings, e.g. REFUND_POLICY.
+
+        The Rasa server holds no refund-policy data, so one model and one Rasa server serve any
+        policy; only the action server needs restarting.
+        """
+        old = self.processes[0]
+        old.terminate()
+        old.wait(timeout=20)
+        self.env.update(env)
+        self.processes[0] = start_action_server(self.env, self.action_port, self.workdir)
+
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """Run the `refund-desk` CLI against the same database."""
         return subprocess.run(
@@ -81,6 +94,16 @@ class Assistant:
         result = self.cli(*args, "--json")
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
+
+
+def start_action_server(env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
+    log = workdir / "actions.log"
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"],
+        cwd=PROJECT_ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,
+    )
+    wait_until_up(f"http://127.0.0.1:{port}/health", proc, log)
+    return proc
 
 
 @contextmanager
@@ -101,12 +124,7 @@ def running_assistant(
     env.update(extra_env or {})
     procs: list[subprocess.Popen] = []
     try:
-        action_log = workdir / "actions.log"
-        procs.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
-            cwd=PROJECT_ROOT, env=env, stdout=action_log.open("w"), stderr=subprocess.STDOUT,
-        ))
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", procs[-1], action_log)
+        procs.append(start_action_server(env, action_port, workdir))
         rasa_log = workdir / "rasa.log"
         cmd = [
             str(VENV_BIN / "rasa"), "run", "--enable-api", "--port", str(rasa_port),
@@ -117,8 +135,8 @@ def running_assistant(
         procs.append(subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=rasa_log.open("w"),
                                       stderr=subprocess.STDOUT))
         wait_until_up(f"http://127.0.0.1:{rasa_port}/status", procs[-1], rasa_log)
-        yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", env,
-                        workdir, procs)
+        yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", action_port,
+                        env, workdir, procs)
     finally:
         for p in reversed(procs):
             p.terminate()

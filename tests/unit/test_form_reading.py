@@ -103,3 +103,19 @@ def test_a_correction_at_confirmation_changes_the_detail_and_asks_again():
 def test_slots_already_known_are_not_overwritten_by_later_answers():
     r = read("Jane, invoice INV-99999", requested="customer_name", known={"invoice_number": "INV-20431"})
     assert "invoice_number" not in r.values
+
+
+def test_off_topic_inside_a_form_states_the_scope_and_asks_again():
+    r = read("what's the weather like?", requested="customer_name", intent="out_of_scope")
+    assert r.values == {"customer_name": None}
+    assert "only help with refunds" in r.problems[0]
+
+
+def test_a_name_the_classifier_took_for_off_topic_is_still_taken():
+    r = read("Pat Morgan", requested="customer_name", intent="out_of_scope")
+    assert r.values == {"customer_name": "Pat Morgan"}
+
+
+@pytest.mark.parametrize("text", ["yes", "no", "ok", "what is this?", "I want a refund"])
+def test_replies_that_are_not_names(text):
+    assert read(text, requested="customer_name").values == {"customer_name": None}

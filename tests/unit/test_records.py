@@ -1,17 +1,37 @@
 """Request records: references, idempotency, status history, odd input, an unreachable database."""
 import threading
+import uuid
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from refund_desk.records import (REFERENCE_ALPHABET, NewRequest, RecordStore, RecordStoreUnavailable,
                                  RequestRecord, UnknownRequest)
+from tests.support.postgres import temporary_postgres
 
 
-@pytest.fixture
-def store(tmp_path):
-    return RecordStore(f"sqlite:///{tmp_path / 'sub' / 'records.db'}")
+@pytest.fixture(scope="session")
+def postgres_server():
+    with temporary_postgres() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The same tests on the embedded default and on PostgreSQL (a fresh database each)."""
+    if request.param == "sqlite":
+        yield RecordStore(f"sqlite:///{tmp_path / 'sub' / 'records.db'}")
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    store = RecordStore(server.rsplit("/", 1)[0] + f"/{name}")
+    yield store
+    store.engine.dispose()
 
 
 def refund(invoice="INV-20431", **kw):
@@ -100,7 +120,7 @@ def test_unknown_status_and_reference(store):
     "<img src=x onerror=alert(1)>",
     "🙂 Zoë Ångström 李伟 محمد",
     "x" * 5000,
-])
+], ids=["sql", "html", "scripts", "5000-chars"])
 def test_odd_text_is_stored_exactly_as_given(store, odd):
     ref = store.open_request(NewRequest(kind="handoff", customer_name=odd, facts={"reason_details": odd})).reference
     record = store.get(ref)

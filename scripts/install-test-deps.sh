@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Test set-up that the Python venv does not carry (run by `make test` before pytest):
+#  - Debian's chromium for the widget browser test (Playwright drives /usr/bin/chromium;
+#    no browser is ever downloaded by Playwright),
+#  - the Playwright Python package, if the venv lacks it (normally from `.[test]`),
+#  - the widget's npm packages and its build (web/dist) via `npm ci` from the lockfile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium (Debian package) for the widget browser test"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium fonts-dejavu-core
+fi
+
+if ! $BIN/python -c "import playwright" 2>/dev/null; then
+  $BIN/python -m pip install --quiet "playwright==1.65.2"
+fi
+
+if ! command -v npm >/dev/null; then
+  echo "npm is missing: install Node.js 18+ (apt-get install nodejs npm)" >&2
+  exit 1
+fi
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  (cd web && npm ci --no-audit --no-fund)   # runs the build too (the `prepare` script)
+else
+  (cd web && npm run --silent build)
+fi

@@ -29,11 +29,15 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     its intent is one that rules answer.
     """
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    for event in reversed(tracker.events):
+    events = iter(reversed(tracker.events))
+    for event in events:
         if event.get("event") == "user":
             break
         if event.get("event") == "action" and event.get("name") not in (form, "action_listen"):
             return False
+    asked = next((e.get("name") for e in events if e.get("event") == "action" and e.get("name") != "action_listen"), None)
+    if asked == "utter_confirm_stop" and intent in ("affirm", "deny"):
+        return False  # the yes/no answers "stop this request?", not the form's question
     return intent not in INTERRUPTING_INTENTS
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from refund_desk.facts import REFUND_REASONS
 from refund_desk.parsing import (classify_reason, clip, parse_amount, parse_count, parse_date,
@@ -47,6 +47,20 @@ STATUS_BUTTONS = [
     {"title": "It was delivered", "payload": "it was delivered"},
 ]
 YES_NO_BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+
+# slot -> (parser, question when unreadable, buttons offered with it)
+CHOICE_SLOTS: dict[str, tuple[Callable[[str], Optional[str]], str, list[dict[str, str]]]] = {
+    "service_kind": (parse_service_kind, "Is it a one-time service (an appointment) or a recurring plan?",
+                     KIND_BUTTONS),
+    "service_status": (parse_service_status, "Had the work started, been delivered, or not started yet?",
+                       STATUS_BUTTONS),
+}
+# slot -> (parser, question when unreadable)
+ANSWER_ONLY_SLOTS: dict[str, tuple[Callable[[str], Any], str]] = {
+    "issues_resolved": (parse_count, "How many of your issues were resolved? A number, like 0, 1 or 2."),
+    "amount_paid": (parse_amount, "How much did you pay? Just the number, like 149.99."),
+    "customer_name": (parse_name, "Please tell me your full name, for example “Jane Doe”."),
+}
 
 
 def _date_preference(slot: str, kind: str, known: dict[str, Any]) -> str:
@@ -144,14 +158,15 @@ def read_message(
             if confirming and reading.values.get(slot) in (None, known.get(slot)):
                 reading.values = before  # no new date in a confirmation: keep the old one
 
-    if may_fill("service_kind") and not confirming:
-        value = parse_service_kind(text)
-        if value:
-            reading.values["service_kind"] = value
-        elif requested_slot == "service_kind":
-            reading.problems.append("Is it a one-time service (an appointment) or a recurring plan?")
-            reading.buttons = KIND_BUTTONS
-            reading.values["service_kind"] = None
+    for slot, (parse, question, buttons) in CHOICE_SLOTS.items():  # read whenever they may be filled
+        if may_fill(slot) and not confirming:
+            value = parse(text)
+            if value:
+                reading.values[slot] = value
+            elif requested_slot == slot:
+                reading.problems.append(question)
+                reading.buttons = buttons
+                reading.values[slot] = None
 
     if may_fill("refund_reason") and not confirming:
         reason = classify_reason(text)
@@ -168,31 +183,12 @@ def read_message(
                 reading.values["refund_reason"] = "other"
                 reading.values["reason_details"] = text
 
-    if may_fill("service_status") and not confirming:
-        status = parse_service_status(text)
-        if status:
-            reading.values["service_status"] = status
-        elif requested_slot == "service_status":
-            reading.problems.append("Had the work started, been delivered, or not started yet?")
-            reading.buttons = STATUS_BUTTONS
-            reading.values["service_status"] = None
-
-    if requested_slot == "issues_resolved":
-        count = parse_count(text)
-        reading.values["issues_resolved"] = count
-        if count is None:
-            reading.problems.append("How many of your issues were resolved? A number, like 0, 1 or 2.")
-    if requested_slot == "amount_paid":
-        amount = parse_amount(text)
-        reading.values["amount_paid"] = amount
-        if amount is None:
-            reading.problems.append("How much did you pay? Just the number, like 149.99.")
-
-    if requested_slot == "customer_name":
-        name = parse_name(text)
-        reading.values["customer_name"] = name
-        if name is None:
-            reading.problems.append("Please tell me your full name, for example “Jane Doe”.")
+    if requested_slot in ANSWER_ONLY_SLOTS:  # read only as the answer to their own question
+        parse, question = ANSWER_ONLY_SLOTS[requested_slot]
+        value = parse(text)
+        reading.values[requested_slot] = value
+        if value is None:
+            reading.problems.append(question)
 
     if confirming:
         answer = _yes_no(text, intent)

@@ -82,3 +82,13 @@ def test_the_confirmation_question_shows_the_summary(dispatcher, domain):
 def test_status_form_reads_a_reference(dispatcher, domain):
     tracker = make_tracker("any news on rf-7k3q9x?", intent="check_request_status")
     assert slot_events(run_action(ValidateStatusForm(), tracker, dispatcher, domain))["lookup_key"] == "RF-7K3Q9X"
+
+
+def test_yes_or_no_to_the_stop_question_is_not_a_form_answer(dispatcher, domain):
+    tracker = make_tracker("no", intent="deny", slots={**FILLED, "requested_slot": "confirmed"},
+                           active_loop="refund_form")
+    # events: ..., utter_confirm_stop, action_listen, the user's "no", the form
+    tracker.events[:0] = [{"event": "action", "name": "utter_confirm_stop"}, {"event": "action", "name": "action_listen"}]
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert "confirmed" not in slots  # "no" meant "don't stop", not "the details are wrong"
+    assert slots["requested_slot"] == "confirmed"

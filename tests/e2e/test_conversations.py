@@ -92,7 +92,10 @@ def test_three_invoice_misses_offer_a_person(assistant, sender):
 def test_stop_ends_the_form_without_a_record(assistant, sender):
     before = len(assistant.cli_json("requests", "list"))
     say(assistant, sender, "I want a refund for invoice INV-40404")
-    assert "Nothing was saved" in say(assistant, sender, "never mind")
+    assert "[No, carry on|/deny]" in say(assistant, sender, "never mind")
+    assert "When was the service" in say(assistant, sender, "/deny")  # carries on where it was
+    assert "Do you want to stop" in say(assistant, sender, "stop")
+    assert "Nothing was saved" in say(assistant, sender, "yes")
     assert len(assistant.cli_json("requests", "list")) == before
     assert "invoice number" in say(assistant, sender, "I want a refund")  # starts clean, nothing kept
 
@@ -160,7 +163,7 @@ def test_odd_messages_get_an_answer(assistant, sender, odd):
 
 def test_odd_name_is_stored_as_given(assistant, sender):
     say(assistant, sender, "refund for invoice INV-80808, charged twice yesterday")
-    name = "Robert'); DROP TABLE requests;-- <b>Ö</b>"
+    name = "Zoë O'Brien-Łukasz <b>Ö</b> 李"
     say(assistant, sender, name)
     say(assistant, sender, "bobby@example.com")
     ref = reference_in(say(assistant, sender, "yes"))

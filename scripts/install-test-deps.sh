@@ -2,18 +2,22 @@
 # Test set-up that the Python venv does not carry (run by `make test` before pytest):
 #  - Debian's chromium for the widget browser test (Playwright drives /usr/bin/chromium;
 #    no browser is ever downloaded by Playwright),
+#  - Debian's postgresql for the records tests on PostgreSQL (a throwaway cluster per run),
 #  - the Playwright Python package, if the venv lacks it (normally from `.[test]`),
 #  - the widget's npm packages and its build (web/dist) via `npm ci` from the lockfile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "installing chromium (Debian package) for the widget browser test"
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages for the tests: ${missing[*]}"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium fonts-dejavu-core
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 if ! $BIN/python -c "import playwright" 2>/dev/null; then

@@ -28,8 +28,15 @@ if [ -n "${SLACK_BOT_TOKEN:-}" ] && [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
   cat credentials.yml credentials.slack.yml > "$credentials"
   echo "Slack channel on: events go to http://<your host>:${RASA_PORT:-5005}/webhooks/slack/webhook"
 fi
-if [ -f web/serve.py ]; then
-  $BIN/python web/serve.py --port "${WEB_PORT:-8080}" > var/web.log 2>&1 &
+if [ ! -f web/dist/widget.js ] || [ web/src/widget.js -nt web/dist/widget.js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    (cd web && npm ci --no-audit --no-fund >/dev/null) || echo "could not build the chat widget (npm ci failed)" >&2
+  else
+    echo "npm is missing, so the browser demo is off: install Node.js 18+ (apt-get install nodejs npm)" >&2
+  fi
+fi
+if [ -f web/dist/widget.js ]; then
+  $BIN/python web/serve.py --port "${WEB_PORT:-8080}" --rasa-port "${RASA_PORT:-5005}" > var/web.log 2>&1 &
   pids+=($!)
 fi
 cat <<MSG

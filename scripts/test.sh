@@ -7,6 +7,9 @@ export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://localhost:5055/webhook}"
 step() { printf '\n==== %s ====\n' "$*"; }
 started=$SECONDS
 
+step "0/6 test dependencies (chromium, postgresql, playwright, widget build)"
+scripts/install-test-deps.sh
+
 step "1/6 rasa data validate --fail-on-warnings"
 $BIN/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data data
 
@@ -20,7 +23,6 @@ step "4/6 dialogue: rasa test core on the test stories"
 rm -rf results/core
 $BIN/rasa test core --model models/refund-desk.tar.gz --stories tests/stories --out results/core \
   --fail-on-prediction-errors --no-plot
-grep -h -A3 "Stories" results/core/*report* 2>/dev/null | head -0 || true
 $BIN/python - <<'PY'
 import json, pathlib
 r = json.loads(pathlib.Path("results/core/story_report.json").read_text())
@@ -33,7 +35,7 @@ rm -rf results/nlu
 $BIN/rasa test nlu --model models/refund-desk.tar.gz --nlu tests/nlu/heldout.yml --out results/nlu --no-plot
 $BIN/python scripts/check_nlu_accuracy.py results/nlu
 
-step "6/6 end-to-end: real servers, REST conversations, records through the CLI"
+step "6/6 end-to-end: real servers; REST, socket.io, Slack and the browser widget; records through the CLI"
 $BIN/python -m pytest -q -m e2e tests
 
 printf '\nmake test: all steps passed in %d s\n' $((SECONDS - started))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -137,6 +138,11 @@ def running_assistant(
         wait_until_up(f"http://127.0.0.1:{rasa_port}/status", procs[-1], rasa_log)
         yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", action_port,
                         env, workdir, procs)
+    except BaseException:
+        print(f"server logs kept in {workdir}")
+        raise
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     finally:
         for p in reversed(procs):
             p.terminate()

@@ -19,6 +19,7 @@ class Settings:
     database_url: str
     refund_policy: Path
     action_server_url: str
+    redis_url: Optional[str] = None  # shared tracker and lock stores for several Rasa servers
 
 
 def load_settings(
@@ -40,4 +41,5 @@ def load_settings(
         database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),
         refund_policy=policy,
         action_server_url=get("ACTION_SERVER_URL", DEFAULT_ACTION_SERVER_URL),
+        redis_url=get("REDIS_URL", "") or None,
     )

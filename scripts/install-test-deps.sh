@@ -3,6 +3,7 @@
 #  - Debian's chromium for the widget browser test (Playwright drives /usr/bin/chromium;
 #    no browser is ever downloaded by Playwright),
 #  - Debian's postgresql for the records tests on PostgreSQL (a throwaway cluster per run),
+#  - Debian's redis-server for the shared tracker/lock store test (a throwaway server),
 #  - the Playwright Python package, if the venv lacks it (normally from `.[test]`),
 #  - the widget's npm packages and its build (web/dist) via `npm ci` from the lockfile.
 set -euo pipefail
@@ -12,6 +13,7 @@ BIN=.venv/bin
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages for the tests: ${missing[*]}"
   SUDO=""

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 mode="${1:-server}"
 mkdir -p var
+# Rasa's endpoints from the settings: the action server, and Redis stores when REDIS_URL is set.
+$BIN/python -m refund_desk.deployment var/endpoints.runtime.yml
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -18,7 +20,7 @@ for _ in $(seq 1 120); do
 done
 
 if [ "$mode" = shell ]; then
-  $BIN/rasa shell --model models/refund-desk.tar.gz --endpoints endpoints.yml
+  $BIN/rasa shell --model models/refund-desk.tar.gz --endpoints var/endpoints.runtime.yml
   exit
 fi
 
@@ -49,4 +51,4 @@ Refund Desk is starting on http://localhost:${RASA_PORT:-5005} (about a minute t
 Stop with Ctrl-C. Logs: var/actions.log, var/web.log
 MSG
 $BIN/rasa run --enable-api --cors "*" --port "${RASA_PORT:-5005}" --model models/refund-desk.tar.gz \
-  --endpoints endpoints.yml --credentials "$credentials"
+  --endpoints var/endpoints.runtime.yml --credentials "$credentials"

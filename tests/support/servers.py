@@ -58,6 +58,7 @@ class Assistant:
     env: dict[str, str]
     workdir: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
+    rasa_cmd: list[str] = field(default_factory=list)
 
     def send(self, sender: str, text: str, metadata: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
         """One user message over the REST webhook; returns the bot's messages."""
@@ -84,6 +85,15 @@ class Assistant:
         self.env.update(env)
         self.processes[0] = start_action_server(self.env, self.action_port, self.workdir)
 
+    def restart_rasa(self) -> None:
+        """Stop the Rasa server and start it again on the same port (conversations in memory are lost
+        unless a shared tracker store keeps them)."""
+        old = self.processes[1]
+        old.terminate()
+        old.wait(timeout=30)
+        port = int(self.rasa_url.rsplit(":", 1)[1])
+        self.processes[1] = start_rasa_server(self.rasa_cmd, self.env, port, self.workdir)
+
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """Run the `refund-desk` CLI against the same database."""
         return subprocess.run(
@@ -107,13 +117,24 @@ def start_action_server(env: dict[str, str], port: int, workdir: Path) -> subpro
     return proc
 
 
+def start_rasa_server(cmd: list[str], env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
+    log = workdir / "rasa.log"
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
+    wait_until_up(f"http://127.0.0.1:{port}/status", proc, log)
+    return proc
+
+
 @contextmanager
 def running_assistant(
     extra_env: Optional[dict[str, str]] = None,
     credentials: Optional[Path] = None,
     model: Optional[Path] = None,
 ) -> Iterator[Assistant]:
-    """Both servers on free ports, with their own SQLite database unless DATABASE_URL is given."""
+    """Both servers on free ports, with their own SQLite database unless DATABASE_URL is given.
+
+    Rasa's endpoints are written from the settings as `make run` writes them (Redis stores
+    when REDIS_URL is set).
+    """
     workdir = Path(tempfile.mkdtemp(prefix="refund-desk-e2e-"))
     action_port, rasa_port = free_port(), free_port()
     env = dict(os.environ)
@@ -124,25 +145,22 @@ def running_assistant(
     })
     env.update(extra_env or {})
     procs: list[subprocess.Popen] = []
+    finished = False
     try:
+        endpoints = workdir / "endpoints.yml"
+        subprocess.run([sys.executable, "-m", "refund_desk.deployment", str(endpoints)], cwd=PROJECT_ROOT,
+                       env=env, check=True)
         procs.append(start_action_server(env, action_port, workdir))
-        rasa_log = workdir / "rasa.log"
-        cmd = [
+        rasa_cmd = [
             str(VENV_BIN / "rasa"), "run", "--enable-api", "--port", str(rasa_port),
             "--interface", "127.0.0.1", "--model", str(model or latest_model()),
-            "--endpoints", "endpoints.yml",
+            "--endpoints", str(endpoints),
             "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
         ]
-        procs.append(subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=rasa_log.open("w"),
-                                      stderr=subprocess.STDOUT))
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/status", procs[-1], rasa_log)
+        procs.append(start_rasa_server(rasa_cmd, env, rasa_port, workdir))
         yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", action_port,
-                        env, workdir, procs)
-    except BaseException:
-        print(f"server logs kept in {workdir}")
-        raise
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
+                        env, workdir, procs, rasa_cmd)
+        finished = True
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -151,3 +169,7 @@ def running_assistant(
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
+        if finished:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print(f"server logs kept in {workdir}")

@@ -1,0 +1,61 @@
+"""Rasa's endpoints file for the current settings: where one machine is not enough, Redis keeps
+the conversations (tracker store) and serialises each conversation's messages (lock store), so
+several Rasa servers can share the load and survive restarts.
+
+    python -m refund_desk.deployment var/endpoints.runtime.yml
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Optional, Sequence
+from urllib.parse import urlparse
+
+import yaml
+
+from refund_desk.settings import Settings, load_settings
+
+
+def redis_store(url: str, kind: str) -> dict[str, Any]:
+    """A Rasa tracker- or lock-store entry from a redis:// (or rediss://) URL."""
+    parts = urlparse(url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ValueError(f"REDIS_URL must look like redis://host:6379/0, not {url!r}")
+    db = int(parts.path.strip("/") or 0)
+    # Rasa accepts only an alphanumeric key prefix
+    store: dict[str, Any] = {"type": "redis", "url": parts.hostname, "port": parts.port or 6379,
+                             "db": db if kind == "tracker_store" else db + 1,
+                             "key_prefix": "refunddesk", "use_ssl": parts.scheme == "rediss"}
+    if parts.password:
+        store["password"] = parts.password
+    if parts.username:
+        store["username"] = parts.username
+    return store
+
+
+def rasa_endpoints(settings: Settings) -> dict[str, Any]:
+    endpoints: dict[str, Any] = {"action_endpoint": {"url": settings.action_server_url}}
+    if settings.redis_url:
+        endpoints["tracker_store"] = redis_store(settings.redis_url, "tracker_store")
+        endpoints["lock_store"] = redis_store(settings.redis_url, "lock_store")
+    return endpoints
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m refund_desk.deployment OUTPUT.yml", file=sys.stderr)
+        return 2
+    try:
+        endpoints = rasa_endpoints(load_settings())
+    except ValueError as exc:
+        print(f"refund-desk: {exc}", file=sys.stderr)
+        return 1
+    Path(args[0]).parent.mkdir(parents=True, exist_ok=True)
+    Path(args[0]).write_text("# Written by refund_desk.deployment from the settings; do not edit.\n"
+                             + yaml.safe_dump(endpoints, sort_keys=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

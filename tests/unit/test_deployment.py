@@ -1,0 +1,36 @@
+"""Rasa endpoints from settings: Redis stores only when REDIS_URL is set."""
+import pytest
+
+from refund_desk.deployment import rasa_endpoints, redis_store
+from refund_desk.settings import load_settings
+
+
+def settings(tmp_path, **env):
+    return load_settings(environ=env, env_file=tmp_path / "none.env")
+
+
+def test_one_machine_needs_only_the_action_server(tmp_path):
+    assert rasa_endpoints(settings(tmp_path, ACTION_SERVER_URL="http://a:1/webhook")) == {
+        "action_endpoint": {"url": "http://a:1/webhook"}}
+
+
+def test_redis_url_adds_tracker_and_lock_stores(tmp_path):
+    endpoints = rasa_endpoints(settings(tmp_path, REDIS_URL="redis://:s3cret@cache.internal:6380/2"))
+    assert endpoints["tracker_store"] == {"type": "redis", "url": "cache.internal", "port": 6380, "db": 2,
+                                          "key_prefix": "refunddesk", "use_ssl": False, "password": "s3cret"}
+    assert endpoints["lock_store"]["db"] == 3 and endpoints["lock_store"]["type"] == "redis"
+
+
+@pytest.mark.parametrize("url", ["localhost:6379", "http://cache/0", "redis://"])
+def test_bad_redis_urls_are_refused(url):
+    with pytest.raises(ValueError, match="REDIS_URL"):
+        redis_store(url, "tracker_store")
+
+
+def test_settings_read_dotenv_under_the_environment(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DATABASE_URL=sqlite:////tmp/from-dotenv.db\nREFUND_POLICY=refund_policies/pro_spherent.yml\n")
+    s = load_settings(environ={"DATABASE_URL": "sqlite:////tmp/from-env.db"}, env_file=env_file)
+    assert s.database_url == "sqlite:////tmp/from-env.db"
+    assert s.refund_policy.name == "pro_spherent.yml" and s.refund_policy.is_absolute()
+    assert load_settings(environ={}, env_file=tmp_path / "missing").database_url.endswith("var/refund_desk.db")

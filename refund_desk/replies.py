@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from refund_desk.eligibility import Decision
+from refund_desk.facts import OUTCOMES
 from refund_desk.policy_answers import contact_line, quote
 from refund_desk.refund_policy import RefundPolicy
 
@@ -104,15 +105,16 @@ def status_message(record: Mapping[str, Any], policy: RefundPolicy) -> str:
     history = record.get("history") or []
     if history and history[-1].get("note") and history[-1]["note"] != "opened":
         lines.append(f"Latest note from the team: {history[-1]['note']}")
-    steps = {"refund": [s for s in policy.next_steps.get("refund", ())]}.get(record["kind"], [])
-    if record["status"] in ("open", "in_review") and steps:
-        lines.append("What happens next: " + " ".join(s.summary for s in steps
-                                                       if (record.get("eligibility") or "review") in s.outcomes))
-    if record["status"] == "approved" and record["kind"] == "refund":
-        payout = [s.summary for s in policy.next_steps.get("refund", ()) if "eligible" in s.outcomes
-                  and "not_eligible" not in s.outcomes]
-        if payout:
-            lines.append(" ".join(payout))
+    steps = policy.next_steps.get(record["kind"], ())
+    if record["status"] in ("open", "in_review"):
+        outcome = record.get("eligibility") or "review"
+        upcoming = [s.summary for s in steps if outcome in s.outcomes]
+    elif record["status"] == "approved":  # what an approval leads to, not what every request goes through
+        upcoming = [s.summary for s in steps if "eligible" in s.outcomes and set(s.outcomes) != set(OUTCOMES)]
+    else:
+        upcoming = []
+    if upcoming:
+        lines.append("What happens next: " + " ".join(upcoming))
     if record["status"] in ("denied", "closed"):
         lines.append(contact_line(policy))
     return "\n".join(lines)

@@ -1,0 +1,75 @@
+"""Policy questions are answered by quoting the active refund policy, and only it."""
+from pathlib import Path
+
+import pytest
+
+from refund_desk.policy_answers import answer_policy_question, detect_topic
+from refund_desk.refund_policy import load_refund_policy
+from refund_desk.replies import status_message
+
+POLICIES = Path(__file__).resolve().parents[2] / "refund_policies"
+OTHER_CONTACTS = {"pro_it_assist": "proitassist.com", "itmediasolutions": "itmediasolutions.us",
+                  "webpro_it_solutions": "Solutionsservice.com"}
+
+
+def policy(name):
+    return load_refund_policy(POLICIES / f"{name}.yml")
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("how long does a refund take?", "timeline"),
+    ("what services can't be refunded?", "non_refundable"),
+    ("how do I request a refund?", "process"),
+    ("what happens if I cancel my appointment?", "cancellation"),
+    ("can I get money back for a monthly plan?", "subscription"),
+    ("what about chargebacks?", "chargeback"),
+    ("how do I contact you?", "contact"),
+    ("what's your refund policy?", "refundable"),
+    ("tell me about your terms", "general"),
+])
+def test_topics(question, topic):
+    assert detect_topic(question) == topic
+
+
+@pytest.mark.parametrize("name, question, quoted", [
+    ("pro_it_assist", "how long does a refund take?", "within 7–10 business days of approval"),
+    ("pro_it_assist", "what about chargebacks?", "may result in account suspension"),
+    ("pro_it_assist", "how do I contact you?", "(914) 297-8173"),
+    ("pro_spherent", "how long does a refund take?", "7–14 business days"),
+    ("pro_spherent", "can I get money back for a subscription?", "pro-rated refunds for the unused portion"),
+    ("webpro_it_solutions", "what if I cancel?", "You are free to cancel your subscription anytime"),
+    ("itmediasolutions", "what if I cancel my monthly service?", "at least seven (7) days before the next billing cycle"),
+    ("tech_support_004", "how do I request a refund?", "within 7 days"),
+])
+def test_answers_quote_the_active_policy(name, question, quoted):
+    text, clauses = answer_policy_question(policy(name), question)
+    assert quoted in text and clauses
+    for other, contact in OTHER_CONTACTS.items():
+        if other != name:
+            assert contact not in text
+
+
+@pytest.mark.parametrize("name", ["pro_spherent", "webpro_it_solutions", "itmediasolutions", "tech_support_004"])
+def test_a_topic_the_policy_does_not_cover_says_so(name):
+    text, clauses = answer_policy_question(policy(name), "what about chargebacks?")
+    assert clauses == [] and "doesn't say anything about that" in text
+    assert "proitassist.com" not in text
+
+
+def record(status, eligibility="eligible", note=None):
+    history = [{"note": "opened"}] + ([{"note": note}] if note else [])
+    return {"kind": "refund", "reference": "RF-ABCDEF", "invoice_number": "INV-1", "status": status,
+            "eligibility": eligibility, "created_at": "2026-11-21T10:00:00Z", "history": history}
+
+
+@pytest.mark.parametrize("status, says, not_says", [
+    ("open", "3–5 business days", None),
+    ("in_review", "reviewing it now", None),
+    ("approved", "7–10 business days", "3–5 business days"),
+    ("denied", "support@proitassist.com", "7–10 business days"),
+])
+def test_status_tells_what_happens_next(status, says, not_says):
+    text = status_message(record(status, note="checked"), policy("pro_it_assist"))
+    assert "RF-ABCDEF" in text and says in text and "checked" in text
+    if not_says:
+        assert not_says not in text

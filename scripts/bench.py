@@ -6,6 +6,7 @@ concurrent conversations, on loopback only, bounded in count.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import threading
@@ -16,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.servers import running_assistant  # noqa: E402
 
+REFERENCE = re.compile(r"\bRF-[A-Z2-9]{6}\b")
 SCRIPT = [
     "I was charged twice for invoice {invoice} yesterday",
     "Jane Doe",
@@ -26,15 +28,20 @@ SCRIPT = [
 
 
 def conversation(assistant, latencies: list[float], lock: threading.Lock) -> None:
+    """One whole refund request; fails unless it ends with a reference (a record really written)."""
     sender, invoice = f"bench-{uuid.uuid4().hex[:10]}", f"INV-{uuid.uuid4().int % 900000 + 100000}"
+    said = ""
     for line in SCRIPT:
         started = time.perf_counter()
         replies = assistant.send(sender, line.format(invoice=invoice))
         elapsed = time.perf_counter() - started
         if not replies:
             raise RuntimeError(f"no reply to {line!r}")
+        said += " ".join(r.get("text") or "" for r in replies)
         with lock:
             latencies.append(elapsed)
+    if not REFERENCE.search(said):
+        raise RuntimeError(f"conversation {sender} ended without a reference: {said[-300:]}")
 
 
 def run_level(assistant, concurrency: int, conversations: int) -> dict[str, float]:
@@ -78,6 +85,8 @@ def main() -> int:
         for level in (1, 10):
             r = run_level(assistant, level, args.conversations)
             print(f"{level:>10} {r['messages']:>9} {r['p50_ms']:>8.0f} {r['p95_ms']:>8.0f} {r['per_s']:>8.1f}")
+        records = assistant.cli_json("requests", "list")
+        print(f"records opened: {len(records)} (every conversation ended with its reference)")
     return 0
 
 

@@ -16,6 +16,9 @@ RASA_PORT         ?= 5005
 WEB_PORT          ?= 8080
 ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export ACTION_SERVER_URL
+# Rasa's telemetry and crash reports would send data to outside services: off unless asked for.
+RASA_TELEMETRY_ENABLED ?= false
+export RASA_TELEMETRY_ENABLED
 
 .PHONY: help install train run shell test bench validate clean
 

@@ -49,3 +49,15 @@ def echo_server(credentials_yaml: str, extra_env: dict[str, str] | None = None) 
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# The refund conversation the end-to-end channel tests hold: ("say", text) or ("choose", button).
+REFUND_STEPS: list[tuple[str, str]] = [
+    ("say", "I want a refund"),
+    ("say", "INV-20431"),
+    ("say", "yesterday"),
+    ("choose", "I was charged twice"),
+    ("say", "Jane Doe"),
+    ("say", "jane.doe@example.com"),
+    ("choose", "/affirm"),
+]

@@ -16,7 +16,7 @@ import pytest
 from fake_slack import ApiCall, FakeSlack
 from slack_requests import SlackSender, new_ts, sign
 
-from channel_helpers import BOT_TOKEN, PROJECT_ROOT, SIGNING_SECRET, echo_server
+from channel_helpers import BOT_TOKEN, PROJECT_ROOT, REFUND_STEPS, SIGNING_SECRET, echo_server
 from connectors.slack import (
     DEFAULT_SLACK_API_URL,
     RefundDeskSlackInput,
@@ -351,15 +351,6 @@ def test_unset_variable_in_credentials_stops_rasa(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------ end to end (real bot)
-REFUND_STEPS: list[tuple[str, str]] = [
-    ("say", "I want a refund"),
-    ("say", "INV-20431"),
-    ("say", "yesterday"),
-    ("choose", "I was charged twice"),
-    ("say", "Jane Doe"),
-    ("say", "jane.doe@example.com"),
-    ("choose", "/affirm"),
-]
 
 
 def pick_button(buttons: list[dict[str, Any]], wanted: str) -> Optional[dict[str, Any]]:

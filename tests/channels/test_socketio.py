@@ -19,7 +19,7 @@ from typing import Any, Optional
 import pytest
 import socketio
 
-from channel_helpers import PROJECT_ROOT, echo_server
+from channel_helpers import PROJECT_ROOT, REFUND_STEPS, echo_server
 
 PERSISTENT_SOCKETIO = """
 socketio:
@@ -143,15 +143,6 @@ def test_project_credentials_keep_session_persistence() -> None:
 
 
 # ------------------------------------------------------------ end to end
-REFUND_STEPS = [
-    ("say", "I want a refund"),
-    ("say", "INV-20431"),
-    ("say", "yesterday"),
-    ("choose", "I was charged twice"),
-    ("say", "Jane Doe"),
-    ("say", "jane.doe@example.com"),
-    ("choose", "/affirm"),
-]
 
 
 def choose(replies: list[dict[str, Any]], wanted: str) -> str:

@@ -84,9 +84,10 @@ def needed_facts(
     """Customer-given facts the active refund policy still needs for this kind, in asking order.
 
     Needed: what the policy's request procedure asks for, what a rule that could still decide
-    tests, and what the customer already gave (it stays part of the request). Rules are walked in evaluation order and the walk stops at the first rule that already
-    applies, since no later rule can change the decision. The procedure's facts come first: they
-    usually settle the most rules.
+    tests, and what the customer already gave (it stays part of the request). Rules are walked
+    in evaluation order and the walk stops at the first rule that already applies, since no
+    later rule can change the decision. The procedure's facts come first: they usually settle
+    the most rules.
     """
     facts = derive_facts(known, today)
     requested = set(policy.request_facts.get(kind, ()))
@@ -97,8 +98,7 @@ def needed_facts(
             break
         if rule_still_possible(rule, facts):
             needed.update(rule.condition_facts)  # its estimate's figures only once it applies
-    ordered = [f for f in BASE_FACTS if f in requested] + [f for f in BASE_FACTS if f in needed - requested]
-    return ordered
+    return [f for f in BASE_FACTS if f in requested] + [f for f in BASE_FACTS if f in needed - requested]
 
 
 def decide(policy: RefundPolicy, kind: str, facts: Mapping[str, Any], today: date) -> Decision:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -162,45 +163,44 @@ class RecordStore:
             self._engine = engine
         return self._engine
 
-    def _session(self) -> Session:
+    @contextmanager
+    def _database(self) -> Iterator[Session]:
+        """A session; any database failure (including reaching it) becomes RecordStoreUnavailable."""
         try:
-            return Session(self.engine, future=True)
+            with Session(self.engine, future=True) as session:
+                yield session
         except (SQLAlchemyError, OSError) as exc:
-            self._engine = None
+            self._engine = None  # build a fresh engine next time: the server may be back
             raise RecordStoreUnavailable(str(exc)) from exc
 
     def open_request(self, req: NewRequest, *, actor: str = "assistant") -> OpenedRequest:
         """Open a request, or return the active one of the same kind for the same invoice."""
-        try:
-            with self._session() as session:
+        with self._database() as session:
+            existing = self._active_for_invoice(session, req.kind, req.invoice_number)
+            if existing is not None:
+                return OpenedRequest(existing.reference, False, existing.to_dict())
+            record = RequestRecord(
+                reference=new_reference(req.kind), kind=req.kind, status="open",
+                invoice_number=req.invoice_number, service_date=req.service_date,
+                refund_reason=req.refund_reason, service_kind=req.service_kind,
+                customer_name=req.customer_name, customer_email=req.customer_email,
+                eligibility=req.eligibility, refund_policy=req.refund_policy,
+                policy_clauses=json.dumps(list(req.policy_clauses), ensure_ascii=False),
+                facts=json.dumps(req.facts or {}, default=_json_default, ensure_ascii=False),
+                decision=req.decision, channel=req.channel, sender_id=req.sender_id,
+            )
+            record.changes.append(StatusChange(from_status=None, to_status="open", changed_by=actor,
+                                               note="opened"))
+            session.add(record)
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()  # a concurrent twin won the race (or a reference collided)
                 existing = self._active_for_invoice(session, req.kind, req.invoice_number)
-                if existing is not None:
-                    return OpenedRequest(existing.reference, False, existing.to_dict())
-                record = RequestRecord(
-                    reference=new_reference(req.kind), kind=req.kind, status="open",
-                    invoice_number=req.invoice_number, service_date=req.service_date,
-                    refund_reason=req.refund_reason, service_kind=req.service_kind,
-                    customer_name=req.customer_name, customer_email=req.customer_email,
-                    eligibility=req.eligibility, refund_policy=req.refund_policy,
-                    policy_clauses=json.dumps(list(req.policy_clauses), ensure_ascii=False),
-                    facts=json.dumps(req.facts or {}, default=_json_default, ensure_ascii=False),
-                    decision=req.decision, channel=req.channel, sender_id=req.sender_id,
-                )
-                record.changes.append(StatusChange(from_status=None, to_status="open", changed_by=actor,
-                                                   note="opened"))
-                session.add(record)
-                try:
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()  # a concurrent twin won the race (or a reference collided)
-                    existing = self._active_for_invoice(session, req.kind, req.invoice_number)
-                    if existing is None:
-                        raise
-                    return OpenedRequest(existing.reference, False, existing.to_dict())
-                return OpenedRequest(record.reference, True, record.to_dict())
-        except SQLAlchemyError as exc:
-            self._engine = None
-            raise RecordStoreUnavailable(str(exc)) from exc
+                if existing is None:
+                    raise
+                return OpenedRequest(existing.reference, False, existing.to_dict())
+            return OpenedRequest(record.reference, True, record.to_dict())
 
     @staticmethod
     def _active_for_invoice(session: Session, kind: str, invoice: Optional[str]) -> Optional[RequestRecord]:
@@ -211,23 +211,27 @@ class RecordStore:
             RequestRecord.status.in_(ACTIVE_STATUSES))
         return session.execute(stmt).scalars().first()
 
+    @staticmethod
+    def _by_reference(session: Session, reference: str) -> RequestRecord:
+        record = session.execute(
+            select(RequestRecord).where(RequestRecord.reference == reference.upper())).scalars().first()
+        if record is None:
+            raise UnknownRequest(reference)
+        return record
+
     def get(self, reference: str) -> dict[str, Any]:
-        with self._reading() as session:
-            record = session.execute(
-                select(RequestRecord).where(RequestRecord.reference == reference.upper())).scalars().first()
-            if record is None:
-                raise UnknownRequest(reference)
-            return record.to_dict()
+        with self._database() as session:
+            return self._by_reference(session, reference).to_dict()
 
     def find_by_invoice(self, invoice: str) -> list[dict[str, Any]]:
         """Requests for an invoice, newest first."""
-        with self._reading() as session:
+        with self._database() as session:
             stmt = (select(RequestRecord).where(RequestRecord.invoice_number == invoice)
                     .order_by(RequestRecord.id.desc()))
             return [r.to_dict() for r in session.execute(stmt).scalars()]
 
     def list(self, status: Optional[str] = None, kind: Optional[str] = None) -> list[dict[str, Any]]:
-        with self._reading() as session:
+        with self._database() as session:
             stmt = select(RequestRecord).order_by(RequestRecord.id)
             if status:
                 stmt = stmt.where(RequestRecord.status == status)
@@ -238,38 +242,11 @@ class RecordStore:
     def set_status(self, reference: str, status: str, *, actor: str, note: Optional[str] = None) -> dict[str, Any]:
         if status not in STATUSES:
             raise ValueError(f"unknown status '{status}' (one of: {', '.join(STATUSES)})")
-        try:
-            with self._session() as session:
-                record = session.execute(
-                    select(RequestRecord).where(RequestRecord.reference == reference.upper())).scalars().first()
-                if record is None:
-                    raise UnknownRequest(reference)
-                record.changes.append(StatusChange(from_status=record.status, to_status=status,
-                                                   changed_by=actor, note=note))
-                record.status = status
-                record.updated_at = _now()
-                session.commit()
-                return record.to_dict()
-        except SQLAlchemyError as exc:
-            self._engine = None
-            raise RecordStoreUnavailable(str(exc)) from exc
-
-    class _ReadingSession:
-        def __init__(self, store: "RecordStore"):
-            self.store = store
-            self.session: Optional[Session] = None
-
-        def __enter__(self) -> Session:
-            self.session = self.store._session()
-            return self.session
-
-        def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-            if self.session is not None:
-                self.session.close()
-            if exc is not None and isinstance(exc, SQLAlchemyError):
-                self.store._engine = None
-                raise RecordStoreUnavailable(str(exc)) from exc
-            return False
-
-    def _reading(self) -> "RecordStore._ReadingSession":
-        return RecordStore._ReadingSession(self)
+        with self._database() as session:
+            record = self._by_reference(session, reference)
+            record.changes.append(StatusChange(from_status=record.status, to_status=status,
+                                               changed_by=actor, note=note))
+            record.status = status
+            record.updated_at = _now()
+            session.commit()
+            return record.to_dict()

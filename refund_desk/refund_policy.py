@@ -248,7 +248,7 @@ def _parse(raw: Any, r: _Reader, path: Path) -> Optional[RefundPolicy]:
         if not isinstance(rc, dict) or rc.get("id") not in clauses:
             continue
         for j, rr in enumerate(rc.get("rules", []) or []):
-            rule = _parse_rule(rr, f"clauses[{i}].rules[{j}]", clauses[rc["id"]], clauses, r, clause_ref)
+            rule = _parse_rule(rr, f"clauses[{i}].rules[{j}]", clauses[rc["id"]], clauses, r)
             if rule:
                 rules.append(rule)
 
@@ -327,8 +327,7 @@ def _parse(raw: Any, r: _Reader, path: Path) -> Optional[RefundPolicy]:
     )
 
 
-def _parse_rule(rr: Any, where: str, clause: Clause, clauses: dict[str, Clause], r: _Reader,
-                clause_ref: Any) -> Optional[Rule]:
+def _parse_rule(rr: Any, where: str, clause: Clause, clauses: dict[str, Clause], r: _Reader) -> Optional[Rule]:
     if not isinstance(rr, dict):
         r.error(where, rr, None, "must be a mapping")
         return None

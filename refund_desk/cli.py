@@ -11,7 +11,7 @@ from typing import Any, Optional, Sequence
 from refund_desk.eligibility import Decision, decide
 from refund_desk.facts import BASE_FACTS, REFUND_REASONS, REQUEST_KINDS
 from refund_desk.records import STATUSES, RecordStore, RecordStoreUnavailable, UnknownRequest
-from refund_desk.refund_policy import RefundPolicyError, check_refund_policy, load_refund_policy
+from refund_desk.refund_policy_loader import RefundPolicyError, check_refund_policy, load_refund_policy
 from refund_desk.settings import load_settings
 
 LIST_COLUMNS = ("reference", "kind", "status", "invoice_number", "eligibility", "customer_name",

@@ -1,12 +1,123 @@
 """Customer-facing texts built from decisions and records (plain strings, no Rasa)."""
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from datetime import date
+from typing import Any, Mapping, Optional, Sequence
 
+from refund_desk.dates import short, spoken
 from refund_desk.eligibility import Decision
 from refund_desk.facts import OUTCOMES
 from refund_desk.policy_answers import contact_line, quote
-from refund_desk.refund_policy import RefundPolicy
+from refund_desk.refund_policy import Identifier, RefundPolicy
+
+# ---- Inside a form: questions asked again, choices, corrections ----------------------------------
+
+YES_NO_BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+REASON_BUTTONS = [
+    {"title": "I was charged twice", "payload": "I was charged twice"},
+    {"title": "The service was never delivered", "payload": "The service was never delivered"},
+    {"title": "You made a mistake", "payload": "There was a mistake by your team"},
+    {"title": "Not as described", "payload": "It was not as described"},
+    {"title": "Not happy with the result", "payload": "I'm not happy with the result"},
+    {"title": "I don't need it anymore", "payload": "I don't need it anymore"},
+    {"title": "Something else", "payload": "other"},
+]
+KIND_BUTTONS = [
+    {"title": "A one-time service", "payload": "a one-time service"},
+    {"title": "A recurring plan", "payload": "a recurring plan"},
+]
+STATUS_BUTTONS = [
+    {"title": "Work has not started", "payload": "work has not started"},
+    {"title": "Work has started", "payload": "work has started"},
+    {"title": "It was delivered", "payload": "it was delivered"},
+]
+IDENTIFIER_CHOICE_BUTTONS = [
+    {"title": "Carry on without it", "payload": "/affirm"},
+    {"title": "Talk to a person", "payload": "/request_human"},
+]
+ASK_AGAIN = {
+    "service_kind": "Is it a one-time service (such as an appointment or a project) or a recurring plan?",
+    "service_status": "Had the work started, been delivered, or not started yet?",
+    "issues_resolved": "How many of your issues were resolved? A number, like 0, 1 or 2.",
+    "amount_paid": "How much did you pay? Just the number, like 149.99.",
+    "customer_name": "Please tell me your full name, for example “Jane Doe”.",
+}
+NO_DATE = ("I couldn't read a date in that. Try something like “yesterday”, “last Tuesday”, "
+           "“March 3” or “2026-03-14”.")
+BAD_EMAIL = "That doesn't look like an e-mail address. Please type it like jane@example.com."
+UNCLEAR_REASON = "Sorry, I didn't quite get the reason. Which of these fits best?"
+OUT_OF_SCOPE_IN_FORM = ("Sorry, I can only help with refunds, cancellations, chargebacks and questions about "
+                        "the refund policy. Let's finish your request:")
+YES_OR_NO = "Please answer yes or no: are these details right? Or tell me what to change."
+WHAT_TO_CHANGE = "What should I change? Pick a detail, or just type the right value."
+# words a customer uses for each detail ("the date is wrong", "change the e-mail")
+DETAIL_WORDS = {
+    "invoice_number": ("invoice", "invoice number", "order id", "customer id", "reference number"),
+    "service_date": ("date", "day", "when"),
+    "next_billing_date": ("billing date", "next billing"),
+    "refund_reason": ("reason", "why"),
+    "service_kind": ("kind of service", "service type", "type"),
+    "service_status": ("work status", "status"),
+    "issues_resolved": ("issues", "resolved"),
+    "amount_paid": ("amount", "paid", "price"),
+    "customer_name": ("name",),
+    "customer_email": ("e-?mail", "email address", "address"),
+}
+
+
+def date_in_future(value: date, kind: str) -> str:
+    what = ("the date your current billing period started" if kind == "cancellation"
+            else "the date of the service or the charge")
+    return f"{spoken(value)} is still to come, but I need {what}, which has already happened. Which date was it?"
+
+
+def date_in_past(value: date, slot: str) -> str:
+    if slot == "next_billing_date":
+        return f"{spoken(value)} has passed; when is your next billing date?"
+    return f"{spoken(value)} has already passed. When is the appointment?"
+
+
+def which_date(options: Sequence[date]) -> str:
+    return "Just to be sure: did you mean " + " or ".join(short(d) for d in options) + "?"
+
+
+def date_buttons(options: Sequence[date]) -> list[dict[str, str]]:
+    return [{"title": spoken(d), "payload": d.isoformat()} for d in options]
+
+
+def choice_buttons(slot: str) -> list[dict[str, str]]:
+    return {"service_kind": KIND_BUTTONS, "service_status": STATUS_BUTTONS}.get(slot, [])
+
+
+def _the(identifier: Identifier) -> str:
+    return f"your {identifier.label}"
+
+
+def ask_identifier(identifier: Identifier) -> str:
+    example = f", for example {identifier.example}" if identifier.example else ""
+    return f"What's {_the(identifier)}? It's on your invoice or in your account{example}."
+
+
+def identifier_not_found(identifier: Identifier) -> str:
+    example = f" It looks like {identifier.example}." if identifier.example else ""
+    return f"I couldn't find {_the(identifier)} in that.{example} Could you type it as it is written?"
+
+
+def still_need(identifier: Identifier) -> str:
+    return f"Thanks, I've noted that. I still need {_the(identifier)}."
+
+
+def identifier_choice(identifier: Identifier) -> str:
+    return (f"I still can't find {_the(identifier)}. Shall I carry on without it? The team will see "
+            "that it is missing and find your payment another way. Or I can put you in touch with a person.")
+
+
+def change_buttons(slots: Sequence[str], identifier: Identifier) -> list[dict[str, str]]:
+    labels = {**SLOT_LABELS, "invoice_number": identifier.label[:1].upper() + identifier.label[1:]}
+    return [{"title": labels[s], "payload": f"change the {labels[s].lower()}"} for s in slots if s in labels]
+
+
+# ---- Decisions and records ----------------------------------------------------------------------
 
 OUTCOME_HEADLINES = {
     ("refund", "eligible"): "Good news: your request qualifies for a refund under the policy.",
@@ -29,7 +140,7 @@ REASON_LABELS = {
 }
 SLOT_LABELS = {
     "invoice_number": "Invoice",
-    "service_kind": "Service",
+    "service_kind": "Kind of service",
     "service_date": "Date",
     "refund_reason": "Reason",
     "service_status": "Work status",

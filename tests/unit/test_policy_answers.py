@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from refund_desk.policy_answers import answer_policy_question, detect_topic
-from refund_desk.refund_policy import load_refund_policy
+from refund_desk.refund_policy_loader import load_refund_policy
 from refund_desk.replies import status_message
 
 POLICIES = Path(__file__).resolve().parents[2] / "refund_policies"

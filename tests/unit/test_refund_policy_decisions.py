@@ -16,7 +16,8 @@ from typing import Any, Optional
 import pytest
 
 from refund_desk.eligibility import decide
-from refund_desk.refund_policy import RefundPolicy, load_refund_policy
+from refund_desk.refund_policy import RefundPolicy
+from refund_desk.refund_policy_loader import load_refund_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY_DIR = ROOT / "refund_policies"

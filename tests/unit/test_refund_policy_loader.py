@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from refund_desk.refund_policy import RefundPolicyError, check_refund_policy, load_refund_policy
+from refund_desk.refund_policy_loader import RefundPolicyError, check_refund_policy, load_refund_policy
 
 # A small valid policy. Line numbers below refer to this text (line 1 is "id: tiny").
 VALID = """\

@@ -9,7 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime
-from actions.submit import open_record, reset_request_slots
+from actions.submit import request_details, reset_request_slots
+from refund_desk import request_use_case
 from refund_desk.policy_answers import answer_policy_question, contact_line, quote
 from refund_desk.records import RecordStoreUnavailable, UnknownRequest
 from refund_desk.replies import status_message
@@ -35,10 +36,10 @@ class ActionExplainChargeback(Action):
         policy = runtime().policy
         clauses = policy.clauses_on("chargeback")
         if clauses:
-            dispatcher.utter_message(text=f"About chargebacks, {policy.company}'s refund policy says:\n"
+            dispatcher.utter_message(text=f"About chargebacks, {policy.policy_name} says:\n"
                                      + "\n".join(f"• {quote(c)}" for c in clauses))
         else:
-            dispatcher.utter_message(text=f"{policy.company}'s refund policy doesn't say anything about "
+            dispatcher.utter_message(text=f"{policy.policy_name[:1].upper() + policy.policy_name[1:]} doesn't say anything about "
                                           f"chargebacks. {contact_line(policy)}")
         dispatcher.utter_message(
             text="I can open a refund request for you instead, so the team can look at it first. Shall I?",
@@ -49,25 +50,16 @@ class ActionExplainChargeback(Action):
 
 
 class ActionHandoff(Action):
-    """Gives the policy's contact details and opens a hand-off record with what was collected."""
+    """Gives the policy's contact details and opens a hand-off record with everything collected."""
 
     def name(self) -> Text:
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        policy = runtime().policy
-        collected = {k: tracker.get_slot(k) for k in ("refund_reason", "reason_details", "service_date",
-                                                      "service_kind") if tracker.get_slot(k) is not None}
-        opened = open_record(tracker, "handoff", facts=collected)
-        lines = [f"Of course. {contact_line(policy)}"]
-        if opened is not None:
-            lines.append(f"I've passed on what you told me so far to the team (reference {opened.reference}), "
-                         "so you won't have to repeat it.")
-        else:
-            lines.append("I couldn't pass your details on automatically just now, so please mention your "
-                         "invoice number when you get in touch.")
-        dispatcher.utter_message(text="\n".join(lines))
-        return reset_request_slots() + ([SlotSet("request_reference", opened.reference)] if opened else [])
+        rt = runtime()
+        outcome = request_use_case.hand_off(rt.policy, rt.store, request_details(tracker, "handoff"))
+        dispatcher.utter_message(text=outcome.message)
+        return reset_request_slots() + ([SlotSet("request_reference", outcome.reference)] if outcome.reference else [])
 
 
 class ActionCheckStatus(Action):

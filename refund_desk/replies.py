@@ -112,6 +112,21 @@ def identifier_choice(identifier: Identifier) -> str:
             "that it is missing and find your payment another way. Or I can put you in touch with a person.")
 
 
+def ask_service_date(kind: str, service_kind: Optional[str]) -> str:
+    if kind == "cancellation" and service_kind == "one_time":
+        return "When is the appointment? For example “tomorrow”, “this Friday” or “December 3”."
+    if kind == "cancellation" and service_kind == "recurring":
+        return "When did your current billing period start? For example “November 1” or “3 weeks ago”."
+    if kind == "cancellation":
+        return "What's the date of the appointment, or, for a plan, the date the current billing period started?"
+    return "When was the service delivered or charged? For example “yesterday”, “March 3” or “2026-03-14”."
+
+
+def lookup_not_found(identifier: Identifier) -> str:
+    return (f"I couldn't find a reference in that. It looks like RF-7K3Q9X (or give me {_the(identifier)}"
+            + (f", like {identifier.example}" if identifier.example else "") + ").")
+
+
 def change_buttons(slots: Sequence[str], identifier: Identifier) -> list[dict[str, str]]:
     labels = {**SLOT_LABELS, "invoice_number": identifier.label[:1].upper() + identifier.label[1:]}
     return [{"title": labels[s], "payload": f"change the {labels[s].lower()}"} for s in slots if s in labels]
@@ -158,27 +173,43 @@ def display(slot: str, value: Any) -> str:
     if slot == "refund_reason":
         return REASON_LABELS.get(value, str(value))
     if slot == "service_kind":
-        return {"one_time": "one-time appointment", "recurring": "recurring plan"}.get(value, str(value))
+        return {"one_time": "one-time service", "recurring": "recurring plan"}.get(value, str(value))
     if slot == "service_status":
         return str(value).replace("_", " ")
+    if slot in ("service_date", "next_billing_date"):
+        try:
+            return spoken(date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
     return str(value)
 
 
-def summary(kind: str, slots: Mapping[str, Any], order: list[str]) -> str:
+def summary(kind: str, slots: Mapping[str, Any], order: list[str],
+            identifier: Optional[Identifier] = None) -> str:
+    labels = dict(SLOT_LABELS)
+    if identifier is not None:
+        labels["invoice_number"] = identifier.label[:1].upper() + identifier.label[1:]
     lines = [f"Here is your {KIND_NAMES[kind]}:"]
-    lines += [f"• {SLOT_LABELS[s]}: {display(s, slots[s])}" for s in order
-              if s in SLOT_LABELS and slots.get(s) is not None]
+    for s in order:
+        if s in labels and slots.get(s) is not None:
+            lines.append(f"• {labels[s]}: {display(s, slots[s])}")
+        elif s == "invoice_number" and slots.get("invoice_skipped"):
+            lines.append(f"• {labels[s]}: not given (the team will see that it is missing)")
+    if slots.get("customer_phone"):
+        lines.append(f"• Phone: {slots['customer_phone']}")
     lines.append("Is that right? (You can also type a correction, like a different e-mail address.)")
     return "\n".join(lines)
 
 
-def decision_message(decision: Decision, reference: Optional[str], created: bool) -> str:
+def decision_message(decision: Decision, reference: Optional[str], created: bool,
+                     policy: Optional[RefundPolicy] = None) -> str:
     lines = [OUTCOME_HEADLINES[(decision.kind, decision.outcome)], decision.summary]
     if decision.estimate:
         e = decision.estimate
         lines.append(f"Estimated amount: {e.amount:,.2f} {e.currency}, worked out as {e.working}"
                      + (f" ({e.note})" if e.note else "") + ". This is an estimate; the team confirms it on review.")
-    lines.append(f"This rests on {decision.company}'s refund policy, {quote(decision.clauses[0])}")
+    source = policy.policy_name if policy is not None else f"{decision.company}'s refund policy"
+    lines.append(f"This rests on {source}, {quote(decision.clauses[0])}")
     for alt in decision.alternatives:
         lines.append(f"The policy also mentions an alternative: {quote(alt)}")
     if reference:
@@ -190,6 +221,37 @@ def decision_message(decision: Decision, reference: Optional[str], created: bool
     if decision.next_steps:
         lines.append("What happens next:")
         lines += [f"• {step}" for step in decision.next_steps]
+    return "\n".join(lines)
+
+
+def nothing_saved(kind: str) -> str:
+    return (f"No problem: I haven't opened a {KIND_NAMES[kind]} and nothing was saved. "
+            "Tell me whenever you want to start again.")
+
+
+def chargeback_recorded(policy: RefundPolicy, reference: str, created: bool) -> str:
+    if not created:
+        return f"The billing team already has your chargeback for this invoice: reference {reference}."
+    lines = [f"Thank you. I've recorded your chargeback for the billing team: reference {reference}."]
+    clauses = policy.clauses_on("chargeback")
+    if clauses:
+        lines.append(f"{policy.policy_name[:1].upper() + policy.policy_name[1:]} says: "
+                     + " ".join(quote(c) for c in clauses))
+    lines.append("What happens next: the billing team checks the dispute with your bank or card issuer and "
+                 "contacts you at the e-mail address you gave. You can ask me for its status with the reference.")
+    return "\n".join(lines)
+
+
+def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_anything: bool) -> str:
+    lines = [f"Of course. {contact_line(policy)}"]
+    if reference and collected_anything:
+        lines.append(f"I've passed on what you told me so far to the team (reference {reference}), "
+                     "so you won't have to repeat it.")
+    elif reference:
+        lines.append(f"I've let the team know you'd like to talk to a person (reference {reference}).")
+    else:
+        lines.append(f"I couldn't pass your details on automatically just now, so please mention your "
+                     f"{policy.identifier.label} when you get in touch.")
     return "\n".join(lines)
 
 

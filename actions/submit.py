@@ -113,5 +113,5 @@ class ActionSwitchRequest(Action):
         return "action_switch_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        return [SlotSet(name, None) for name in ("service_date", "date_words", "confirmed", "next_billing_date",
-                                                 "invoice_misses")]
+        # date_words stay: a date said for a refund of a service still to come is the appointment's
+        return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "invoice_misses")]

@@ -13,6 +13,7 @@ REFUND_REASONS = (
     "not_as_described",
     "dissatisfied",
     "no_longer_needed",
+    "customer_error",
     "other",
 )
 SERVICE_KINDS = ("one_time", "recurring")

@@ -29,6 +29,9 @@ _CORRECTION = re.compile(r"\b(actually|sorry|correction|i meant|i mean|should (b
                          r"not \S+ but|wrong|instead|rather|update|change)\b", re.I)
 _SKIP = re.compile(r"\b(carry on|continue|go on|without it|skip|don'?t have it|do not have it|no idea|"
                    r"can'?t find it|proceed)\b", re.I)
+_STILL_TO_COME = re.compile(r"\b(is|it's|was booked for|scheduled for|planned for) (next week|next month|coming up)\b|"
+                            r"\bhas(n't| not) (happened|started|taken place) yet\b|\bnot (happened|started) yet\b|"
+                            r"\bupcoming (appointment|visit|installation|session)\b", re.I)
 _CHANGE_WHAT = re.compile(r"\b(change|fix|correct|edit|wrong|update)\b", re.I)
 
 REASON_BUTTONS = replies.REASON_BUTTONS
@@ -69,13 +72,18 @@ def date_direction(slot: str, kind: str, known: dict[str, Any]) -> Optional[str]
 
 
 def _accept_date(slot: str, found: DateReading, direction: Optional[str], kind: str, today: date,
-                 reading: Reading, asked: bool) -> bool:
+                 reading: Reading, asked: bool, text: str) -> bool:
     """Set the slot from a clear reading; explain a date on the wrong side of today."""
     value = found.value
     if value is None:
         return False
     if direction == PAST and value > today:
-        if asked:
+        if kind == "refund":  # a prepaid service still to come: that's a cancellation
+            reading.values["date_words"] = text
+            reading.problems.append(replies.CANCELLATION_INSTEAD)
+            reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
+            reading.values[slot] = None
+        elif asked:
             reading.problems.append(replies.date_in_future(value, kind))
             reading.values[slot] = None
         return False
@@ -102,7 +110,7 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
         if not found.found and words and direction is not None and known.get(slot) is None:
             found = read_date(words, today, direction)  # the customer's earlier words, now readable
         if found.value is not None:
-            if _accept_date(slot, found, direction, kind, today, reading, asked):
+            if _accept_date(slot, found, direction, kind, today, reading, asked, text):
                 if words:
                     reading.values["date_words"] = None
             continue
@@ -182,6 +190,10 @@ def read_message(
                 reading.values[slot] = None
 
     _read_dates(text, requested_slot, wanted, known, kind, today, reading, correcting, confirming)
+    if kind == "refund" and _STILL_TO_COME.search(text) and not reading.problems:
+        reading.values["date_words"] = text
+        reading.problems.append(replies.CANCELLATION_INSTEAD)
+        reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
 
     if "refund_reason" in wanted and (requested_slot == "refund_reason" or known.get("refund_reason") is None
                                       or correcting or confirming):

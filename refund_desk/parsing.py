@@ -126,6 +126,10 @@ _REASON_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("not_as_described", (
         r"not as (described|advertised|promised|agreed)", r"(different|differs) (from|than)", r"mismatch",
         r"not what (was|i was|we were|you) (promised|described|agreed|ordered|sold)", r"wrong (service|scope|product)")),
+    ("customer_error", (
+        r"\b(i|we) (changed|deleted|reset|removed|uninstalled|installed|updated|moved|unplugged|broke)\b.*\b(myself|ourselves|after)",
+        r"\bmy (own )?(fault|mistake|error)", r"user error", r"\b(i|we) did it (myself|ourselves)",
+        r"\b(changed|reset|deleted) .* (myself|ourselves)")),
     ("service_error", (
         r"\bmistake", r"\berror", r"\bbroke", r"\bbroken\b", r"\bdamag", r"messed up", r"screwed up",
         r"wrong (config|setting|install)", r"\bfault", r"\bbotched")),

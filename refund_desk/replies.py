@@ -44,6 +44,9 @@ ASK_AGAIN = {
 }
 NO_DATE = ("I couldn't read a date in that. Try something like “yesterday”, “last Tuesday”, "
            "“March 3” or “2026-03-14”.")
+CANCELLATION_INSTEAD = ("It sounds like the service hasn't happened yet. Then it's a cancellation rather than a "
+                        "refund: shall I cancel it instead? (Otherwise, tell me the date it was delivered or charged.)")
+CANCELLATION_INSTEAD_BUTTONS = [{"title": "Yes, cancel it instead", "payload": "/cancel_service"}]
 BAD_EMAIL = "That doesn't look like an e-mail address. Please type it like jane@example.com."
 UNCLEAR_REASON = "Sorry, I didn't quite get the reason. Which of these fits best?"
 OUT_OF_SCOPE_IN_FORM = ("Sorry, I can only help with refunds, cancellations, chargebacks and questions about "
@@ -151,6 +154,7 @@ REASON_LABELS = {
     "not_as_described": "not as described",
     "dissatisfied": "not happy with the result",
     "no_longer_needed": "no longer needed",
+    "customer_error": "a change on the customer's side",
     "other": "other",
 }
 SLOT_LABELS = {

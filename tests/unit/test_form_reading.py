@@ -48,7 +48,7 @@ def test_answers_fill_the_requested_slot(requested, text, slot, value):
     ("invoice_number", "I don't know", "INV-20431"),
     ("service_date", "banana", "couldn't read a date"),
     ("service_date", "next week", "couldn't read a date"),
-    ("service_date", "next friday", "is still to come"),
+    ("service_date", "next friday", "cancel it instead"),   # a refund for a service still to come
     ("customer_email", "jane at example", "e-mail address"),
     ("customer_name", "12345", "full name"),
     ("confirmed", "maybe", "yes or no"),

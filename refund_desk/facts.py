@@ -5,6 +5,11 @@ from datetime import date
 from typing import Any, Mapping, Optional
 
 REQUEST_KINDS = ("refund", "cancellation")  # the kinds a refund policy decides
+# Every kind of record and its reference prefix (RF-7K3Q9X): the one source for both.
+REFERENCE_PREFIX = {"refund": "RF", "cancellation": "CX", "chargeback": "CB", "handoff": "HO"}
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: easy to read out
+STATUSES = ("open", "in_review", "approved", "denied", "closed")
+ACTIVE_STATUSES = ("open", "in_review")
 OUTCOMES = ("eligible", "partial", "not_eligible", "review")
 REFUND_REASONS = (
     "duplicate_payment",

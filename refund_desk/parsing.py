@@ -5,13 +5,14 @@ import re
 import unicodedata
 from typing import Optional
 
+from refund_desk.facts import REFERENCE_ALPHABET, REFERENCE_PREFIX
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier
 
 MAX_TEXT = 5000  # longer messages are read only this far
 DEFAULT_INVOICE = Identifier(label="invoice number", example="INV-20431", prefix="INV-", named=True,
                              pattern=r"INV-?\d{3,12}(?:-\d{1,8})*")
 
-_REFERENCE = re.compile(r"\b(RF|CX|CB|HO)[- ]?([A-HJ-NP-Z2-9]{6})\b", re.I)
+_REFERENCE = re.compile(rf"\b({'|'.join(REFERENCE_PREFIX.values())})[- ]?([{REFERENCE_ALPHABET}]{{6}})\b", re.I)
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w-])\+?\d(?:[ ().-]*\d){6,14}(?![\w-])")

@@ -6,7 +6,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from refund_desk.dates import short, spoken
 from refund_desk.eligibility import Decision
-from refund_desk.facts import OUTCOMES
+from refund_desk.facts import ACTIVE_STATUSES, OUTCOMES
 from refund_desk.policy_answers import contact_line, quote
 from refund_desk.refund_policy import Identifier, RefundPolicy
 
@@ -283,7 +283,7 @@ def status_message(record: Mapping[str, Any], policy: RefundPolicy) -> str:
     if history and history[-1].get("note") and history[-1]["note"] != "opened":
         lines.append(f"Latest note from the team: {history[-1]['note']}")
     steps = policy.next_steps.get(record["kind"], ())
-    if record["status"] in ("open", "in_review"):
+    if record["status"] in ACTIVE_STATUSES:
         outcome = record.get("eligibility") or "review"
         upcoming = [s.summary for s in steps if outcome in s.outcomes]
     elif record["status"] == "approved":  # what an approval leads to, not what every request goes through

@@ -19,9 +19,6 @@ from refund_desk.refund_policy import RefundPolicy
 
 log = logging.getLogger(__name__)
 
-RECORDED_KINDS = ("refund", "cancellation", "chargeback", "handoff")
-
-
 @dataclass(frozen=True)
 class RequestDetails:
     """What the conversation collected for one request."""

@@ -4,16 +4,17 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime
 from actions.submit import request_details, reset_request_slots
 from refund_desk import request_use_case
+from refund_desk.parsing import parse_reference
 from refund_desk.policy_answers import answer_policy_question, contact_line, quote
 from refund_desk.records import RecordStoreUnavailable, UnknownRequest
-from refund_desk.replies import status_message
+from refund_desk.replies import RESTART_IN_FORM, status_message
 
 
 class ActionAnswerPolicyQuestion(Action):
@@ -70,7 +71,7 @@ class ActionCheckStatus(Action):
         rt = runtime()
         key = tracker.get_slot("lookup_key")
         try:
-            if key and key.startswith("INV-"):
+            if key and parse_reference(key) is None:  # an identifier (invoice number, Customer ID, ...)
                 records = rt.store.find_by_invoice(key)
                 if not records:
                     raise UnknownRequest(key)
@@ -112,3 +113,16 @@ class ActionResetRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         return reset_request_slots()
+
+
+class ActionRestart(Action):
+    """'/restart' typed into the chat: never silently wipes a request in progress."""
+
+    def name(self) -> Text:
+        return "action_restart"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.active_loop_name:
+            dispatcher.utter_message(text=RESTART_IN_FORM)
+            return []
+        return [Restarted()]

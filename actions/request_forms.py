@@ -94,6 +94,10 @@ class RequestFormValidation(FormValidationAction):
             wanted, known, self.kind, today(), int(tracker.get_slot("invoice_misses") or 0),
             runtime().policy.identifier,
         )
+        if reading.upset:
+            dispatcher.utter_message(text=replies.SORRY)
+        if reading.buttons == replies.KIND_BUTTONS:
+            reading.buttons = replies.kind_buttons(runtime().policy.service_kinds)
         for problem in reading.problems:
             dispatcher.utter_message(text=problem, buttons=reading.buttons if problem == reading.problems[-1] else [])
         if reading.missed_invoice:
@@ -186,6 +190,18 @@ class ActionAskInvoiceNumber(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         dispatcher.utter_message(text=replies.ask_identifier(runtime().policy.identifier))
+        return []
+
+
+class ActionAskServiceKind(Action):
+    """Asks the kind of service with the active policy's own words as the choices."""
+
+    def name(self) -> Text:
+        return "action_ask_service_kind"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        kinds = runtime().policy.service_kinds
+        dispatcher.utter_message(text=replies.ask_service_kind(kinds), buttons=replies.kind_buttons(kinds))
         return []
 
 

@@ -32,6 +32,8 @@ _SKIP = re.compile(r"\b(carry on|continue|go on|without it|skip|don'?t have it|d
 _STILL_TO_COME = re.compile(r"\b(is|it's|was booked for|scheduled for|planned for) (next week|next month|coming up)\b|"
                             r"\bhas(n't| not) (happened|started|taken place) yet\b|\bnot (happened|started) yet\b|"
                             r"\bupcoming (appointment|visit|installation|session)\b", re.I)
+_UPSET = re.compile(r"\b(ridiculous|unacceptable|outrageous|furious|angry|pissed|scam|rip[- ]?off|disgrace|"
+                    r"terrible|awful|worst|wtf|fed up|sick of|not fair|joke)\b|!!!", re.I)
 _CHANGE_WHAT = re.compile(r"\b(change|fix|correct|edit|wrong|update)\b", re.I)
 
 REASON_BUTTONS = replies.REASON_BUTTONS
@@ -47,6 +49,7 @@ class Reading:
     problems: list[str] = field(default_factory=list)
     buttons: list[dict[str, str]] = field(default_factory=list)
     missed_invoice: bool = False
+    upset: bool = False  # the customer is angry: acknowledge it before the next question
 
 
 # slot -> (parser, question when unreadable)
@@ -147,7 +150,7 @@ def read_message(
 ) -> Reading:
     """Read a message for the slots in `wanted` (plus reason_details, date_words, customer_phone)."""
     text = clip(text)
-    reading = Reading()
+    reading = Reading(upset=bool(_UPSET.search(text)))
     confirming = requested_slot == "confirmed"
     correcting = bool(_CORRECTION.search(text)) and requested_slot is not None
 

@@ -157,9 +157,12 @@ def classify_reason(text: Optional[str]) -> Optional[str]:
 
 def parse_service_kind(text: Optional[str]) -> Optional[str]:
     text = clip(text).lower()
-    if re.search(r"one[- ]?(time|off)|single|appointment|visit|repair|install|onsite|on-site|session|\bonce\b", text):
+    recurring = re.search(r"recurr|subscri|monthly|annual|yearly|weekly|\bplan\b|ongoing|membership|contract|renew|"
+                          r"retainer|monitoring", text)
+    if re.search(r"one[- ]?(time|off)|single|appointment|visit|repair|install|onsite|on-site|session|\bonce\b|"
+                 r"\bproject\b", text) and not (recurring and re.search(r"monthly|subscri|recurr", text)):
         return "one_time"
-    if re.search(r"recurr|subscri|monthly|annual|yearly|weekly|\bplan\b|ongoing|membership|contract|renew", text):
+    if recurring:
         return "recurring"
     return None
 

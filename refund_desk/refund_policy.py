@@ -117,6 +117,7 @@ class Identifier:
 
 
 DEFAULT_IDENTIFIER = Identifier()
+DEFAULT_SERVICE_KINDS = {"one_time": "A one-time service (such as an appointment)", "recurring": "A recurring plan"}
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ class RefundPolicy:
     request_facts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     identifier: Identifier = DEFAULT_IDENTIFIER
     company_named: bool = True  # False: the policy never names the company (customers see "our")
+    # the kinds of service in the policy's own words, offered as choices ("A website or marketing project")
+    service_kinds: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SERVICE_KINDS))
     path: Optional[Path] = None
 
     @property

@@ -12,9 +12,9 @@ from typing import Any, Optional, Union
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from refund_desk.facts import ALL_FACTS, BASE_FACTS, OUTCOMES, REQUEST_KINDS
+from refund_desk.facts import ALL_FACTS, BASE_FACTS, OUTCOMES, REQUEST_KINDS, SERVICE_KINDS
 from refund_desk.refund_policy import (CLAUSE_ID, FORMULA_FUNCTIONS, OPERATORS, TOPICS, Clause, Condition,
-                                       Contact, Estimate, Fallback, Identifier, NextStep, RefundPolicy, Rule,
+                                       Contact, DEFAULT_SERVICE_KINDS, Estimate, Fallback, Identifier, NextStep, RefundPolicy, Rule,
                                        formula_names)
 
 
@@ -202,6 +202,7 @@ def _parse(raw: Any, r: _Reader, path: Path) -> Optional[RefundPolicy]:
         request_facts[kind] = tuple(n for n in names or [] if n in BASE_FACTS)
 
     identifier = _parse_identifier(raw.get("identifier"), raw, r)
+    service_kinds = _parse_service_kinds(raw.get("service_kinds"), raw, r)
     company_named = raw.get("company_named", True)
     if not isinstance(company_named, bool):
         r.error("company_named", raw, "company_named", "must be true or false")
@@ -209,7 +210,8 @@ def _parse(raw: Any, r: _Reader, path: Path) -> Optional[RefundPolicy]:
 
     for k in raw:
         if k not in ("id", "company", "source", "currency", "clauses", "next_steps", "fallback",
-                     "contact", "request_facts", "updated", "identifier", "company_named"):
+                     "contact", "request_facts", "updated", "identifier", "company_named",
+                     "service_kinds"):
             r.error(k, raw, k, "unknown key")
 
     if r.errors or contact is None:
@@ -218,8 +220,30 @@ def _parse(raw: Any, r: _Reader, path: Path) -> Optional[RefundPolicy]:
         id=policy_id, company=company, source=source, currency=currency,
         clauses=tuple(clauses.values()), rules=tuple(rules), next_steps=next_steps,
         fallbacks=fallbacks, contact=contact, request_facts=request_facts, identifier=identifier,
-        company_named=company_named, path=path,
+        company_named=company_named, service_kinds=service_kinds, path=path,
     )
+
+
+def _parse_service_kinds(node: Any, raw: Any, r: _Reader) -> dict[str, str]:
+    """The choices offered for the kind of service; each must read back as its own kind."""
+    from refund_desk.parsing import parse_service_kind
+
+    kinds = dict(DEFAULT_SERVICE_KINDS)
+    if node is None:
+        return kinds
+    if not isinstance(node, dict):
+        r.error("service_kinds", raw, "service_kinds", "must map one_time and recurring to the policy's words")
+        return kinds
+    for kind, label in node.items():
+        if kind not in SERVICE_KINDS:
+            r.error(f"service_kinds.{kind}", node, kind, f"unknown kind (known: {', '.join(SERVICE_KINDS)})")
+        elif not isinstance(label, str) or parse_service_kind(label) != kind:
+            r.error(f"service_kinds.{kind}", node, kind,
+                    f"'{label}' must read as {kind} (use words like one-time, project, appointment / "
+                    "recurring, monthly, subscription, plan)")
+        else:
+            kinds[kind] = label
+    return kinds
 
 
 def _parse_identifier(node: Any, raw: Any, r: _Reader) -> Identifier:

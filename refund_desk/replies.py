@@ -47,6 +47,9 @@ NO_DATE = ("I couldn't read a date in that. Try something like “yesterday”, 
 CANCELLATION_INSTEAD = ("It sounds like the service hasn't happened yet. Then it's a cancellation rather than a "
                         "refund: shall I cancel it instead? (Otherwise, tell me the date it was delivered or charged.)")
 CANCELLATION_INSTEAD_BUTTONS = [{"title": "Yes, cancel it instead", "payload": "/cancel_service"}]
+RESTART_IN_FORM = ("That would erase what you've told me for this request. If you want to end it, say "
+                   "“stop”; otherwise let's carry on where we were.")
+SORRY = "I'm sorry this has been so frustrating. Let's get it sorted out."
 BAD_EMAIL = "That doesn't look like an e-mail address. Please type it like jane@example.com."
 UNCLEAR_REASON = "Sorry, I didn't quite get the reason. Which of these fits best?"
 OUT_OF_SCOPE_IN_FORM = ("Sorry, I can only help with refunds, cancellations, chargebacks and questions about "
@@ -113,6 +116,16 @@ def still_need(identifier: Identifier) -> str:
 def identifier_choice(identifier: Identifier) -> str:
     return (f"I still can't find {_the(identifier)}. Shall I carry on without it? The team will see "
             "that it is missing and find your payment another way. Or I can put you in touch with a person.")
+
+
+def kind_buttons(service_kinds: Mapping[str, str]) -> list[dict[str, str]]:
+    """The kinds of service in the active policy's own words."""
+    return [{"title": label, "payload": label} for label in service_kinds.values()]
+
+
+def ask_service_kind(service_kinds: Mapping[str, str]) -> str:
+    one, recurring = service_kinds["one_time"], service_kinds["recurring"]
+    return f"Is it {one[:1].lower() + one[1:]}, or {recurring[:1].lower() + recurring[1:]}?"
 
 
 def ask_service_date(kind: str, service_kind: Optional[str]) -> str:

@@ -132,3 +132,18 @@ def test_questions_inside_a_form_are_not_read_as_answers_nor_misses(dispatcher, 
                            active_loop="refund_form", latest_action="refund_form")
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert "invoice_misses" not in slots and "invoice_number" not in slots
+
+
+@pytest.mark.parametrize("policy, offered", [
+    ("pro_it_assist", "A one-time service (such as an appointment)"),
+    ("itmediasolutions", "A project (such as a website or a campaign set-up)"),
+])
+def test_the_kinds_of_service_are_the_policys_own_words(dispatcher, domain, monkeypatch, policy, offered):
+    from actions.request_forms import ActionAskServiceKind
+    monkeypatch.setenv("REFUND_POLICY", f"refund_policies/{policy}.yml")
+    runtime.cache_clear()
+    run_action(ActionAskServiceKind(), make_tracker(active_loop="cancellation_form"), dispatcher, domain)
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert offered in titles and len(titles) == 2
+    if policy != "pro_it_assist":
+        assert "appointment" not in " ".join(titles)

@@ -208,3 +208,10 @@ def test_charged_twice_is_a_duplicate_payment_refund(text):
 def test_a_change_on_the_customers_side_is_its_own_reason():
     r = read("I changed the wifi password myself after the tech left", requested="refund_reason")
     assert r.values["refund_reason"] == "customer_error"
+
+
+# §9 small things
+@pytest.mark.parametrize("text, upset", [("this is RIDICULOUS, third time I ask!!!", True),
+                                         ("that's not fair", True), ("INV-20431", False), ("Jane Doe", False)])
+def test_an_angry_customer_is_noticed(text, upset):
+    assert read(text, requested="customer_name").upset is upset

@@ -34,6 +34,11 @@ _STILL_TO_COME = re.compile(r"\b(is|it's|was booked for|scheduled for|planned fo
                             r"\bupcoming (appointment|visit|installation|session)\b", re.I)
 _UPSET = re.compile(r"\b(ridiculous|unacceptable|outrageous|furious|angry|pissed|scam|rip[- ]?off|disgrace|"
                     r"terrible|awful|worst|wtf|fed up|sick of|not fair|joke)\b|!!!", re.I)
+_DONT_KNOW = re.compile(r"^\s*(i\s*(really\s*)?(do\s*n[o']?t|dunno|have no idea|can'?t remember|am not sure|'m not sure)|"
+                        r"not sure|no idea|dunno|idk|don'?t know|no clue|unknown)\b", re.I)
+# Details a customer may not know; "I don't know" is an answer to them (the team checks it).
+MAY_BE_UNKNOWN = ("service_date", "next_billing_date", "amount_paid", "issues_resolved")
+UNKNOWN = "unknown"
 _CHANGE_WHAT = re.compile(r"\b(change|fix|correct|edit|wrong|update)\b", re.I)
 
 REASON_BUTTONS = replies.REASON_BUTTONS
@@ -157,6 +162,10 @@ def read_message(
     def may_set(slot: str) -> bool:
         """Whether a detail stated in this message may replace what is known."""
         return slot in wanted and (known.get(slot) is None or slot == requested_slot or correcting or confirming)
+
+    if requested_slot in MAY_BE_UNKNOWN and _DONT_KNOW.search(text) and not read_date(text, today, PAST).found:
+        reading.values[requested_slot] = UNKNOWN
+        return reading
 
     # After three misses the customer chose between carrying on without the identifier and a person.
     if requested_slot == "invoice_number" and invoice_misses >= MAX_INVOICE_MISSES and (

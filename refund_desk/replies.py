@@ -132,7 +132,7 @@ def ask_service_date(kind: str, service_kind: Optional[str]) -> str:
     if kind == "cancellation" and service_kind == "one_time":
         return "When is the appointment? For example “tomorrow”, “this Friday” or “December 3”."
     if kind == "cancellation" and service_kind == "recurring":
-        return "When did your current billing period start? For example “November 1” or “3 weeks ago”."
+        return "What's the date your current billing period started? For example “November 1” or “3 weeks ago”."
     if kind == "cancellation":
         return "What's the date of the appointment, or, for a plan, the date the current billing period started?"
     return "When was the service delivered or charged? For example “yesterday”, “March 3” or “2026-03-14”."
@@ -187,6 +187,8 @@ KIND_NAMES = {"refund": "refund request", "cancellation": "cancellation", "charg
 
 
 def display(slot: str, value: Any) -> str:
+    if value == "unknown":
+        return "not known (the team will check)"
     if slot == "refund_reason":
         return REASON_LABELS.get(value, str(value))
     if slot == "service_kind":

@@ -215,3 +215,15 @@ def test_a_change_on_the_customers_side_is_its_own_reason():
                                          ("that's not fair", True), ("INV-20431", False), ("Jane Doe", False)])
 def test_an_angry_customer_is_noticed(text, upset):
     assert read(text, requested="customer_name").upset is upset
+
+
+@pytest.mark.parametrize("requested", ["next_billing_date", "service_date", "amount_paid"])
+def test_i_dont_know_is_an_answer(requested):
+    r = read("I don't know", requested=requested, wanted=["invoice_number", requested, "confirmed"],
+             kind="cancellation", known={"service_kind": "recurring"})
+    assert r.values == {requested: "unknown"} and r.problems == []
+
+
+def test_an_unknown_date_is_no_fact_for_the_engine():
+    from refund_desk.facts import decode_facts
+    assert decode_facts({"service_date": "unknown", "refund_reason": "other"}) == {"refund_reason": "other"}

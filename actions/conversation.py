@@ -8,9 +8,10 @@ from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.runtime import runtime
+from actions.runtime import runtime, today
 from actions.submit import request_details, reset_request_slots
-from refund_desk import request_use_case
+from refund_desk import replies, request_use_case
+from refund_desk.form_reading import is_duplicate_charge, read_message
 from refund_desk.parsing import parse_reference
 from refund_desk.policy_answers import answer_policy_question, contact_line, quote
 from refund_desk.records import RecordStoreUnavailable, UnknownRequest
@@ -28,25 +29,27 @@ class ActionAnswerPolicyQuestion(Action):
 
 
 class ActionExplainChargeback(Action):
-    """Quotes the chargeback clauses and offers a refund request instead."""
+    """Quotes the chargeback clauses and offers a refund request instead.
+
+    "I was charged twice" is a duplicate payment, not a dispute: it is offered a refund request
+    with what the message said already kept (the reason, an identifier, a date).
+    """
 
     def name(self) -> Text:
         return "action_explain_chargeback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         policy = runtime().policy
-        clauses = policy.clauses_on("chargeback")
-        if clauses:
-            dispatcher.utter_message(text=f"About chargebacks, {policy.policy_name} says:\n"
-                                     + "\n".join(f"• {quote(c)}" for c in clauses))
-        else:
-            dispatcher.utter_message(text=f"{policy.policy_name[:1].upper() + policy.policy_name[1:]} doesn't say anything about "
-                                          f"chargebacks. {contact_line(policy)}")
-        dispatcher.utter_message(
-            text="I can open a refund request for you instead, so the team can look at it first. Shall I?",
-            buttons=[{"title": "Yes, open a refund request", "payload": "/affirm"},
-                     {"title": "I've already filed a chargeback", "payload": "/chargeback_filed"},
-                     {"title": "No, thanks", "payload": "/deny"}])
+        text = tracker.latest_message.get("text") or ""
+        if is_duplicate_charge(text):
+            dispatcher.utter_message(text=replies.duplicate_charge_offer(policy),
+                                     buttons=replies.REFUND_INSTEAD_BUTTONS)
+            reading = read_message(text, "request_refund", None, ["invoice_number", "service_date", "refund_reason",
+                                                                   "customer_name", "customer_email"],
+                                   {}, "refund", today(), 0, policy.identifier)
+            return [SlotSet(k, v) for k, v in reading.values.items() if v is not None]
+        dispatcher.utter_message(text=replies.chargeback_explanation(policy))
+        dispatcher.utter_message(text=replies.REFUND_INSTEAD, buttons=replies.REFUND_INSTEAD_BUTTONS)
         return []
 
 

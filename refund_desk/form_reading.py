@@ -315,6 +315,17 @@ def _yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
     return None
 
 
+_DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)\b.*\b(chargeback|dispute|claim)|"
+                       r"\b(chargeback|dispute)\b.*\b(filed|opened|raised|already|submitted)\b|"
+                       r"\balready (disputed|reversed|contacted my bank)|\bmy bank (reversed|is disputing)", re.I)
+
+
+def is_duplicate_charge(text: Optional[str]) -> bool:
+    """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
+    text = clip(text)
+    return classify_reason(text) == "duplicate_payment" and not _DISPUTED.search(text)
+
+
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:
     """A request reference or an identifier to look a request up by."""
     return parse_reference(text) or parse_identifier(text, identifier, answer=True)

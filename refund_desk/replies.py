@@ -243,6 +243,34 @@ def decision_message(decision: Decision, reference: Optional[str], created: bool
     return "\n".join(lines)
 
 
+REFUND_INSTEAD = "I can open a refund request for you instead, so the team can look at it first. Shall I?"
+REFUND_INSTEAD_BUTTONS = [{"title": "Yes, open a refund request", "payload": "/affirm"},
+                          {"title": "I've already filed a chargeback", "payload": "/chargeback_filed"},
+                          {"title": "No, thanks", "payload": "/deny"}]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def chargeback_explanation(policy: RefundPolicy) -> str:
+    clauses = policy.clauses_on("chargeback")
+    if not clauses:
+        return f"{_capital(policy.policy_name)} doesn't say anything about chargebacks. {contact_line(policy)}"
+    return f"About chargebacks, {policy.policy_name} says:\n" + "\n".join(f"• {quote(c)}" for c in clauses)
+
+
+def duplicate_charge_offer(policy: RefundPolicy) -> str:
+    """Being charged twice is a refund for a duplicate payment, not a chargeback."""
+    about = [c for c in policy.clauses if "more than once" in c.text.lower() or "duplicate" in c.text.lower()]
+    lines = ["Being charged twice is a duplicate payment: I can open a refund request for it, and you don't "
+             "need to dispute it with your bank."]
+    if about:
+        lines.append(f"{_capital(policy.policy_name)} says: {quote(about[0])}")
+    lines.append("Shall I open the refund request?")
+    return "\n".join(lines)
+
+
 def nothing_saved(kind: str) -> str:
     return (f"No problem: I haven't opened a {KIND_NAMES[kind]} and nothing was saved. "
             "Tell me whenever you want to start again.")

@@ -147,3 +147,21 @@ def test_the_kinds_of_service_are_the_policys_own_words(dispatcher, domain, monk
     assert offered in titles and len(titles) == 2
     if policy != "pro_it_assist":
         assert "appointment" not in " ".join(titles)
+
+
+def test_charged_twice_is_offered_a_refund_with_the_details_kept(dispatcher, domain):
+    from actions.conversation import ActionExplainChargeback
+    tracker = make_tracker("you charged me twice for INV-20431, I'll do a chargeback", intent="chargeback")
+    slots = slot_events(run_action(ActionExplainChargeback(), tracker, dispatcher, domain))
+    said = texts(dispatcher)
+    assert "duplicate payment" in said and "Duplicate Payment: If you were accidentally charged" in said
+    assert slots == {"invoice_number": "INV-20431", "refund_reason": "duplicate_payment",
+                     "reason_details": "you charged me twice for INV-20431, I'll do a chargeback"}
+    assert runtime().store.list() == []  # never a chargeback record
+
+
+def test_an_actual_dispute_is_explained_not_offered_a_duplicate_refund(dispatcher, domain):
+    from actions.conversation import ActionExplainChargeback
+    tracker = make_tracker("I was charged twice and already filed a chargeback with my bank", intent="chargeback")
+    slots = slot_events(run_action(ActionExplainChargeback(), tracker, dispatcher, domain))
+    assert slots == {} and "account suspension" in texts(dispatcher)

@@ -61,7 +61,9 @@ def parse_identifier(text: Optional[str], identifier: Identifier = DEFAULT_IDENT
         if m:
             return _normalise_identifier(m.group(0), identifier)
     candidates: list[str] = []
-    candidates += [m.group(1) for m in _LETTERED.finditer(text)]
+    # Unasked, a bare token needs a dash or five digits: "WP-7781" is a reference, "M281" a printer.
+    candidates += [m.group(1) for m in _LETTERED.finditer(text)
+                   if answer or "-" in m.group(1) or _digits(m.group(1)) >= 5]
     candidates += [m.group(1) for m in _LABELLED.finditer(text)]
     candidates += [m.group(1) for m in _HASHED.finditer(text)]
     if answer:

@@ -60,6 +60,8 @@ CUSTOMER_ID = Identifier(label="Customer ID")
     ("call me on +44 20 7946 0958", CUSTOMER_ID, False, None),
     ("24/7 monitoring", ORDER_ID, True, None),
     ("ab12", ORDER_ID, True, None),                             # too short to be a reference
+    ("my HP M281 printer broke", ORDER_ID, False, None),        # a model number, unasked, is no reference
+    ("PS10023 was the order", ORDER_ID, False, "PS10023"),
 ])
 def test_identifiers_in_each_policys_format(text, identifier, answer, expected):
     from refund_desk.parsing import DEFAULT_INVOICE

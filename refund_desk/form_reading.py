@@ -39,7 +39,7 @@ _DONT_KNOW = re.compile(r"^\s*(i\s*(really\s*)?(do\s*n[o']?t|dunno|have no idea|
 # Details a customer may not know; "I don't know" is an answer to them (the team checks it).
 MAY_BE_UNKNOWN = ("service_date", "next_billing_date", "amount_paid", "issues_resolved")
 UNKNOWN = "unknown"
-_CHANGE_WHAT = re.compile(r"\b(change|fix|correct|edit|wrong|update)\b", re.I)
+_CHANGE_WHAT = re.compile(r"\b(change|fix|correct|edit|wrong|update|mistake|typo|incorrect|not right)\b", re.I)
 
 REASON_BUTTONS = replies.REASON_BUTTONS
 STATUS_BUTTONS = replies.STATUS_BUTTONS
@@ -191,8 +191,19 @@ def read_message(
     if phone and phone != known.get("customer_phone"):
         reading.values["customer_phone"] = phone
 
+    # At the summary, a message naming another detail ("there's a mistake in my e-mail") changes only that one.
+    named = _detail_named(text, wanted, identifier) if confirming else None
+
+    def may_reread(slot: str) -> bool:
+        if slot not in wanted or (named is not None and named != slot):
+            return False
+        if slot == requested_slot or correcting or confirming:
+            return True
+        # unasked, a work status is read only from the opening message ("received" is not "delivered")
+        return known.get(slot) is None and (slot != "service_status" or requested_slot is None)
+
     for slot, parse in CHOICE_SLOTS.items():  # before dates: the kind of service decides their direction
-        if slot in wanted and (slot == requested_slot or known.get(slot) is None or correcting or confirming):
+        if may_reread(slot):
             value = parse(text)
             if value and value != known.get(slot):
                 reading.values[slot] = value
@@ -207,8 +218,7 @@ def read_message(
         reading.problems.append(replies.CANCELLATION_INSTEAD)
         reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
 
-    if "refund_reason" in wanted and (requested_slot == "refund_reason" or known.get("refund_reason") is None
-                                      or correcting or confirming):
+    if may_reread("refund_reason"):
         reason = classify_reason(text)
         if reason and reason != known.get("refund_reason"):
             reading.values["refund_reason"] = reason

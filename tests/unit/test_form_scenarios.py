@@ -227,3 +227,14 @@ def test_i_dont_know_is_an_answer(requested):
 def test_an_unknown_date_is_no_fact_for_the_engine():
     from refund_desk.facts import decode_facts
     assert decode_facts({"service_date": "unknown", "refund_reason": "other"}) == {"refund_reason": "other"}
+
+
+def test_a_mistake_in_the_email_at_the_summary_is_not_a_new_reason():
+    known = {"invoice_number": "INV-1", "refund_reason": "dissatisfied", "customer_email": "jane@example.com"}
+    r = read("there's a mistake in my email", requested="confirmed", known=known)
+    assert r.values == {"customer_email": None, "confirmed": None}   # the e-mail is asked again
+
+
+def test_received_in_a_later_message_is_not_a_work_status():
+    r = read("I received the bill twice", requested="customer_name", wanted=SPHERE)
+    assert "service_status" not in r.values

@@ -13,7 +13,7 @@ from actions.submit import request_details, reset_request_slots
 from refund_desk import replies, request_use_case
 from refund_desk.form_reading import is_duplicate_charge, read_message
 from refund_desk.parsing import parse_reference
-from refund_desk.policy_answers import answer_policy_question, contact_line, quote
+from refund_desk.policy_answers import answer_policy_question, contact_line
 from refund_desk.records import RecordStoreUnavailable, UnknownRequest
 from refund_desk.replies import RESTART_IN_FORM, status_message
 

@@ -117,6 +117,10 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
         words = known.get("date_words") if slot == "service_date" else None
         if not found.found and words and direction is not None and known.get(slot) is None:
             found = read_date(words, today, direction)  # the customer's earlier words, now readable
+        if direction is None and found.found:
+            if slot == "service_date":
+                reading.values["date_words"] = text  # kept until the kind of service says which way to read it
+            continue
         if found.value is not None:
             if _accept_date(slot, found, direction, kind, today, reading, asked, text):
                 if words:

@@ -238,3 +238,12 @@ def test_a_mistake_in_the_email_at_the_summary_is_not_a_new_reason():
 def test_received_in_a_later_message_is_not_a_work_status():
     r = read("I received the bill twice", requested="customer_name", wanted=SPHERE)
     assert "service_status" not in r.values
+
+
+def test_end_of_this_month_waits_for_the_kind_of_service_and_never_becomes_the_plan_start():
+    first = read("I want to cancel, effective end of this month", wanted=CANCEL, kind="cancellation",
+                 intent="cancel_service")
+    assert "service_date" not in first.values and first.values["date_words"]
+    plan = read("a monthly plan", requested="service_kind", wanted=CANCEL, kind="cancellation",
+                known={"date_words": first.values["date_words"]})
+    assert plan.values["service_kind"] == "recurring" and "service_date" not in plan.values

@@ -28,7 +28,7 @@ INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human",
 SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request")
 # A form's own intents are answers to it ("I want a refund for INV-2208" inside the refund form).
 OWN_INTENTS = {"refund_form": {"request_refund"}, "cancellation_form": {"cancel_service"},
-               "chargeback_form": {"chargeback_filed"}}
+               "chargeback_form": {"chargeback_filed"}, "status_form": {"check_request_status"}}
 # Intents that open a form: the message that opened it is read by it.
 OPENING_INTENTS = {"request_refund", "cancel_service", "chargeback", "chargeback_filed", "check_request_status"}
 

@@ -165,3 +165,11 @@ def test_an_actual_dispute_is_explained_not_offered_a_duplicate_refund(dispatche
     tracker = make_tracker("I was charged twice and already filed a chargeback with my bank", intent="chargeback")
     slots = slot_events(run_action(ActionExplainChargeback(), tracker, dispatcher, domain))
     assert slots == {} and "account suspension" in texts(dispatcher)
+
+
+def test_a_reference_asked_again_with_the_status_intent_is_still_read(dispatcher, domain):
+    from actions.request_forms import ValidateStatusForm
+    tracker = make_tracker("status of HO-7K3Q9X please", intent="check_request_status",
+                           slots={"requested_slot": "lookup_key"}, active_loop="status_form", latest_action="status_form")
+    slots = slot_events(run_action(ValidateStatusForm(), tracker, dispatcher, domain))
+    assert slots["lookup_key"] == "HO-7K3Q9X"

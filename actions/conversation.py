@@ -4,15 +4,18 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.runtime import runtime
-from actions.submit import open_record, reset_request_slots
-from refund_desk.policy_answers import answer_policy_question, contact_line, quote
+from actions.runtime import runtime, today
+from actions.submit import request_details, reset_request_slots
+from refund_desk import replies, request_use_case
+from refund_desk.form_reading import is_duplicate_charge, read_message
+from refund_desk.parsing import parse_reference
+from refund_desk.policy_answers import answer_policy_question, contact_line
 from refund_desk.records import RecordStoreUnavailable, UnknownRequest
-from refund_desk.replies import status_message
+from refund_desk.replies import RESTART_IN_FORM, status_message
 
 
 class ActionAnswerPolicyQuestion(Action):
@@ -26,48 +29,41 @@ class ActionAnswerPolicyQuestion(Action):
 
 
 class ActionExplainChargeback(Action):
-    """Quotes the chargeback clauses and offers a refund request instead."""
+    """Quotes the chargeback clauses and offers a refund request instead.
+
+    "I was charged twice" is a duplicate payment, not a dispute: it is offered a refund request
+    with what the message said already kept (the reason, an identifier, a date).
+    """
 
     def name(self) -> Text:
         return "action_explain_chargeback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         policy = runtime().policy
-        clauses = policy.clauses_on("chargeback")
-        if clauses:
-            dispatcher.utter_message(text=f"About chargebacks, {policy.company}'s refund policy says:\n"
-                                     + "\n".join(f"• {quote(c)}" for c in clauses))
-        else:
-            dispatcher.utter_message(text=f"{policy.company}'s refund policy doesn't say anything about "
-                                          f"chargebacks. {contact_line(policy)}")
-        dispatcher.utter_message(
-            text="I can open a refund request for you instead, so the team can look at it first. Shall I?",
-            buttons=[{"title": "Yes, open a refund request", "payload": "/affirm"},
-                     {"title": "I've already filed a chargeback", "payload": "/chargeback_filed"},
-                     {"title": "No, thanks", "payload": "/deny"}])
+        text = tracker.latest_message.get("text") or ""
+        if is_duplicate_charge(text):
+            dispatcher.utter_message(text=replies.duplicate_charge_offer(policy),
+                                     buttons=replies.REFUND_INSTEAD_BUTTONS)
+            reading = read_message(text, "request_refund", None, ["invoice_number", "service_date", "refund_reason",
+                                                                   "customer_name", "customer_email"],
+                                   {}, "refund", today(), 0, policy.identifier)
+            return [SlotSet(k, v) for k, v in reading.values.items() if v is not None]
+        dispatcher.utter_message(text=replies.chargeback_explanation(policy))
+        dispatcher.utter_message(text=replies.REFUND_INSTEAD, buttons=replies.REFUND_INSTEAD_BUTTONS)
         return []
 
 
 class ActionHandoff(Action):
-    """Gives the policy's contact details and opens a hand-off record with what was collected."""
+    """Gives the policy's contact details and opens a hand-off record with everything collected."""
 
     def name(self) -> Text:
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        policy = runtime().policy
-        collected = {k: tracker.get_slot(k) for k in ("refund_reason", "reason_details", "service_date",
-                                                      "service_kind") if tracker.get_slot(k) is not None}
-        opened = open_record(tracker, "handoff", facts=collected)
-        lines = [f"Of course. {contact_line(policy)}"]
-        if opened is not None:
-            lines.append(f"I've passed on what you told me so far to the team (reference {opened.reference}), "
-                         "so you won't have to repeat it.")
-        else:
-            lines.append("I couldn't pass your details on automatically just now, so please mention your "
-                         "invoice number when you get in touch.")
-        dispatcher.utter_message(text="\n".join(lines))
-        return reset_request_slots() + ([SlotSet("request_reference", opened.reference)] if opened else [])
+        rt = runtime()
+        outcome = request_use_case.hand_off(rt.policy, rt.store, request_details(tracker, "handoff"))
+        dispatcher.utter_message(text=outcome.message)
+        return reset_request_slots() + ([SlotSet("request_reference", outcome.reference)] if outcome.reference else [])
 
 
 class ActionCheckStatus(Action):
@@ -78,7 +74,7 @@ class ActionCheckStatus(Action):
         rt = runtime()
         key = tracker.get_slot("lookup_key")
         try:
-            if key and key.startswith("INV-"):
+            if key and parse_reference(key) is None:  # an identifier (invoice number, Customer ID, ...)
                 records = rt.store.find_by_invoice(key)
                 if not records:
                     raise UnknownRequest(key)
@@ -120,3 +116,16 @@ class ActionResetRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         return reset_request_slots()
+
+
+class ActionRestart(Action):
+    """'/restart' typed into the chat: never silently wipes a request in progress."""
+
+    def name(self) -> Text:
+        return "action_restart"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.active_loop_name:
+            dispatcher.utter_message(text=RESTART_IN_FORM)
+            return []
+        return [Restarted()]

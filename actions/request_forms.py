@@ -11,15 +11,26 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime, today
-from actions.slots import CONTACT_SLOTS, facts_from, slot_values
+from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, slot_values
+from refund_desk import replies
+from refund_desk.dates import read_date
 from refund_desk.eligibility import needed_facts
-from refund_desk.form_reading import YES_NO_BUTTONS, read_lookup, read_message
+from refund_desk.form_reading import date_direction, read_lookup, read_message
 from refund_desk.parsing import parse_email
-from refund_desk.replies import summary
 
-# Messages with these intents interrupt a form; rules answer them and the form goes on.
-# (Off-topic messages are read by the form itself: a name can look off-topic to the classifier.)
-INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human", "bot_challenge"}
+# Messages with these intents interrupt a form; rules answer them and the form goes on (or, for
+# a change of mind, the other form takes over). Off-topic messages are read by the form itself:
+# a name can look off-topic to the classifier.
+INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human", "bot_challenge", "goodbye",
+                        "chargeback", "chargeback_filed", "check_request_status", "cancel_service",
+                        "request_refund"}
+# Actions that hand the message over from one form to another (a change of mind).
+SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request")
+# A form's own intents are answers to it ("I want a refund for INV-2208" inside the refund form).
+OWN_INTENTS = {"refund_form": {"request_refund"}, "cancellation_form": {"cancel_service"},
+               "chargeback_form": {"chargeback_filed"}, "status_form": {"check_request_status"}}
+# Intents that open a form: the message that opened it is read by it.
+OPENING_INTENTS = {"request_refund", "cancel_service", "chargeback", "chargeback_filed", "check_request_status"}
 
 
 def answers_the_form(tracker: Tracker, form: str) -> bool:
@@ -33,12 +44,14 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     for event in events:
         if event.get("event") == "user":
             break
-        if event.get("event") == "action" and event.get("name") not in (form, "action_listen"):
+        if event.get("event") == "action" and event.get("name") not in (form, "action_listen", *SWITCHING_ACTIONS):
             return False
     asked = next((e.get("name") for e in events if e.get("event") == "action" and e.get("name") != "action_listen"), None)
     if asked == "utter_confirm_stop" and intent in ("affirm", "deny"):
         return False  # the yes/no answers "stop this request?", not the form's question
-    return intent not in INTERRUPTING_INTENTS
+    if intent in OPENING_INTENTS and tracker.get_slot("requested_slot") is None:
+        return True  # the message that opened (or switched to) this form
+    return intent not in INTERRUPTING_INTENTS - OWN_INTENTS.get(form, set())
 
 
 class RequestFormValidation(FormValidationAction):
@@ -52,7 +65,12 @@ class RequestFormValidation(FormValidationAction):
 
     def wanted_slots(self, tracker: Tracker) -> List[Text]:
         facts = needed_facts(runtime().policy, self.kind, facts_from(tracker), today())
-        return ["invoice_number", *facts, *CONTACT_SLOTS, "confirmed"]
+        return [*self.identifier_slots(tracker), *facts, *CONTACT_SLOTS, "confirmed"]
+
+    @staticmethod
+    def identifier_slots(tracker: Tracker) -> List[Text]:
+        """The identifier is asked for unless the customer chose to carry on without it."""
+        return [] if tracker.get_slot("invoice_skipped") else ["invoice_number"]
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
@@ -62,7 +80,7 @@ class RequestFormValidation(FormValidationAction):
                                     domain: DomainDict) -> List[EventType]:
         events: List[EventType] = []
         wanted = self.wanted_slots(tracker)
-        known = slot_values(tracker, wanted)
+        known = slot_values(tracker, [*wanted, *SIDE_SLOTS])
         email = parse_email((tracker.latest_message.get("metadata") or {}).get("customer_email"))
         if email and known.get("customer_email") is None and "customer_email" in wanted:
             events.append(SlotSet("customer_email", email))  # given by the page the widget is on
@@ -74,7 +92,12 @@ class RequestFormValidation(FormValidationAction):
             (tracker.latest_message.get("intent") or {}).get("name"),
             requested if requested in wanted else None,
             wanted, known, self.kind, today(), int(tracker.get_slot("invoice_misses") or 0),
+            runtime().policy.identifier,
         )
+        if reading.upset:
+            dispatcher.utter_message(text=replies.SORRY)
+        if reading.buttons == replies.KIND_BUTTONS:
+            reading.buttons = replies.kind_buttons(runtime().policy.service_kinds)
         for problem in reading.problems:
             dispatcher.utter_message(text=problem, buttons=reading.buttons if problem == reading.problems[-1] else [])
         if reading.missed_invoice:
@@ -91,7 +114,7 @@ class RequestFormValidation(FormValidationAction):
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         # Values were validated while reading; pass them on for the wanted slots.
-        wanted = set(self.wanted_slots(tracker)) | {"reason_details", "invoice_misses"}
+        wanted = set(self.wanted_slots(tracker)) | set(SIDE_SLOTS) | {"invoice_number"}
         return [SlotSet(k, v) for k, v in tracker.slots_to_validate().items() if k in wanted]
 
 
@@ -113,7 +136,7 @@ class ValidateChargebackForm(RequestFormValidation):
     kind = "chargeback"
 
     def wanted_slots(self, tracker: Tracker) -> List[Text]:
-        return ["invoice_number", *CONTACT_SLOTS]
+        return [*self.identifier_slots(tracker), *CONTACT_SLOTS, "confirmed"]
 
     def name(self) -> Text:
         return "validate_chargeback_form"
@@ -127,12 +150,19 @@ class ValidateStatusForm(FormValidationAction):
                                  domain: DomainDict) -> Dict[Text, Any]:
         if not answers_the_form(tracker, self.form_name()):
             return {}
-        key = read_lookup(tracker.latest_message.get("text"))
+        identifier = runtime().policy.identifier
+        key = read_lookup(tracker.latest_message.get("text"), identifier)
         if key is None and tracker.get_slot("requested_slot") == "lookup_key":
-            dispatcher.utter_message(text="I couldn't find a reference in that. It looks like RF-7K3Q9X "
-                                          "(or give me the invoice number, like INV-20431).")
+            dispatcher.utter_message(text=replies.lookup_not_found(identifier))
             return {"lookup_key": None}
         return {"lookup_key": key} if key else {}
+
+
+FORM_KINDS = {"refund_form": "refund", "cancellation_form": "cancellation", "chargeback_form": "chargeback"}
+
+
+def form_kind(tracker: Tracker) -> str:
+    return FORM_KINDS.get(tracker.active_loop_name or "", "refund")
 
 
 class ActionAskConfirmed(Action):
@@ -142,8 +172,56 @@ class ActionAskConfirmed(Action):
         return "action_ask_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        kind = "cancellation" if tracker.active_loop_name == "cancellation_form" else "refund"
-        order = ["invoice_number", *needed_facts(runtime().policy, kind, facts_from(tracker), today()),
-                 *CONTACT_SLOTS]
-        dispatcher.utter_message(text=summary(kind, slot_values(tracker, order), order), buttons=YES_NO_BUTTONS)
+        kind = form_kind(tracker)
+        policy = runtime().policy
+        facts = [] if kind == "chargeback" else needed_facts(policy, kind, facts_from(tracker), today())
+        order = ["invoice_number", *facts, *CONTACT_SLOTS]
+        dispatcher.utter_message(text=replies.summary(kind, slot_values(tracker, [*order, *SIDE_SLOTS]), order,
+                                                      policy.identifier),
+                                 buttons=replies.YES_NO_BUTTONS)
+        return []
+
+
+class ActionAskInvoiceNumber(Action):
+    """Asks for the identifier in the active policy's own word ("Customer ID", "order ID")."""
+
+    def name(self) -> Text:
+        return "action_ask_invoice_number"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(text=replies.ask_identifier(runtime().policy.identifier))
+        return []
+
+
+class ActionAskServiceKind(Action):
+    """Asks the kind of service with the active policy's own words as the choices."""
+
+    def name(self) -> Text:
+        return "action_ask_service_kind"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        kinds = runtime().policy.service_kinds
+        dispatcher.utter_message(text=replies.ask_service_kind(kinds), buttons=replies.kind_buttons(kinds))
+        return []
+
+
+class ActionAskServiceDate(Action):
+    """Asks the date the way the question looks (an appointment ahead, a charge behind), or asks
+    which of two readings the customer meant when their earlier words were ambiguous."""
+
+    def name(self) -> Text:
+        return "action_ask_service_date"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        kind = form_kind(tracker)
+        known = {"service_kind": tracker.get_slot("service_kind")}
+        direction = date_direction("service_date", kind, known)
+        words = tracker.get_slot("date_words")
+        if words and direction:
+            reading = read_date(words, today(), direction)
+            if reading.options:
+                dispatcher.utter_message(text=replies.which_date(reading.options),
+                                         buttons=replies.date_buttons(reading.options))
+                return []
+        dispatcher.utter_message(text=replies.ask_service_date(kind, known["service_kind"]))
         return []

@@ -7,7 +7,8 @@ from datetime import date
 from functools import lru_cache
 
 from refund_desk.records import RecordStore
-from refund_desk.refund_policy import RefundPolicy, load_refund_policy
+from refund_desk.refund_policy import RefundPolicy
+from refund_desk.refund_policy_loader import load_refund_policy
 from refund_desk.settings import Settings, load_settings
 
 

@@ -1,31 +1,22 @@
-"""Slot names and the conversion between slot values and engine facts."""
+"""Slot names and the conversion between slot values and engine facts (through the facts codec)."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
 
-from refund_desk.facts import BASE_FACTS
+from refund_desk.facts import BASE_FACTS, decode_facts
 
 CONTACT_SLOTS = ["customer_name", "customer_email"]
 FACT_SLOTS = list(BASE_FACTS)
-REQUEST_SLOTS = ["invoice_number", *FACT_SLOTS, *CONTACT_SLOTS, "confirmed", "reason_details",
-                 "invoice_misses", "lookup_key"]
+# Read by the forms beside the slots they ask for.
+SIDE_SLOTS = ["reason_details", "invoice_misses", "invoice_skipped", "date_words", "customer_phone"]
+REQUEST_SLOTS = ["invoice_number", *FACT_SLOTS, *CONTACT_SLOTS, "confirmed", *SIDE_SLOTS, "lookup_key"]
 
 
 def facts_from(tracker: Tracker) -> dict[str, Any]:
     """Engine facts from the tracker's slots (dates as `date`, numbers as numbers)."""
-    facts: dict[str, Any] = {}
-    for name, kind in BASE_FACTS.items():
-        value = tracker.get_slot(name)
-        if value is None:
-            continue
-        try:
-            facts[name] = date.fromisoformat(value) if kind is date else kind(value) if kind in (int, float) else value
-        except (TypeError, ValueError):
-            continue
-    return facts
+    return decode_facts({name: tracker.get_slot(name) for name in BASE_FACTS})
 
 
 def slot_values(tracker: Tracker, names: list[str]) -> dict[str, Any]:

@@ -1,7 +1,6 @@
-"""Actions that finish a form: decide with the active refund policy and open a request record."""
+"""Actions that finish a form: map the tracker to the use case's inputs, its outcome to events."""
 from __future__ import annotations
 
-import logging
 from abc import ABC, abstractmethod
 from typing import Any, List, Optional, Text
 
@@ -12,11 +11,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime, today
 from actions.slots import REQUEST_SLOTS, facts_from
-from refund_desk.eligibility import decide
-from refund_desk.records import NewRequest, OpenedRequest, RecordStoreUnavailable
-from refund_desk.replies import KIND_NAMES, decision_message, not_saved_message
-
-log = logging.getLogger(__name__)
+from refund_desk import replies, request_use_case
+from refund_desk.records import OpenedRequest
+from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
 
 def reset_request_slots() -> List[EventType]:
@@ -24,26 +21,39 @@ def reset_request_slots() -> List[EventType]:
     return [SlotSet(name, None) for name in REQUEST_SLOTS]
 
 
-def open_record(tracker: Tracker, kind: str, **fields: Any) -> Optional[OpenedRequest]:
-    """Open a record from the tracker's slots; None when the database is unavailable."""
-    request = NewRequest(
+def request_details(tracker: Tracker, kind: str) -> RequestDetails:
+    """What the conversation collected, from the tracker's slots."""
+    return RequestDetails(
         kind=kind,
         invoice_number=tracker.get_slot("invoice_number"),
-        service_date=tracker.get_slot("service_date"),
-        refund_reason=tracker.get_slot("refund_reason"),
-        service_kind=tracker.get_slot("service_kind"),
+        facts=facts_from(tracker),
         customer_name=tracker.get_slot("customer_name"),
         customer_email=tracker.get_slot("customer_email"),
-        refund_policy=runtime().policy.id,
+        customer_phone=tracker.get_slot("customer_phone"),
+        reason_details=tracker.get_slot("reason_details"),
+        invoice_skipped=bool(tracker.get_slot("invoice_skipped")),
         channel=tracker.get_latest_input_channel(),
         sender_id=tracker.sender_id,
-        **fields,
     )
-    try:
-        return runtime().store.open_request(request)
-    except RecordStoreUnavailable:
-        log.exception("could not save a %s request for %s", kind, tracker.sender_id)
-        return None
+
+
+def open_record(tracker: Tracker, kind: str, **fields: Any) -> Optional[OpenedRequest]:
+    """Open a record from the tracker's slots; None when the database is unavailable."""
+    rt = runtime()
+    request = request_use_case.new_request(rt.policy, request_details(tracker, kind))
+    if fields:
+        from dataclasses import replace
+        request = replace(request, **fields)
+    return request_use_case.save(rt.store, request)
+
+
+def outcome_events(outcome: RequestOutcome) -> List[EventType]:
+    events: List[EventType] = []
+    if outcome.saved:
+        events += reset_request_slots() + [SlotSet("request_reference", outcome.reference)]
+    if outcome.decision is not None:
+        events.append(SlotSet("eligibility", outcome.decision.outcome))
+    return events
 
 
 class SubmitRequest(Action, ABC):
@@ -56,25 +66,14 @@ class SubmitRequest(Action, ABC):
         """Abstract, so that the action server does not register this shared base."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        policy = runtime().policy
-        if tracker.get_slot("confirmed") is False:
-            dispatcher.utter_message(text=f"No problem: I haven't opened a {KIND_NAMES[self.kind]} and "
-                                          "nothing was saved. Tell me whenever you want to start again.")
+        if tracker.get_slot("confirmed") is False:  # never record what the customer did not confirm
+            dispatcher.utter_message(text=replies.nothing_saved(self.kind))
             return reset_request_slots()
-        facts = facts_from(tracker)
-        decision = decide(policy, self.kind, facts, today())
-        details = tracker.get_slot("reason_details")
-        opened = open_record(
-            tracker, self.kind, eligibility=decision.outcome, policy_clauses=tuple(decision.clause_refs()),
-            facts={**facts, **({"reason_details": details} if details else {})},
-            decision=decision.summary,
-        )
-        if opened is None:
-            dispatcher.utter_message(text=not_saved_message(policy))
-            return [SlotSet("eligibility", decision.outcome)]
-        dispatcher.utter_message(text=decision_message(decision, opened.reference, opened.created))
-        return reset_request_slots() + [SlotSet("eligibility", decision.outcome),
-                                        SlotSet("request_reference", opened.reference)]
+        rt = runtime()
+        outcome = request_use_case.decide_and_record(rt.policy, rt.store, request_details(tracker, self.kind),
+                                                     today())
+        dispatcher.utter_message(text=outcome.message)
+        return outcome_events(outcome)
 
 
 class ActionSubmitRefund(SubmitRequest):
@@ -92,20 +91,27 @@ class ActionSubmitCancellation(SubmitRequest):
 
 
 class ActionSubmitChargeback(Action):
-    """Records a chargeback the customer has already filed, for the billing team."""
+    """Records a chargeback the customer has already filed (after a summary and a yes)."""
 
     def name(self) -> Text:
         return "action_submit_chargeback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        opened = open_record(tracker, "chargeback")
-        if opened is None:
-            dispatcher.utter_message(text=not_saved_message(runtime().policy))
-            return []
-        if opened.created:
-            dispatcher.utter_message(text=f"Thank you. I've recorded your chargeback for the billing team: "
-                                          f"reference {opened.reference}.")
-        else:
-            dispatcher.utter_message(text=f"The billing team already has your chargeback for this invoice: "
-                                          f"reference {opened.reference}.")
-        return reset_request_slots() + [SlotSet("request_reference", opened.reference)]
+        if tracker.get_slot("confirmed") is False:
+            dispatcher.utter_message(text=replies.nothing_saved("chargeback"))
+            return reset_request_slots()
+        rt = runtime()
+        outcome = request_use_case.record_chargeback(rt.policy, rt.store, request_details(tracker, "chargeback"))
+        dispatcher.utter_message(text=outcome.message)
+        return outcome_events(outcome)
+
+
+class ActionSwitchRequest(Action):
+    """A change of mind inside a form: keep what still applies, forget the date read for the old kind."""
+
+    def name(self) -> Text:
+        return "action_switch_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # date_words stay: a date said for a refund of a service still to come is the appointment's
+        return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "invoice_misses")]

@@ -9,9 +9,9 @@ from datetime import date
 from typing import Any, Optional, Sequence
 
 from refund_desk.eligibility import Decision, decide
-from refund_desk.facts import BASE_FACTS, REFUND_REASONS, REQUEST_KINDS
+from refund_desk.facts import BASE_FACTS, REFUND_REASONS, REQUEST_KINDS, decode_fact
 from refund_desk.records import STATUSES, RecordStore, RecordStoreUnavailable, UnknownRequest
-from refund_desk.refund_policy import RefundPolicyError, check_refund_policy, load_refund_policy
+from refund_desk.refund_policy_loader import RefundPolicyError, check_refund_policy, load_refund_policy
 from refund_desk.settings import load_settings
 
 LIST_COLUMNS = ("reference", "kind", "status", "invoice_number", "eligibility", "customer_name",
@@ -62,17 +62,10 @@ def _parse_fact(raw: str) -> tuple[str, Any]:
     name, sep, value = raw.partition("=")
     if not sep or name not in BASE_FACTS:
         raise argparse.ArgumentTypeError(f"'{raw}': expected NAME=VALUE with NAME one of {', '.join(BASE_FACTS)}")
-    kind = BASE_FACTS[name]
     try:
-        if kind is date:
-            return name, date.fromisoformat(value)
-        if kind in (int, float):
-            return name, kind(value)
+        return name, decode_fact(name, value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"'{raw}': {exc}") from exc
-    if isinstance(kind, tuple) and value not in kind:
-        raise argparse.ArgumentTypeError(f"'{raw}': {name} is one of {', '.join(kind)}")
-    return name, value
 
 
 def _print_decision(decision: Decision) -> None:
@@ -139,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--policy", help="refund-policy file (default: REFUND_POLICY)")
     p.add_argument("--kind", choices=REQUEST_KINDS, required=True)
     p.add_argument("--reason", choices=REFUND_REASONS)
-    p.add_argument("--service-date", type=date.fromisoformat)
+    p.add_argument("--service-date", type=lambda v: decode_fact("service_date", v))
     p.add_argument("--today", type=date.fromisoformat)
     p.add_argument("--fact", type=_parse_fact, action="append", metavar="NAME=VALUE")
     p.add_argument("--json", action="store_true")

@@ -4,8 +4,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping, Optional
 
-REQUEST_KINDS = ("refund", "cancellation")
-RECORD_KINDS = ("refund", "cancellation", "chargeback", "handoff")
+REQUEST_KINDS = ("refund", "cancellation")  # the kinds a refund policy decides
+# Every kind of record and its reference prefix (RF-7K3Q9X): the one source for both.
+REFERENCE_PREFIX = {"refund": "RF", "cancellation": "CX", "chargeback": "CB", "handoff": "HO"}
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: easy to read out
+STATUSES = ("open", "in_review", "approved", "denied", "closed")
+ACTIVE_STATUSES = ("open", "in_review")
 OUTCOMES = ("eligible", "partial", "not_eligible", "review")
 REFUND_REASONS = (
     "duplicate_payment",
@@ -14,6 +18,7 @@ REFUND_REASONS = (
     "not_as_described",
     "dissatisfied",
     "no_longer_needed",
+    "customer_error",
     "other",
 )
 SERVICE_KINDS = ("one_time", "recurring")
@@ -61,3 +66,49 @@ def derive_facts(facts: Mapping[str, Any], today: date) -> dict[str, Any]:
     if service is not None and billing is not None:
         out["days_in_period"] = (billing - service).days
     return out
+
+
+# ---- The facts codec: text <-> typed value, one place for slots, the CLI and the records ----------
+
+def decode_fact(name: str, raw: Any) -> Any:
+    """A fact's typed value from its stored or typed form ('2026-03-14' -> date); ValueError if it isn't one."""
+    kind = BASE_FACTS[name]
+    if raw is None:
+        return None
+    if kind is date:
+        return raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
+    if kind is int:
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError(f"{name} must be a whole number, not {raw!r}")
+        return int(raw)
+    if kind is float:
+        if isinstance(raw, bool):
+            raise ValueError(f"{name} must be a number, not {raw!r}")
+        return float(raw)
+    if isinstance(kind, tuple) and raw not in kind:
+        raise ValueError(f"{name} is one of {', '.join(kind)}, not {raw!r}")
+    return raw
+
+
+def encode_fact(name: str, value: Any) -> Any:
+    """A fact as a slot, a JSON record field or a command-line value holds it (dates as ISO text)."""
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def decode_facts(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The typed base facts among `raw` (slots, a record's facts); unreadable values are left out."""
+    facts: dict[str, Any] = {}
+    for name in BASE_FACTS:
+        try:
+            value = decode_fact(name, raw.get(name))
+        except (TypeError, ValueError):
+            continue
+        if value is not None:
+            facts[name] = value
+    return facts
+
+
+def encode_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: encode_fact(name, value) for name, value in facts.items() if value is not None}

@@ -1,21 +1,49 @@
-"""Reading one customer message into form answers: plain inputs, plain outputs, no Rasa."""
+"""Reading one customer message into form answers: plain inputs, plain outputs, no Rasa.
+
+Every message is read for every detail it states, at any point of the form: the detail asked
+for is read leniently (a bare number is an identifier), the others only from unambiguous text
+(an e-mail address, a clearly stated date, a name the customer introduces). A correction
+("sorry, the invoice is actually INV-2208") replaces what was known. Wording lives in
+refund_desk/replies.py.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Optional
 
+from refund_desk import replies
+from refund_desk.dates import FUTURE, PAST, DateReading, read_date
 from refund_desk.facts import REFUND_REASONS
-from refund_desk.parsing import (classify_reason, clip, parse_amount, parse_count, parse_date,
-                                 parse_email, parse_invoice_number, parse_name, parse_reference,
+from refund_desk.parsing import (classify_reason, clip, parse_amount, parse_count, parse_email, parse_identifier,
+                                 parse_introduced_name, parse_name, parse_phone, parse_reference,
                                  parse_service_kind, parse_service_status)
+from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier
 
 MAX_INVOICE_MISSES = 3
-OUT_OF_SCOPE = ("Sorry, I can only help with refunds, cancellations, chargebacks and questions about "
-                "the refund policy. Let's finish your request:")
 YES = ("yes", "y", "yeah", "yep", "yup", "correct", "right", "sure", "ok", "okay", "confirm",
-       "that's right", "thats right", "looks good", "affirmative", "/affirm")
+       "that's right", "thats right", "looks good", "affirmative", "/affirm", "yes please", "go ahead")
 NO = ("no", "n", "nope", "nah", "wrong", "incorrect", "not right", "/deny")
+_CORRECTION = re.compile(r"\b(actually|sorry|correction|i meant|i mean|should (be|have been)|typo|mistake|"
+                         r"not \S+ but|wrong|instead|rather|update|change)\b", re.I)
+_SKIP = re.compile(r"\b(carry on|continue|go on|without it|skip|don'?t have it|do not have it|no idea|"
+                   r"can'?t find it|proceed)\b", re.I)
+_STILL_TO_COME = re.compile(r"\b(is|it's|was booked for|scheduled for|planned for) (next week|next month|coming up)\b|"
+                            r"\bhas(n't| not) (happened|started|taken place) yet\b|\bnot (happened|started) yet\b|"
+                            r"\bupcoming (appointment|visit|installation|session)\b", re.I)
+_UPSET = re.compile(r"\b(ridiculous|unacceptable|outrageous|furious|angry|pissed|scam|rip[- ]?off|disgrace|"
+                    r"terrible|awful|worst|wtf|fed up|sick of|not fair|joke)\b|!!!", re.I)
+_DONT_KNOW = re.compile(r"^\s*(i\s*(really\s*)?(do\s*n[o']?t|dunno|have no idea|can'?t remember|am not sure|'m not sure)|"
+                        r"not sure|no idea|dunno|idk|don'?t know|no clue|unknown)\b", re.I)
+# Details a customer may not know; "I don't know" is an answer to them (the team checks it).
+MAY_BE_UNKNOWN = ("service_date", "next_billing_date", "amount_paid", "issues_resolved")
+UNKNOWN = "unknown"
+_CHANGE_WHAT = re.compile(r"\b(change|fix|correct|edit|wrong|update|mistake|typo|incorrect|not right)\b", re.I)
+
+REASON_BUTTONS = replies.REASON_BUTTONS
+STATUS_BUTTONS = replies.STATUS_BUTTONS
+YES_NO_BUTTONS = replies.YES_NO_BUTTONS
 
 
 @dataclass
@@ -26,75 +54,96 @@ class Reading:
     problems: list[str] = field(default_factory=list)
     buttons: list[dict[str, str]] = field(default_factory=list)
     missed_invoice: bool = False
+    upset: bool = False  # the customer is angry: acknowledge it before the next question
 
 
-REASON_BUTTONS = [
-    {"title": "I was charged twice", "payload": "I was charged twice"},
-    {"title": "The service was never delivered", "payload": "The service was never delivered"},
-    {"title": "You made a mistake", "payload": "There was a mistake by your team"},
-    {"title": "Not as described", "payload": "It was not as described"},
-    {"title": "Not happy with the result", "payload": "I'm not happy with the result"},
-    {"title": "I don't need it anymore", "payload": "I don't need it anymore"},
-    {"title": "Something else", "payload": "other"},
-]
-KIND_BUTTONS = [
-    {"title": "A one-time appointment", "payload": "a one-time appointment"},
-    {"title": "A recurring plan", "payload": "a recurring plan"},
-]
-STATUS_BUTTONS = [
-    {"title": "Work has not started", "payload": "work has not started"},
-    {"title": "Work has started", "payload": "work has started"},
-    {"title": "It was delivered", "payload": "it was delivered"},
-]
-YES_NO_BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
-
-# slot -> (parser, question when unreadable, buttons offered with it)
-CHOICE_SLOTS: dict[str, tuple[Callable[[str], Optional[str]], str, list[dict[str, str]]]] = {
-    "service_kind": (parse_service_kind, "Is it a one-time service (an appointment) or a recurring plan?",
-                     KIND_BUTTONS),
-    "service_status": (parse_service_status, "Had the work started, been delivered, or not started yet?",
-                       STATUS_BUTTONS),
-}
 # slot -> (parser, question when unreadable)
 ANSWER_ONLY_SLOTS: dict[str, tuple[Callable[[str], Any], str]] = {
-    "issues_resolved": (parse_count, "How many of your issues were resolved? A number, like 0, 1 or 2."),
-    "amount_paid": (parse_amount, "How much did you pay? Just the number, like 149.99."),
-    "customer_name": (parse_name, "Please tell me your full name, for example “Jane Doe”."),
+    "issues_resolved": (parse_count, replies.ASK_AGAIN["issues_resolved"]),
+    "amount_paid": (parse_amount, replies.ASK_AGAIN["amount_paid"]),
+    "customer_name": (parse_name, replies.ASK_AGAIN["customer_name"]),
+}
+CHOICE_SLOTS: dict[str, Callable[[str], Optional[str]]] = {
+    "service_kind": parse_service_kind,
+    "service_status": parse_service_status,
 }
 
 
-def _date_preference(slot: str, kind: str, known: dict[str, Any]) -> str:
+def date_direction(slot: str, kind: str, known: dict[str, Any]) -> Optional[str]:
+    """Which way the date question looks: None while it depends on a detail not known yet."""
     if slot == "next_billing_date":
-        return "future"
-    if kind == "cancellation" and known.get("service_kind") == "one_time":
-        return "future"
-    return "past"
+        return FUTURE
+    if kind == "cancellation":
+        service_kind = known.get("service_kind")
+        return FUTURE if service_kind == "one_time" else PAST if service_kind == "recurring" else None
+    return PAST
 
 
-def _read_date(slot: str, text: str, kind: str, known: dict[str, Any], today: date,
-               reading: Reading, requested: bool) -> None:
-    found = parse_date(text, today, prefer=_date_preference(slot, kind, known))
-    if found.value is None:
-        if requested:
-            reading.problems.append(
-                "I couldn't read a date in that. Try something like “yesterday”, “last Tuesday”, "
-                "“March 3” or “2026-03-14”.")
+def _accept_date(slot: str, found: DateReading, direction: Optional[str], kind: str, today: date,
+                 reading: Reading, asked: bool, text: str) -> bool:
+    """Set the slot from a clear reading; explain a date on the wrong side of today."""
+    value = found.value
+    if value is None:
+        return False
+    if direction == PAST and value > today:
+        if kind == "refund":  # a prepaid service still to come: that's a cancellation
+            reading.values["date_words"] = text
+            reading.problems.append(replies.CANCELLATION_INSTEAD)
+            reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
             reading.values[slot] = None
-        return
-    if slot == "service_date" and found.value > today and not (
-            kind == "cancellation" and known.get("service_kind") == "one_time"):
-        what = ("the start of your current billing period" if kind == "cancellation"
-                else "the date of the service or charge")
-        reading.problems.append(
-            f"{found.value:%B %-d, %Y} is in the future, but I need {what}, which has already "
-            "happened. Which date was it?")
-        reading.values[slot] = None
-        return
-    if slot == "next_billing_date" and found.value < today:
-        reading.problems.append(f"{found.value:%B %-d, %Y} has passed; when is your next billing date?")
-        reading.values[slot] = None
-        return
-    reading.values[slot] = found.value.isoformat()
+        elif asked:
+            reading.problems.append(replies.date_in_future(value, kind))
+            reading.values[slot] = None
+        return False
+    if direction == FUTURE and value < today:
+        if asked:
+            reading.problems.append(replies.date_in_past(value, slot))
+            reading.values[slot] = None
+        return False
+    reading.values[slot] = value.isoformat()
+    return True
+
+
+def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: dict[str, Any], kind: str,
+                today: date, reading: Reading, correcting: bool, confirming: bool) -> None:
+    for slot in ("service_date", "next_billing_date"):
+        if slot not in wanted:
+            continue
+        asked = slot == requested
+        if not (asked or known.get(slot) is None or correcting or confirming):
+            continue
+        direction = date_direction(slot, kind, {**known, **reading.values})
+        found = read_date(text, today, direction)
+        words = known.get("date_words") if slot == "service_date" else None
+        if not found.found and words and direction is not None and known.get(slot) is None:
+            found = read_date(words, today, direction)  # the customer's earlier words, now readable
+        if direction is None and found.found:
+            if slot == "service_date":
+                reading.values["date_words"] = text  # kept until the kind of service says which way to read it
+            continue
+        if found.value is not None:
+            if _accept_date(slot, found, direction, kind, today, reading, asked, text):
+                if words:
+                    reading.values["date_words"] = None
+            continue
+        if found.options:
+            if asked or direction is not None:
+                reading.problems.append(replies.which_date(found.options))
+                reading.buttons = replies.date_buttons(found.options)
+                reading.values[slot] = None
+            if slot == "service_date":
+                reading.values["date_words"] = text
+            continue
+        if found.needs_direction and slot == "service_date":
+            reading.values["date_words"] = text  # kept until the kind of service says which way to read it
+            continue
+        if asked and not _states_other_facts(reading):
+            reading.problems.append(replies.NO_DATE)
+            reading.values[slot] = None
+
+
+def _states_other_facts(reading: Reading) -> bool:
+    return any(v is not None for k, v in reading.values.items() if k not in ("date_words",))
 
 
 def read_message(
@@ -106,124 +155,194 @@ def read_message(
     kind: str,
     today: date,
     invoice_misses: int = 0,
+    identifier: Identifier = DEFAULT_IDENTIFIER,
 ) -> Reading:
-    """Read a message for the slots in `wanted`.
-
-    The requested slot is read leniently (a bare number is an invoice number); other slots only
-    from unambiguous text (an invoice number, an e-mail address). When nothing was requested yet
-    (the message that opened the form), every fact it states is taken.
-    """
+    """Read a message for the slots in `wanted` (plus reason_details, date_words, customer_phone)."""
     text = clip(text)
-    reading = Reading()
-    opening = requested_slot is None
+    reading = Reading(upset=bool(_UPSET.search(text)))
     confirming = requested_slot == "confirmed"
+    correcting = bool(_CORRECTION.search(text)) and requested_slot is not None
 
-    def may_fill(slot: str) -> bool:
-        return slot in wanted and (opening or slot == requested_slot or
-                                   (confirming and slot != "confirmed"))
+    def may_set(slot: str) -> bool:
+        """Whether a detail stated in this message may replace what is known."""
+        return slot in wanted and (known.get(slot) is None or slot == requested_slot or correcting or confirming)
 
-    # Unambiguous facts: taken whenever they are wanted and not yet known (or being corrected).
-    invoice = parse_invoice_number(text, answer=requested_slot == "invoice_number")
-    if "invoice_number" in wanted and invoice and (known.get("invoice_number") is None or may_fill("invoice_number")):
-        if invoice != known.get("invoice_number"):
-            reading.values["invoice_number"] = invoice
-    elif requested_slot == "invoice_number":
-        misses = invoice_misses + 1
-        reading.missed_invoice = True
+    if requested_slot in MAY_BE_UNKNOWN and _DONT_KNOW.search(text) and not read_date(text, today, PAST).found:
+        reading.values[requested_slot] = UNKNOWN
+        return reading
+
+    # After three misses the customer chose between carrying on without the identifier and a person.
+    if requested_slot == "invoice_number" and invoice_misses >= MAX_INVOICE_MISSES and (
+            intent == "affirm" or _SKIP.search(text)) and not parse_identifier(text, identifier, answer=True):
+        reading.values["invoice_skipped"] = True
         reading.values["invoice_number"] = None
-        if misses >= MAX_INVOICE_MISSES:
-            reading.problems.append(
-                "I still can't find an invoice number in that. It usually looks like INV-20431 or "
-                "#20431 and is printed at the top of your invoice. If you don't have it to hand, "
-                "I can put you in touch with a person instead.")
-            reading.buttons = [{"title": "Talk to a person", "payload": "/request_human"},
-                               {"title": "Stop this request", "payload": "/stop"}]
-        else:
-            reading.problems.append(
-                "That doesn't look like an invoice number. It's printed on your invoice, "
-                "for example INV-20431 or #20431.")
+        return reading
+
+    identifier_value = parse_identifier(text, identifier, answer=requested_slot == "invoice_number")
+    if identifier_value and may_set("invoice_number") and identifier_value != known.get("invoice_number"):
+        reading.values["invoice_number"] = identifier_value
+        if known.get("invoice_skipped"):
+            reading.values["invoice_skipped"] = None
+
     email = parse_email(text)
-    if "customer_email" in wanted and email and (known.get("customer_email") is None or may_fill("customer_email")):
-        if email != known.get("customer_email"):
-            reading.values["customer_email"] = email
-    elif requested_slot == "customer_email":
-        reading.problems.append("That doesn't look like an e-mail address. Please type it like jane@example.com.")
+    if email and may_set("customer_email") and email != known.get("customer_email"):
+        reading.values["customer_email"] = email
+    elif requested_slot == "customer_email" and not email:
         reading.values["customer_email"] = None
+        reading.problems.append(replies.BAD_EMAIL)
 
-    for slot in ("service_date", "next_billing_date"):
-        if may_fill(slot) and (slot == requested_slot or known.get(slot) is None or confirming):
-            before = dict(reading.values)
-            _read_date(slot, text, kind, {**known, **reading.values}, today, reading,
-                       requested=slot == requested_slot)
-            if confirming and reading.values.get(slot) in (None, known.get(slot)):
-                reading.values = before  # no new date in a confirmation: keep the old one
+    phone = parse_phone(text)
+    if phone and phone != known.get("customer_phone"):
+        reading.values["customer_phone"] = phone
 
-    for slot, (parse, question, buttons) in CHOICE_SLOTS.items():  # read whenever they may be filled
-        if may_fill(slot) and not confirming:
+    # At the summary, a message naming another detail ("there's a mistake in my e-mail") changes only that one.
+    named = _detail_named(text, wanted, identifier) if confirming else None
+
+    def may_reread(slot: str) -> bool:
+        if slot not in wanted or (named is not None and named != slot):
+            return False
+        if slot == requested_slot or correcting or confirming:
+            return True
+        # unasked, a work status is read only from the opening message ("received" is not "delivered")
+        return known.get(slot) is None and (slot != "service_status" or requested_slot is None)
+
+    for slot, parse in CHOICE_SLOTS.items():  # before dates: the kind of service decides their direction
+        if may_reread(slot):
             value = parse(text)
-            if value:
+            if value and value != known.get(slot):
                 reading.values[slot] = value
-            elif requested_slot == slot:
-                reading.problems.append(question)
-                reading.buttons = buttons
+            elif requested_slot == slot and not value:
+                reading.problems.append(replies.ASK_AGAIN[slot])
+                reading.buttons = replies.choice_buttons(slot)
                 reading.values[slot] = None
 
-    if may_fill("refund_reason") and not confirming:
+    _read_dates(text, requested_slot, wanted, known, kind, today, reading, correcting, confirming)
+    if kind == "refund" and _STILL_TO_COME.search(text) and not reading.problems:
+        reading.values["date_words"] = text
+        reading.problems.append(replies.CANCELLATION_INSTEAD)
+        reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
+
+    if may_reread("refund_reason"):
         reason = classify_reason(text)
-        if reason:
+        if reason and reason != known.get("refund_reason"):
             reading.values["refund_reason"] = reason
-            if reason == "other" or requested_slot == "refund_reason":
-                reading.values["reason_details"] = text
-        elif requested_slot == "refund_reason":
+            reading.values["reason_details"] = text
+        elif requested_slot == "refund_reason" and not reason:
             if intent == "nlu_fallback" or len(text.split()) < 3:
-                reading.problems.append("Sorry, I didn't quite get the reason. Which of these fits best?")
+                reading.problems.append(replies.UNCLEAR_REASON)
                 reading.buttons = REASON_BUTTONS
                 reading.values["refund_reason"] = None
             else:  # a real description that fits no listed reason: keep the customer's words
                 reading.values["refund_reason"] = "other"
                 reading.values["reason_details"] = text
 
-    if requested_slot in ANSWER_ONLY_SLOTS:  # read only as the answer to their own question
+    if "amount_paid" in wanted and requested_slot != "amount_paid" and known.get("amount_paid") is None \
+            and re.search(r"[$€£]\s?\d|\d\s?(usd|eur|gbp|dollars?|euros?)\b", text, re.I):
+        reading.values["amount_paid"] = parse_amount(re.sub(r"\S+@\S+", " ", text))
+
+    introduced = parse_introduced_name(text)
+    if introduced and may_set("customer_name") and requested_slot != "customer_name":
+        reading.values["customer_name"] = introduced
+    if requested_slot in ANSWER_ONLY_SLOTS:  # read leniently only as the answer to their own question
         parse, question = ANSWER_ONLY_SLOTS[requested_slot]
-        value = parse(text)
-        reading.values[requested_slot] = value
-        if value is None:
-            reading.problems.append(question)
+        value = parse(text) if requested_slot != "customer_name" else (introduced or parse(text))
+        if value is None and _states_other_facts(reading):
+            reading.values[requested_slot] = None  # other details given instead: keep them, ask again
+        else:
+            reading.values[requested_slot] = value
+            if value is None:
+                reading.problems.append(question)
+
+    if requested_slot == "invoice_number" and "invoice_number" not in reading.values:
+        reading.missed_invoice = not _states_other_facts(reading) and intent != "out_of_scope"
+        reading.values["invoice_number"] = None
+        misses = invoice_misses + (1 if reading.missed_invoice else 0)
+        if misses >= MAX_INVOICE_MISSES:
+            reading.problems.append(replies.identifier_choice(identifier))
+            reading.buttons = replies.IDENTIFIER_CHOICE_BUTTONS
+        elif reading.missed_invoice:
+            reading.problems.append(replies.identifier_not_found(identifier))
+        else:
+            reading.problems.append(replies.still_need(identifier))
 
     if confirming:
-        answer = _yes_no(text, intent)
-        corrected = bool(reading.values)
-        if corrected:
-            reading.values["confirmed"] = None  # details changed: show the summary again
-        elif answer is None:
-            reading.problems.append("Please answer yes or no: are these details right?")
-            reading.buttons = YES_NO_BUTTONS
-            reading.values["confirmed"] = None
-        else:
-            reading.values["confirmed"] = answer
-    if intent == "out_of_scope" and requested_slot and reading.values.get(requested_slot) is None:
+        _read_confirmation(text, intent, known, wanted, reading, identifier)
+    elif intent == "out_of_scope" and requested_slot and not _states_other_facts(reading):
         # off-topic, and no answer to the question either: say what I can do, then ask again
-        reading.problems, reading.buttons, reading.missed_invoice = [OUT_OF_SCOPE], [], False
+        reading.problems, reading.buttons, reading.missed_invoice = [replies.OUT_OF_SCOPE_IN_FORM], [], False
         reading.values = {requested_slot: None}
     return reading
 
 
+def _read_confirmation(text: str, intent: Optional[str], known: dict[str, Any], wanted: list[str],
+                       reading: Reading, identifier: Identifier) -> None:
+    changed = {k: v for k, v in reading.values.items()
+               if k in wanted and k != "confirmed" and v is not None and v != known.get(k)}
+    if changed:
+        reading.values = {**{k: v for k, v in reading.values.items() if v is not None}, "confirmed": None}
+        reading.problems = []
+        reading.buttons = []
+        return  # details changed: the summary is shown again
+    reading.values = {}
+    reading.problems = []
+    reading.buttons = []
+    to_change = _detail_named(text, wanted, identifier) if (_CHANGE_WHAT.search(text) or intent == "deny"
+                                                             or text.lower().startswith("no")) else None
+    if to_change:
+        reading.values = {to_change: None, "confirmed": None}  # the form asks for it again
+        return
+    answer = _yes_no(text, intent)
+    if answer is True:
+        reading.values["confirmed"] = True
+    elif answer is False:
+        reading.values["confirmed"] = None
+        reading.problems.append(replies.WHAT_TO_CHANGE)
+        reading.buttons = replies.change_buttons([s for s in wanted if s != "confirmed" and known.get(s) is not None],
+                                                 identifier)
+    else:
+        reading.values["confirmed"] = None
+        reading.problems.append(replies.YES_OR_NO)
+        reading.buttons = YES_NO_BUTTONS
+
+
+def _detail_named(text: str, wanted: list[str], identifier: Identifier) -> Optional[str]:
+    """The detail a 'change the date' / 'the e-mail is wrong' message names."""
+    lowered = text.lower()
+    for slot, words in replies.DETAIL_WORDS.items():
+        if slot in wanted and any(re.search(rf"\b{w}\b", lowered) for w in words):
+            return slot
+    if "invoice_number" in wanted and identifier.label.lower() in lowered:
+        return "invoice_number"
+    return None
+
+
 def _yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
+    words = text.lower().strip(" .!")
+    if words in YES or words.startswith(("yes", "yep", "yeah", "correct", "looks good", "all good")):
+        return True
+    if words in NO or words.startswith(("no ", "no,", "nope", "not quite", "not right")):
+        return False
     if intent == "affirm":
         return True
     if intent == "deny":
         return False
-    words = text.lower().strip(" .!")
-    if words in YES or words.startswith(("yes", "yep", "yeah", "correct")):
-        return True
-    if words in NO or words.startswith(("no ", "nope")):
-        return False
     return None
 
 
-def read_lookup(text: Optional[str]) -> Optional[str]:
-    """A request reference or an invoice number to look a request up by."""
-    return parse_reference(text) or parse_invoice_number(text, answer=True)
+_DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)\b.*\b(chargeback|dispute|claim)|"
+                       r"\b(chargeback|dispute)\b.*\b(filed|opened|raised|already|submitted)\b|"
+                       r"\balready (disputed|reversed|contacted my bank)|\bmy bank (reversed|is disputing)", re.I)
 
 
-__all__ = ["Reading", "read_message", "read_lookup", "REFUND_REASONS", "REASON_BUTTONS"]
+def is_duplicate_charge(text: Optional[str]) -> bool:
+    """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
+    text = clip(text)
+    return classify_reason(text) == "duplicate_payment" and not _DISPUTED.search(text)
+
+
+def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:
+    """A request reference or an identifier to look a request up by."""
+    return parse_reference(text) or parse_identifier(text, identifier, answer=True)
+
+
+__all__ = ["Reading", "read_message", "read_lookup", "date_direction", "REFUND_REASONS", "REASON_BUTTONS"]

@@ -3,24 +3,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Optional
 
-from dateparser.search import search_dates
+from refund_desk.facts import REFERENCE_ALPHABET, REFERENCE_PREFIX
+from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier
 
 MAX_TEXT = 5000  # longer messages are read only this far
+DEFAULT_INVOICE = Identifier(label="invoice number", example="INV-20431", prefix="INV-", named=True,
+                             pattern=r"INV-?\d{3,12}(?:-\d{1,8})*")
 
-_INVOICE_PATTERNS = (
-    re.compile(r"\binv(?:oice)?\s*(?:no\.?|number|num|nr|#)?\s*[-:#]?\s*#?\s*(\d{3,12})\b", re.I),
-    re.compile(r"(?:^|\s)#\s?(\d{3,12})\b"),
-)
-_BARE_INVOICE = re.compile(r"^\s*(?:it'?s\s+|it is\s+)?#?\s*(\d{3,12})\s*\.?\s*$", re.I)
-_REFERENCE = re.compile(r"\b(RF|CX|CB|HO)[- ]?([A-HJ-NP-Z2-9]{6})\b", re.I)
+_REFERENCE = re.compile(rf"\b({'|'.join(REFERENCE_PREFIX.values())})[- ]?([{REFERENCE_ALPHABET}]{{6}})\b", re.I)
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
-_FUTURE_WORDS = re.compile(r"\b(next|tomorrow|in \d+ (day|week|month)s?|from now|upcoming|coming)\b", re.I)
-_PAST_WORDS = re.compile(r"\b(last|ago|yesterday|previous|past)\b", re.I)
+_PHONE = re.compile(r"(?<![\w-])\+?\d(?:[ ().-]*\d){6,14}(?![\w-])")
+# A reference token: letters then digits, kept whole with its dashes (INV-2024-0918, WP-7781).
+_TOKEN = r"[A-Za-z]{0,6}-?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*"
+_LETTERED = re.compile(rf"(?<![\w@.-])([A-Za-z]{{1,6}}-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*)(?![\w@-])")
+_LABELLED = re.compile(
+    r"\b(?:invoice|inv|order|customer|client|account|acct|reference|ref|id)\.?\s*(?:id|number|no\.?|num|nr|#)?"
+    rf"\s*(?:is|was|=|:|#|-)?\s*#?\s*({_TOKEN})(?![\w@-])", re.I)
+_HASHED = re.compile(r"(?:^|[\s(])#\s?(\d{3,}(?:-\d+)*)\b")
+_BARE = re.compile(rf"^\s*(?:it'?s|it is|that'?s|sure|yes|ok|okay)?[,:]?\s*#?\s*({_TOKEN})\s*[.!]?\s*$", re.I)
 
 
 def clip(text: Optional[str]) -> str:
@@ -28,17 +31,72 @@ def clip(text: Optional[str]) -> str:
     return unicodedata.normalize("NFC", (text or "")[:MAX_TEXT])
 
 
-def parse_invoice_number(text: Optional[str], *, answer: bool = False) -> Optional[str]:
-    """'inv 20431', '#20431', 'INV-20431' -> 'INV-20431'. With answer=True a bare number counts too."""
-    text = clip(text)
-    for pattern in _INVOICE_PATTERNS:
-        m = pattern.search(text)
+def _digits(token: str) -> int:
+    return sum(ch.isdigit() for ch in token)
+
+
+def _normalise_identifier(token: str, identifier: Identifier) -> str:
+    """As far as the policy says: its prefix on a bare number ('20431' -> 'INV-20431'), else as typed."""
+    token = token.strip().strip(".,;")
+    prefix = identifier.prefix
+    if prefix:
+        letters = prefix.rstrip("-").lower()
+        if re.fullmatch(r"[\d-]+", token):
+            return prefix + token
+        if token.lower().startswith(letters):
+            return prefix + token[len(letters):].lstrip("- ").upper()
+    return token
+
+
+def parse_identifier(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER, *,
+                     answer: bool = False) -> Optional[str]:
+    """The customer's invoice number / Customer ID / order ID, in the policy's format.
+
+    'inv 20431', '#20431', 'INV-2024-0918', 'my customer ID is WP-7781'. With answer=True
+    (the form asked for it) a bare reference counts too ('20431', 'WP7781').
+    """
+    text = _PHONE_LABELLED.sub(" ", _REFERENCE.sub(" ", _EMAIL.sub(" ", clip(text))))
+    if identifier.regex:
+        m = identifier.regex.search(text)
         if m:
-            return f"INV-{m.group(1)}"
+            return _normalise_identifier(m.group(0), identifier)
+    candidates: list[str] = []
+    # Unasked, a bare token needs a dash or five digits: "WP-7781" is a reference, "M281" a printer.
+    candidates += [m.group(1) for m in _LETTERED.finditer(text)
+                   if answer or "-" in m.group(1) or _digits(m.group(1)) >= 5]
+    candidates += [m.group(1) for m in _LABELLED.finditer(text)]
+    candidates += [m.group(1) for m in _HASHED.finditer(text)]
     if answer:
-        m = _BARE_INVOICE.match(text)
+        m = _BARE.match(text)
         if m:
-            return f"INV-{m.group(1)}"
+            candidates.append(m.group(1))
+    for token in candidates:
+        if _digits(token) >= 3 and not _looks_like_a_date(token):
+            return _normalise_identifier(token, identifier)
+    return None
+
+
+_PHONE_LABELLED = re.compile(r"\b(?:phone|tel|mobile|cell)\b[^0-9+]{0,20}\+?\d[\d ().-]{5,}\d", re.I)
+
+
+def _looks_like_a_date(token: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?", token))
+
+
+def parse_invoice_number(text: Optional[str], *, answer: bool = False) -> Optional[str]:
+    """The default policy's invoice number: 'inv 20431', '#20431' -> 'INV-20431'."""
+    return parse_identifier(text, DEFAULT_INVOICE, answer=answer)
+
+
+def parse_phone(text: Optional[str]) -> Optional[str]:
+    """A phone number as typed ('+1 555 123 4567'), when the text gives one."""
+    text = clip(text)
+    for m in _PHONE.finditer(text):
+        number = m.group(0)
+        if _digits(number) >= 7 and not _looks_like_a_date(number) and (
+                re.search(r"phone|call|tel|mobile|cell|reach me|number", text, re.I) or number.startswith("+")
+                or re.search(r"\d[ .-]\d", number)):
+            return number.strip()
     return None
 
 
@@ -58,46 +116,6 @@ def parse_email(text: Optional[str]) -> Optional[str]:
     return f"{local}@{domain.lower()}"
 
 
-@dataclass(frozen=True)
-class DateReading:
-    value: Optional[date]
-    matched: str = ""
-
-
-def _strip_non_dates(text: str) -> str:
-    text = _EMAIL.sub(" ", text)
-    for pattern in _INVOICE_PATTERNS:
-        text = pattern.sub(" ", text)
-    return _REFERENCE.sub(" ", text)
-
-
-def parse_date(text: Optional[str], today: date, *, prefer: str = "past") -> DateReading:
-    """The first date in free text, read relative to `today` ('yesterday', 'last Tuesday', ...).
-
-    `prefer` ('past' or 'future') settles ambiguous dates such as a bare weekday; words like
-    'next' or 'ago' in the text override it.
-    """
-    text = _strip_non_dates(clip(text))
-    if _FUTURE_WORDS.search(text):
-        prefer = "future"
-    elif _PAST_WORDS.search(text):
-        prefer = "past"
-    settings = {
-        "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12, 0),
-        "PREFER_DATES_FROM": prefer,
-        "DATE_ORDER": "MDY",
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
-    try:
-        found = search_dates(text, languages=["en"], settings=settings)
-    except (ValueError, OverflowError, RecursionError):
-        found = None
-    for matched, value in found or []:
-        if re.search(r"[A-Za-z0-9]", matched) and not re.fullmatch(r"\s*\d{1,2}\s*", matched):
-            return DateReading(value.date(), matched.strip())
-    return DateReading(None)
-
-
 _REASON_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("duplicate_payment", (
         r"charged (me )?(twice|two times|double|more than once|2x|again)", r"double[- ]?(charged|billed|charge|payment)",
@@ -111,6 +129,10 @@ _REASON_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("not_as_described", (
         r"not as (described|advertised|promised|agreed)", r"(different|differs) (from|than)", r"mismatch",
         r"not what (was|i was|we were|you) (promised|described|agreed|ordered|sold)", r"wrong (service|scope|product)")),
+    ("customer_error", (
+        r"\b(i|we) (changed|deleted|reset|removed|uninstalled|installed|updated|moved|unplugged|broke)\b.*\b(myself|ourselves|after)",
+        r"\bmy (own )?(fault|mistake|error)", r"user error", r"\b(i|we) did it (myself|ourselves)",
+        r"\b(changed|reset|deleted) .* (myself|ourselves)")),
     ("service_error", (
         r"\bmistake", r"\berror", r"\bbroke", r"\bbroken\b", r"\bdamag", r"messed up", r"screwed up",
         r"wrong (config|setting|install)", r"\bfault", r"\bbotched")),
@@ -137,16 +159,21 @@ def classify_reason(text: Optional[str]) -> Optional[str]:
 
 def parse_service_kind(text: Optional[str]) -> Optional[str]:
     text = clip(text).lower()
-    if re.search(r"one[- ]?(time|off)|single|appointment|visit|repair|install|onsite|on-site|session|\bonce\b", text):
+    recurring = re.search(r"recurr|subscri|monthly|annual|yearly|weekly|\bplan\b|ongoing|membership|contract|renew|"
+                          r"retainer|monitoring", text)
+    if re.search(r"one[- ]?(time|off)|single|appointment|visit|repair|install|onsite|on-site|session|\bonce\b|"
+                 r"\bproject\b", text) and not (recurring and re.search(r"monthly|subscri|recurr", text)):
         return "one_time"
-    if re.search(r"recurr|subscri|monthly|annual|yearly|weekly|\bplan\b|ongoing|membership|contract|renew", text):
+    if recurring:
         return "recurring"
     return None
 
 
 def parse_service_status(text: Optional[str]) -> Optional[str]:
     text = clip(text).lower().replace("’", "'")
-    if re.search(r"not (yet )?(started|begun|begin|start)|hasn'?t (started|begun)|haven'?t (started|begun)|no work|nothing (has been )?done|not_started|before (it|work|they) start", text):
+    if re.search(r"never (been )?(delivered|started|begun|happened|done|provided|arrived)|"
+                 r"(not|n't|wasn'?t|weren'?t|isn'?t) (been )?(yet )?(delivered|done|provided)|"
+                 r"not (yet )?(started|begun|begin|start)|hasn'?t (started|begun)|haven'?t (started|begun)|no work|nothing (has been )?done|not_started|before (it|work|they) start", text):
         return "not_started"
     if re.search(r"deliver|complete|finish|done|handed over|received", text):
         return "delivered"
@@ -181,20 +208,62 @@ def parse_amount(text: Optional[str]) -> Optional[float]:
 
 _NAME_PREFIX = re.compile(r"^\s*(my name is|my name's|name is|name:|i am|i'm|im|it's|it is|this is|call me)\s+", re.I)
 
-
+# Words that make a text plainly something other than a name ("Talk To Manager",
+# "a one-time appointment, tomorrow"). A name may still contain other words ("Lena Stop").
 _NOT_NAMES = {"yes", "no", "yeah", "yep", "nope", "ok", "okay", "sure", "thanks", "thank", "hi", "hello",
               "what", "why", "how", "where", "when", "who", "is", "are", "the", "you", "your", "my", "me",
-              "weather", "refund", "invoice", "cancel", "stop", "help", "please", "not", "don't", "dont"}
+              "weather", "refund", "invoice", "cancel", "help", "please", "not", "don't", "dont", "a", "an",
+              "talk", "manager", "person", "human", "agent", "someone", "appointment", "tomorrow", "yesterday",
+              "today", "want", "need", "know", "told", "charged", "twice", "plan", "service", "order",
+              "i", "it", "was", "this", "that", "to", "of", "for", "with", "and", "or"}
+_ONLY_A_COMMAND = {"stop", "cancel", "help", "quit", "exit", "restart", "back", "menu", "none", "nothing", "skip"}
+_PARENTHESES = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_NAME_WORD = r"[^\W\d_][^\s\d,.!?;:()@]*"
+_CAPITALISED = r"(?:[A-Z\u00C0-\u024F][^\s\d,.!?;:()@]*|[^\W\d_A-Za-z\u00C0-\u024F]\S*)"
+_INTRODUCED = (
+    re.compile(rf"\b(?:my name is|my name's|name:|name is)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})", re.I),
+    re.compile(rf"(?:^|[.!,]\s*|\b(?:hi|hello|hey),?\s+)(?i:this is|it's|i'm|i am)\s+({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"),
+    re.compile(rf"^\s*(?:(?:hi|hello|hey),?\s+)?({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})\s+here\b"),
+)
 
 
 def parse_name(text: Optional[str]) -> Optional[str]:
-    """A person's name as given (any script); None for text that cannot be a name."""
-    text = _NAME_PREFIX.sub("", clip(text)).strip().strip(".!,")
-    if not text or len(text) > 100 or "@" in text or "\n" in text or "?" in text:
+    """A person's name given as an answer (any script); None for text that plainly is no name.
+
+    "I just told you. Alice Nguyen" gives Alice Nguyen; "Sofia Rossi (office manager)" gives
+    Sofia Rossi; a surname like "Stop" is a name.
+    """
+    text = _PARENTHESES.sub("", clip(text)).strip()
+    parts = [p for p in re.split(r"(?<=[.!?])\s+|\n+", text) if p.strip()]
+    for part in reversed(parts or [text]):
+        name = _one_name(part)
+        if name:
+            return name
+    return None
+
+
+def _one_name(text: str) -> Optional[str]:
+    text = _NAME_PREFIX.sub("", text).strip().strip(".!,")
+    if not text or len(text) > 100 or "@" in text or "?" in text:
         return None
-    if any(word in _NOT_NAMES for word in re.findall(r"[a-z']+", text.lower())):
+    words = re.findall(r"[a-z']+", text.lower())
+    if text.lower() in _ONLY_A_COMMAND or any(word in _NOT_NAMES for word in words):
         return None
     letters = sum(ch.isalpha() for ch in text)
     if letters < 2 or sum(ch.isdigit() for ch in text) > 0 or len(text.split()) > 6:
         return None
     return " ".join(text.split())
+
+
+def parse_introduced_name(text: Optional[str]) -> Optional[str]:
+    """A name the customer clearly introduces anywhere: "Jane Moreau here", "this is ...", "my name is ..."."""
+    text = clip(text)
+    for pattern in _INTRODUCED:
+        m = pattern.search(text)
+        if m:
+            words = m.group(1).split()
+            for n in range(len(words), 0, -1):  # "ana lópez and I ..." -> "ana lópez"
+                name = _one_name(" ".join(words[:n]))
+                if name:
+                    return name
+    return None

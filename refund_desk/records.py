@@ -15,10 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base, relationship
 
-STATUSES = ("open", "in_review", "approved", "denied", "closed")
-ACTIVE_STATUSES = ("open", "in_review")
-REFERENCE_PREFIX = {"refund": "RF", "cancellation": "CX", "chargeback": "CB", "handoff": "HO"}
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: easy to read out
+from refund_desk.facts import ACTIVE_STATUSES, REFERENCE_ALPHABET, REFERENCE_PREFIX, STATUSES  # noqa: F401
 
 Base = declarative_base()
 

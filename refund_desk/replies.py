@@ -1,12 +1,154 @@
 """Customer-facing texts built from decisions and records (plain strings, no Rasa)."""
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from datetime import date
+from typing import Any, Mapping, Optional, Sequence
 
+from refund_desk.dates import short, spoken
 from refund_desk.eligibility import Decision
-from refund_desk.facts import OUTCOMES
+from refund_desk.facts import ACTIVE_STATUSES, OUTCOMES
 from refund_desk.policy_answers import contact_line, quote
-from refund_desk.refund_policy import RefundPolicy
+from refund_desk.refund_policy import Identifier, RefundPolicy
+
+# ---- Inside a form: questions asked again, choices, corrections ----------------------------------
+
+YES_NO_BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+REASON_BUTTONS = [
+    {"title": "I was charged twice", "payload": "I was charged twice"},
+    {"title": "The service was never delivered", "payload": "The service was never delivered"},
+    {"title": "You made a mistake", "payload": "There was a mistake by your team"},
+    {"title": "Not as described", "payload": "It was not as described"},
+    {"title": "Not happy with the result", "payload": "I'm not happy with the result"},
+    {"title": "I don't need it anymore", "payload": "I don't need it anymore"},
+    {"title": "Something else", "payload": "other"},
+]
+KIND_BUTTONS = [
+    {"title": "A one-time service", "payload": "a one-time service"},
+    {"title": "A recurring plan", "payload": "a recurring plan"},
+]
+STATUS_BUTTONS = [
+    {"title": "Work has not started", "payload": "work has not started"},
+    {"title": "Work has started", "payload": "work has started"},
+    {"title": "It was delivered", "payload": "it was delivered"},
+]
+IDENTIFIER_CHOICE_BUTTONS = [
+    {"title": "Carry on without it", "payload": "/affirm"},
+    {"title": "Talk to a person", "payload": "/request_human"},
+]
+ASK_AGAIN = {
+    "service_kind": "Is it a one-time service (such as an appointment or a project) or a recurring plan?",
+    "service_status": "Had the work started, been delivered, or not started yet?",
+    "issues_resolved": "How many of your issues were resolved? A number, like 0, 1 or 2.",
+    "amount_paid": "How much did you pay? Just the number, like 149.99.",
+    "customer_name": "Please tell me your full name, for example “Jane Doe”.",
+}
+NO_DATE = ("I couldn't read a date in that. Try something like “yesterday”, “last Tuesday”, "
+           "“March 3” or “2026-03-14”.")
+CANCELLATION_INSTEAD = ("It sounds like the service hasn't happened yet. Then it's a cancellation rather than a "
+                        "refund: shall I cancel it instead? (Otherwise, tell me the date it was delivered or charged.)")
+CANCELLATION_INSTEAD_BUTTONS = [{"title": "Yes, cancel it instead", "payload": "/cancel_service"}]
+RESTART_IN_FORM = ("That would erase what you've told me for this request. If you want to end it, say "
+                   "“stop”; otherwise let's carry on where we were.")
+SORRY = "I'm sorry this has been so frustrating. Let's get it sorted out."
+BAD_EMAIL = "That doesn't look like an e-mail address. Please type it like jane@example.com."
+UNCLEAR_REASON = "Sorry, I didn't quite get the reason. Which of these fits best?"
+OUT_OF_SCOPE_IN_FORM = ("Sorry, I can only help with refunds, cancellations, chargebacks and questions about "
+                        "the refund policy. Let's finish your request:")
+YES_OR_NO = "Please answer yes or no: are these details right? Or tell me what to change."
+WHAT_TO_CHANGE = "What should I change? Pick a detail, or just type the right value."
+# words a customer uses for each detail ("the date is wrong", "change the e-mail")
+DETAIL_WORDS = {
+    "invoice_number": ("invoice", "invoice number", "order id", "customer id", "reference number"),
+    "service_date": ("date", "day", "when"),
+    "next_billing_date": ("billing date", "next billing"),
+    "refund_reason": ("reason", "why"),
+    "service_kind": ("kind of service", "service type", "type"),
+    "service_status": ("work status", "status"),
+    "issues_resolved": ("issues", "resolved"),
+    "amount_paid": ("amount", "paid", "price"),
+    "customer_name": ("name",),
+    "customer_email": ("e-?mail", "email address", "address"),
+}
+
+
+def date_in_future(value: date, kind: str) -> str:
+    what = ("the date your current billing period started" if kind == "cancellation"
+            else "the date of the service or the charge")
+    return f"{spoken(value)} is still to come, but I need {what}, which has already happened. Which date was it?"
+
+
+def date_in_past(value: date, slot: str) -> str:
+    if slot == "next_billing_date":
+        return f"{spoken(value)} has passed; when is your next billing date?"
+    return f"{spoken(value)} has already passed. When is the appointment?"
+
+
+def which_date(options: Sequence[date]) -> str:
+    return "Just to be sure: did you mean " + " or ".join(short(d) for d in options) + "?"
+
+
+def date_buttons(options: Sequence[date]) -> list[dict[str, str]]:
+    return [{"title": spoken(d), "payload": d.isoformat()} for d in options]
+
+
+def choice_buttons(slot: str) -> list[dict[str, str]]:
+    return {"service_kind": KIND_BUTTONS, "service_status": STATUS_BUTTONS}.get(slot, [])
+
+
+def _the(identifier: Identifier) -> str:
+    return f"your {identifier.label}"
+
+
+def ask_identifier(identifier: Identifier) -> str:
+    example = f", for example {identifier.example}" if identifier.example else ""
+    return f"What's {_the(identifier)}? It's on your invoice or in your account{example}."
+
+
+def identifier_not_found(identifier: Identifier) -> str:
+    example = f" It looks like {identifier.example}." if identifier.example else ""
+    return f"I couldn't find {_the(identifier)} in that.{example} Could you type it as it is written?"
+
+
+def still_need(identifier: Identifier) -> str:
+    return f"Thanks, I've noted that. I still need {_the(identifier)}."
+
+
+def identifier_choice(identifier: Identifier) -> str:
+    return (f"I still can't find {_the(identifier)}. Shall I carry on without it? The team will see "
+            "that it is missing and find your payment another way. Or I can put you in touch with a person.")
+
+
+def kind_buttons(service_kinds: Mapping[str, str]) -> list[dict[str, str]]:
+    """The kinds of service in the active policy's own words."""
+    return [{"title": label, "payload": label} for label in service_kinds.values()]
+
+
+def ask_service_kind(service_kinds: Mapping[str, str]) -> str:
+    one, recurring = service_kinds["one_time"], service_kinds["recurring"]
+    return f"Is it {one[:1].lower() + one[1:]}, or {recurring[:1].lower() + recurring[1:]}?"
+
+
+def ask_service_date(kind: str, service_kind: Optional[str]) -> str:
+    if kind == "cancellation" and service_kind == "one_time":
+        return "When is the appointment? For example “tomorrow”, “this Friday” or “December 3”."
+    if kind == "cancellation" and service_kind == "recurring":
+        return "What's the date your current billing period started? For example “November 1” or “3 weeks ago”."
+    if kind == "cancellation":
+        return "What's the date of the appointment, or, for a plan, the date the current billing period started?"
+    return "When was the service delivered or charged? For example “yesterday”, “March 3” or “2026-03-14”."
+
+
+def lookup_not_found(identifier: Identifier) -> str:
+    return (f"I couldn't find a reference in that. It looks like RF-7K3Q9X (or give me {_the(identifier)}"
+            + (f", like {identifier.example}" if identifier.example else "") + ").")
+
+
+def change_buttons(slots: Sequence[str], identifier: Identifier) -> list[dict[str, str]]:
+    labels = {**SLOT_LABELS, "invoice_number": identifier.label[:1].upper() + identifier.label[1:]}
+    return [{"title": labels[s], "payload": f"change the {labels[s].lower()}"} for s in slots if s in labels]
+
+
+# ---- Decisions and records ----------------------------------------------------------------------
 
 OUTCOME_HEADLINES = {
     ("refund", "eligible"): "Good news: your request qualifies for a refund under the policy.",
@@ -25,11 +167,12 @@ REASON_LABELS = {
     "not_as_described": "not as described",
     "dissatisfied": "not happy with the result",
     "no_longer_needed": "no longer needed",
+    "customer_error": "a change on the customer's side",
     "other": "other",
 }
 SLOT_LABELS = {
     "invoice_number": "Invoice",
-    "service_kind": "Service",
+    "service_kind": "Kind of service",
     "service_date": "Date",
     "refund_reason": "Reason",
     "service_status": "Work status",
@@ -44,30 +187,48 @@ KIND_NAMES = {"refund": "refund request", "cancellation": "cancellation", "charg
 
 
 def display(slot: str, value: Any) -> str:
+    if value == "unknown":
+        return "not known (the team will check)"
     if slot == "refund_reason":
         return REASON_LABELS.get(value, str(value))
     if slot == "service_kind":
-        return {"one_time": "one-time appointment", "recurring": "recurring plan"}.get(value, str(value))
+        return {"one_time": "one-time service", "recurring": "recurring plan"}.get(value, str(value))
     if slot == "service_status":
         return str(value).replace("_", " ")
+    if slot in ("service_date", "next_billing_date"):
+        try:
+            return spoken(date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
     return str(value)
 
 
-def summary(kind: str, slots: Mapping[str, Any], order: list[str]) -> str:
+def summary(kind: str, slots: Mapping[str, Any], order: list[str],
+            identifier: Optional[Identifier] = None) -> str:
+    labels = dict(SLOT_LABELS)
+    if identifier is not None:
+        labels["invoice_number"] = identifier.label[:1].upper() + identifier.label[1:]
     lines = [f"Here is your {KIND_NAMES[kind]}:"]
-    lines += [f"• {SLOT_LABELS[s]}: {display(s, slots[s])}" for s in order
-              if s in SLOT_LABELS and slots.get(s) is not None]
+    for s in order:
+        if s in labels and slots.get(s) is not None:
+            lines.append(f"• {labels[s]}: {display(s, slots[s])}")
+        elif s == "invoice_number" and slots.get("invoice_skipped"):
+            lines.append(f"• {labels[s]}: not given (the team will see that it is missing)")
+    if slots.get("customer_phone"):
+        lines.append(f"• Phone: {slots['customer_phone']}")
     lines.append("Is that right? (You can also type a correction, like a different e-mail address.)")
     return "\n".join(lines)
 
 
-def decision_message(decision: Decision, reference: Optional[str], created: bool) -> str:
+def decision_message(decision: Decision, reference: Optional[str], created: bool,
+                     policy: Optional[RefundPolicy] = None) -> str:
     lines = [OUTCOME_HEADLINES[(decision.kind, decision.outcome)], decision.summary]
     if decision.estimate:
         e = decision.estimate
         lines.append(f"Estimated amount: {e.amount:,.2f} {e.currency}, worked out as {e.working}"
                      + (f" ({e.note})" if e.note else "") + ". This is an estimate; the team confirms it on review.")
-    lines.append(f"This rests on {decision.company}'s refund policy, {quote(decision.clauses[0])}")
+    source = policy.policy_name if policy is not None else f"{decision.company}'s refund policy"
+    lines.append(f"This rests on {source}, {quote(decision.clauses[0])}")
     for alt in decision.alternatives:
         lines.append(f"The policy also mentions an alternative: {quote(alt)}")
     if reference:
@@ -79,6 +240,65 @@ def decision_message(decision: Decision, reference: Optional[str], created: bool
     if decision.next_steps:
         lines.append("What happens next:")
         lines += [f"• {step}" for step in decision.next_steps]
+    return "\n".join(lines)
+
+
+REFUND_INSTEAD = "I can open a refund request for you instead, so the team can look at it first. Shall I?"
+REFUND_INSTEAD_BUTTONS = [{"title": "Yes, open a refund request", "payload": "/affirm"},
+                          {"title": "I've already filed a chargeback", "payload": "/chargeback_filed"},
+                          {"title": "No, thanks", "payload": "/deny"}]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def chargeback_explanation(policy: RefundPolicy) -> str:
+    clauses = policy.clauses_on("chargeback")
+    if not clauses:
+        return f"{_capital(policy.policy_name)} doesn't say anything about chargebacks. {contact_line(policy)}"
+    return f"About chargebacks, {policy.policy_name} says:\n" + "\n".join(f"• {quote(c)}" for c in clauses)
+
+
+def duplicate_charge_offer(policy: RefundPolicy) -> str:
+    """Being charged twice is a refund for a duplicate payment, not a chargeback."""
+    about = [c for c in policy.clauses if "more than once" in c.text.lower() or "duplicate" in c.text.lower()]
+    lines = ["Being charged twice is a duplicate payment: I can open a refund request for it, and you don't "
+             "need to dispute it with your bank."]
+    if about:
+        lines.append(f"{_capital(policy.policy_name)} says: {quote(about[0])}")
+    lines.append("Shall I open the refund request?")
+    return "\n".join(lines)
+
+
+def nothing_saved(kind: str) -> str:
+    return (f"No problem: I haven't opened a {KIND_NAMES[kind]} and nothing was saved. "
+            "Tell me whenever you want to start again.")
+
+
+def chargeback_recorded(policy: RefundPolicy, reference: str, created: bool) -> str:
+    if not created:
+        return f"The billing team already has your chargeback for this invoice: reference {reference}."
+    lines = [f"Thank you. I've recorded your chargeback for the billing team: reference {reference}."]
+    clauses = policy.clauses_on("chargeback")
+    if clauses:
+        lines.append(f"{policy.policy_name[:1].upper() + policy.policy_name[1:]} says: "
+                     + " ".join(quote(c) for c in clauses))
+    lines.append("What happens next: the billing team checks the dispute with your bank or card issuer and "
+                 "contacts you at the e-mail address you gave. You can ask me for its status with the reference.")
+    return "\n".join(lines)
+
+
+def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_anything: bool) -> str:
+    lines = [f"Of course. {contact_line(policy)}"]
+    if reference and collected_anything:
+        lines.append(f"I've passed on what you told me so far to the team (reference {reference}), "
+                     "so you won't have to repeat it.")
+    elif reference:
+        lines.append(f"I've let the team know you'd like to talk to a person (reference {reference}).")
+    else:
+        lines.append(f"I couldn't pass your details on automatically just now, so please mention your "
+                     f"{policy.identifier.label} when you get in touch.")
     return "\n".join(lines)
 
 
@@ -106,7 +326,7 @@ def status_message(record: Mapping[str, Any], policy: RefundPolicy) -> str:
     if history and history[-1].get("note") and history[-1]["note"] != "opened":
         lines.append(f"Latest note from the team: {history[-1]['note']}")
     steps = policy.next_steps.get(record["kind"], ())
-    if record["status"] in ("open", "in_review"):
+    if record["status"] in ACTIVE_STATUSES:
         outcome = record.get("eligibility") or "review"
         upcoming = [s.summary for s in steps if outcome in s.outcomes]
     elif record["status"] == "approved":  # what an approval leads to, not what every request goes through

@@ -74,7 +74,7 @@ def test_the_confirmation_question_shows_the_summary(dispatcher, domain):
     tracker = make_tracker("", slots={**FILLED, "requested_slot": "confirmed"}, active_loop="refund_form")
     run_action(ActionAskConfirmed(), tracker, dispatcher, domain)
     message = dispatcher.messages[0]
-    for shown in ("INV-20431", "2026-11-17", "charged more than once", "Jane Doe", "jane@example.com"):
+    for shown in ("INV-20431", "17 November 2026", "charged more than once", "Jane Doe", "jane@example.com"):
         assert shown in message["text"]
     assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
 

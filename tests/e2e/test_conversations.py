@@ -49,8 +49,9 @@ def test_refund_step_by_step_with_bad_input_and_interruptions(assistant, sender)
     assert "INV-20431" in say(assistant, sender, "no idea what that is")
     assert "invoice" in say(assistant, sender, "why do you need that?").lower()
     assert "When was the service" in say(assistant, sender, "#55501")
-    future = say(assistant, sender, "next week")
-    assert "is in the future" in future
+    assert "couldn't read a date" in say(assistant, sender, "now")  # never today
+    future = say(assistant, sender, "next friday")
+    assert "cancel it instead" in future  # a service still to come is a cancellation
     assert "reason" in say(assistant, sender, "3 days ago")
     answer = say(assistant, sender, "how long does a refund take?")
     assert "7–10 business days" in answer and "reason" in answer
@@ -123,7 +124,10 @@ def test_chargeback_already_filed(assistant, sender):
     assert "invoice number" in say(assistant, sender, "/chargeback_filed")
     say(assistant, sender, "INV-60606")
     say(assistant, sender, "Ana Souza")
-    done = say(assistant, sender, "ana@example.com")
+    summary = say(assistant, sender, "ana@example.com")
+    assert "Here is your chargeback report" in summary and "INV-60606" in summary  # a summary and a yes first
+    done = say(assistant, sender, "yes")
+    assert "What happens next" in done
     record = assistant.cli_json("requests", "show", reference_in(done))
     assert (record["kind"], record["invoice_number"], record["customer_name"]) == ("chargeback", "INV-60606", "Ana Souza")
 

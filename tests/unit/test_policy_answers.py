@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from refund_desk.policy_answers import answer_policy_question, detect_topic
-from refund_desk.refund_policy import load_refund_policy
+from refund_desk.refund_policy_loader import load_refund_policy
 from refund_desk.replies import status_message
 
 POLICIES = Path(__file__).resolve().parents[2] / "refund_policies"
@@ -73,3 +73,31 @@ def test_status_tells_what_happens_next(status, says, not_says):
     assert "RF-ABCDEF" in text and says in text and "checked" in text
     if not_says:
         assert not_says not in text
+
+
+@pytest.mark.parametrize("question, quoted", [
+    ("A service credit instead?", "a refund or service credit is appropriate"),
+    ("could I get store credit rather than money back", "service credit"),
+    ("Refund by cheque?", "original payment method"),
+    ("can you send it to a different card?", "original payment method"),
+    ("so no refund for the rest of the month? that's not fair", "prorated refunds"),
+    ("will my account get suspended?", "account suspension"),
+    ("what happens if I do the chargeback anyway?", "account suspension"),
+])
+def test_answers_fit_the_question(question, quoted):
+    text, clauses = answer_policy_question(policy("pro_it_assist"), question)
+    assert quoted in text and clauses
+
+
+@pytest.mark.parametrize("question", ["do you refund in bitcoin?", "is there a loyalty discount?",
+                                      "can my neighbour ask for me?"])
+def test_where_the_policy_is_silent_it_says_so_not_the_general_clause(question):
+    text, clauses = answer_policy_question(policy("pro_it_assist"), question)
+    assert clauses == [] and "doesn't say anything about that" in text
+    assert "support@proitassist.com" in text
+    assert "non-refundable once delivered" not in text
+
+
+def test_a_policy_that_names_no_company_says_our_refund_policy():
+    text, _ = answer_policy_question(policy("tech_support_004"), "do you refund in bitcoin?")
+    assert text.startswith("Our refund policy doesn't say") and "unnamed" not in text

@@ -16,7 +16,8 @@ from typing import Any, Optional
 import pytest
 
 from refund_desk.eligibility import decide
-from refund_desk.refund_policy import RefundPolicy, load_refund_policy
+from refund_desk.refund_policy import RefundPolicy
+from refund_desk.refund_policy_loader import load_refund_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY_DIR = ROOT / "refund_policies"
@@ -168,6 +169,10 @@ ITMEDIA = [
     row("no_refund_current_period", "refund", {"refund_reason": "service_error", "service_kind": "recurring", "service_status": "delivered"}, "not_eligible"),
     row("case_by_case", "refund", {"refund_reason": "duplicate_payment", "service_kind": "recurring", "service_status": "delivered"}, "review", tag="duplicate_payment"),
     row("case_by_case", "refund", {"refund_reason": "dissatisfied"}, "review", tag="status_unknown"),
+    # the policy says nothing about duplicate charges: never the "production has begun" clause
+    row("case_by_case", "refund", {"refund_reason": "duplicate_payment", "service_status": "started"}, "review",
+        tag="duplicate_while_started"),
+    row("case_by_case", "refund", {"refund_reason": "duplicate_payment"}, "review", tag="duplicate_status_unknown"),
     row("monthly_cancel_notice", "cancellation",
         {"service_kind": "recurring", "service_date": ago(20), "next_billing_date": ago(-10)}, "not_eligible", tag="10_days_notice"),
     row("monthly_cancel_notice", "cancellation",
@@ -209,6 +214,8 @@ TECH_SUPPORT_004 = [
     row("unused_not_refunded", "cancellation", {"refund_reason": "no_longer_needed", "service_kind": "recurring", "service_date": ago(10)}, "not_eligible", tag="cancellation"),
     row("billing_error_review", "cancellation", {"refund_reason": "duplicate_payment", "service_kind": "recurring"}, "review", tag="cancellation"),
     row("exceptions", "cancellation", {"refund_reason": "no_longer_needed", "service_kind": "one_time"}, "review", tag="cancellation_one_time"),
+    # "I changed the wifi password myself after the tech left": the user-error sentence decides
+    row("no_refund_user_error", "refund", {"refund_reason": "customer_error", "service_date": ago(2)}, "not_eligible"),
 ]
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from refund_desk.refund_policy import RefundPolicyError, check_refund_policy, load_refund_policy
+from refund_desk.refund_policy_loader import RefundPolicyError, check_refund_policy, load_refund_policy
 
 # A small valid policy. Line numbers below refer to this text (line 1 is "id: tiny").
 VALID = """\
@@ -219,3 +219,33 @@ def test_the_documented_example_loads_and_decides_as_documented(tmp_path: Path) 
             "next_billing_date": date(2025, 3, 31), "amount_paid": 100}
     decision = decide(policy, "cancellation", plan, today)
     assert decision.estimate is not None and decision.estimate.amount == 66.67
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ("identifier: {example: X1}\n", "missing 'label'"),
+    ("identifier: {label: order ID, pattern: '(unclosed'}\n", "not a valid regular expression"),
+    ("identifier: {label: invoice number, example: ABC, pattern: 'INV-\\d+'}\n", "does not match the pattern"),
+    ("identifier: {label: order ID, colour: red}\n", "identifier.colour"),
+    ("service_kinds: {one_time: A recurring plan}\n", "must read as one_time"),
+    ("service_kinds: {weekly: A weekly visit}\n", "unknown kind"),
+    ("company_named: maybe\n", "must be true or false"),
+])
+def test_identifier_and_service_kinds_are_checked(tmp_path, extra, expected):
+    assert any(expected in e for e in errors_of(tmp_path, VALID + extra))
+
+
+def test_identifier_and_service_kinds_are_read(tmp_path):
+    policy = load_refund_policy(write(tmp_path, VALID + (
+        "identifier: {label: Customer ID, example: WP-7781, pattern: 'WP-\\d{4}'}\n"
+        "service_kinds: {one_time: A one-off project}\n"
+        "company_named: false\n")))
+    assert (policy.identifier.label, policy.identifier.example, policy.identifier.named) == (
+        "Customer ID", "WP-7781", True)
+    assert policy.service_kinds["one_time"] == "A one-off project"
+    assert policy.service_kinds["recurring"] == "A recurring plan"
+    assert policy.policy_name == "our refund policy"
+
+
+def test_without_an_identifier_the_generic_one_is_asked(tmp_path):
+    policy = load_refund_policy(write(tmp_path, VALID))
+    assert policy.identifier.label == "invoice or order number" and not policy.identifier.named

@@ -1,0 +1,114 @@
+"""The use case behind every request: decide it under the refund policy and record it.
+
+Plain inputs (RequestDetails, the policy, the store, today) and a plain result (RequestOutcome
+with the customer's message): no Rasa here. actions/ map the tracker to RequestDetails and the
+outcome to events and messages.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Mapping, Optional
+
+from refund_desk import replies
+from refund_desk.eligibility import Decision, decide
+from refund_desk.facts import encode_facts
+from refund_desk.records import NewRequest, OpenedRequest, RecordStore, RecordStoreUnavailable
+from refund_desk.refund_policy import RefundPolicy
+
+log = logging.getLogger(__name__)
+
+@dataclass(frozen=True)
+class RequestDetails:
+    """What the conversation collected for one request."""
+
+    kind: str
+    invoice_number: Optional[str] = None
+    facts: Mapping[str, Any] = field(default_factory=dict)  # typed base facts (dates as date)
+    customer_name: Optional[str] = None
+    customer_email: Optional[str] = None
+    customer_phone: Optional[str] = None
+    reason_details: Optional[str] = None  # the customer's own words for the reason
+    invoice_skipped: bool = False         # the customer could not give the identifier
+    channel: Optional[str] = None
+    sender_id: Optional[str] = None
+
+    @property
+    def has_anything(self) -> bool:
+        return any([self.invoice_number, self.facts, self.customer_name, self.customer_email,
+                    self.customer_phone, self.reason_details])
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    message: str
+    reference: Optional[str] = None
+    created: bool = False
+    saved: bool = False
+    decision: Optional[Decision] = None
+
+
+def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[str] = None,
+                decision: Optional[Decision] = None) -> NewRequest:
+    """The record for these details: every fact collected goes into it, coded once."""
+    facts = encode_facts(details.facts)
+    if details.reason_details:
+        facts["reason_details"] = details.reason_details
+    if details.customer_phone:
+        facts["customer_phone"] = details.customer_phone
+    if details.invoice_skipped and not details.invoice_number:
+        facts["identifier_missing"] = f"the customer could not give their {policy.identifier.label}"
+    return NewRequest(
+        kind=kind or details.kind,
+        invoice_number=details.invoice_number,
+        service_date=facts.get("service_date"),
+        refund_reason=facts.get("refund_reason"),
+        service_kind=facts.get("service_kind"),
+        customer_name=details.customer_name,
+        customer_email=details.customer_email,
+        refund_policy=policy.id,
+        channel=details.channel,
+        sender_id=details.sender_id,
+        facts=facts,
+        eligibility=decision.outcome if decision else None,
+        policy_clauses=tuple(decision.clause_refs()) if decision else (),
+        decision=decision.summary if decision else None,
+    )
+
+
+def save(store: RecordStore, request: NewRequest) -> Optional[OpenedRequest]:
+    """Open the record; None when the database is unavailable (nothing is saved, nothing is promised)."""
+    try:
+        return store.open_request(request)
+    except RecordStoreUnavailable:
+        log.exception("could not save a %s request for %s", request.kind, request.sender_id)
+        return None
+
+
+def decide_and_record(policy: RefundPolicy, store: RecordStore, details: RequestDetails,
+                      today: date) -> RequestOutcome:
+    """A refund or cancellation: the decision, quoted, and its record."""
+    decision = decide(policy, details.kind, dict(details.facts), today)
+    opened = save(store, new_request(policy, details, decision=decision))
+    if opened is None:
+        return RequestOutcome(replies.not_saved_message(policy), decision=decision)
+    return RequestOutcome(replies.decision_message(decision, opened.reference, opened.created, policy),
+                          opened.reference, opened.created, True, decision)
+
+
+def record_chargeback(policy: RefundPolicy, store: RecordStore, details: RequestDetails) -> RequestOutcome:
+    """A chargeback the customer has already filed, recorded for the billing team."""
+    opened = save(store, new_request(policy, details, "chargeback"))
+    if opened is None:
+        return RequestOutcome(replies.not_saved_message(policy))
+    return RequestOutcome(replies.chargeback_recorded(policy, opened.reference, opened.created),
+                          opened.reference, opened.created, True)
+
+
+def hand_off(policy: RefundPolicy, store: RecordStore, details: RequestDetails) -> RequestOutcome:
+    """The policy's contact details and a hand-off record with everything collected so far."""
+    opened = save(store, new_request(policy, details, "handoff"))
+    return RequestOutcome(replies.handoff_message(policy, opened.reference if opened else None,
+                                                  details.has_anything),
+                          opened.reference if opened else None, bool(opened and opened.created), opened is not None)

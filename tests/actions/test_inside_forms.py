@@ -1,0 +1,175 @@
+"""Forms as the customer meets them: policy wording, the identifier choice, records with everything."""
+import pytest
+
+from actions.conversation import ActionHandoff
+from actions.request_forms import (ActionAskConfirmed, ActionAskInvoiceNumber, ActionAskServiceDate,
+                                   ValidateCancellationForm, ValidateChargebackForm, ValidateRefundForm)
+from actions.runtime import runtime
+from actions.submit import ActionSubmitChargeback, ActionSubmitRefund, ActionSwitchRequest
+from tests.actions.conftest import make_tracker, run_action, slot_events, texts
+
+
+@pytest.mark.parametrize("policy, word, not_said", [
+    ("pro_it_assist", "invoice number", None),
+    ("webpro_it_solutions", "Customer ID", "INV-"),
+    ("pro_spherent", "order ID", "INV-"),
+    ("tech_support_004", "invoice or order number", "INV-"),
+])
+def test_the_identifier_question_uses_the_policys_word(dispatcher, domain, monkeypatch, policy, word, not_said):
+    monkeypatch.setenv("REFUND_POLICY", f"refund_policies/{policy}.yml")
+    runtime.cache_clear()
+    run_action(ActionAskInvoiceNumber(), make_tracker(active_loop="refund_form"), dispatcher, domain)
+    said = texts(dispatcher)
+    assert word in said
+    if not_said:
+        assert not_said not in said
+
+
+def test_webpro_customer_id_is_accepted(dispatcher, domain, monkeypatch):
+    monkeypatch.setenv("REFUND_POLICY", "refund_policies/webpro_it_solutions.yml")
+    runtime.cache_clear()
+    tracker = make_tracker("my customer ID is WP-7781", slots={"requested_slot": "invoice_number"},
+                           active_loop="refund_form")
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["invoice_number"] == "WP-7781"
+    assert slots["requested_slot"] != "invoice_number"
+
+
+def test_carrying_on_without_the_identifier_moves_on_and_is_noted(dispatcher, domain):
+    tracker = make_tracker("/affirm", intent="affirm", slots={"requested_slot": "invoice_number",
+                                                              "invoice_misses": 3}, active_loop="refund_form")
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["invoice_skipped"] is True
+    assert slots["requested_slot"] == "service_date"
+    done = {"invoice_skipped": True, "service_date": "2026-11-17", "refund_reason": "dissatisfied",
+            "customer_name": "Jane Doe", "customer_email": "jane@example.com", "confirmed": True}
+    dispatcher.messages.clear()
+    reference = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", done), dispatcher,
+                                       domain))["request_reference"]
+    record = runtime().store.get(reference)
+    assert record["invoice_number"] is None
+    assert "could not give their invoice number" in record["facts"]["identifier_missing"]
+
+
+def test_the_date_question_looks_forward_for_an_appointment(dispatcher, domain):
+    tracker = make_tracker(slots={"service_kind": "one_time"}, active_loop="cancellation_form")
+    run_action(ActionAskServiceDate(), tracker, dispatcher, domain)
+    assert "When is the appointment?" in texts(dispatcher)
+
+
+def test_the_date_question_asks_which_reading_was_meant(dispatcher, domain):
+    tracker = make_tracker(slots={"date_words": "it was on 03/04"}, active_loop="refund_form")
+    run_action(ActionAskServiceDate(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == "Just to be sure: did you mean 4 March or 3 April?"
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["2026-03-04", "2026-04-03"]
+
+
+def test_an_onsite_visit_tomorrow_is_read_in_the_opening_message(dispatcher, domain):
+    tracker = make_tracker("cancel my onsite visit tomorrow", intent="cancel_service",
+                           latest_action="cancellation_form")
+    slots = slot_events(run_action(ValidateCancellationForm(), tracker, dispatcher, domain))
+    assert slots["service_kind"] == "one_time" and slots["service_date"] == "2026-11-22"
+    assert dispatcher.messages == []
+
+
+def test_a_chargeback_is_summarised_and_confirmed_before_any_record(dispatcher, domain):
+    slots = {"invoice_number": "INV-20431", "customer_name": "Jane Doe", "customer_email": "jane@example.com"}
+    tracker = make_tracker("jane@example.com", slots={**slots, "requested_slot": "customer_email"},
+                           active_loop="chargeback_form")
+    events = slot_events(run_action(ValidateChargebackForm(), tracker, dispatcher, domain))
+    assert events["requested_slot"] == "confirmed"
+    run_action(ActionAskConfirmed(), make_tracker(slots=slots, active_loop="chargeback_form"), dispatcher, domain)
+    assert "Here is your chargeback report" in texts(dispatcher)
+    dispatcher.messages.clear()
+    done = slot_events(run_action(ActionSubmitChargeback(), make_tracker("yes", "affirm", {**slots, "confirmed": True}),
+                                  dispatcher, domain))
+    said = texts(dispatcher)
+    assert done["request_reference"].startswith("CB-") and "What happens next" in said
+    assert "account suspension" in said  # the policy's chargeback clause is quoted
+
+
+def test_a_handoff_record_carries_everything_collected(dispatcher, domain):
+    slots = {"invoice_number": "INV-20431", "service_date": "2026-11-17", "refund_reason": "service_error",
+             "customer_name": "Jane Doe", "customer_email": "jane@example.com", "customer_phone": "+1 555 123 4567",
+             "reason_details": "the printer was set up wrong"}
+    reference = slot_events(run_action(ActionHandoff(), make_tracker("talk to a person", "request_human", slots),
+                                       dispatcher, domain))["request_reference"]
+    record = runtime().store.get(reference)
+    assert reference.startswith("HO-")
+    assert (record["invoice_number"], record["service_date"], record["customer_name"], record["customer_email"]) == (
+        "INV-20431", "2026-11-17", "Jane Doe", "jane@example.com")
+    assert record["facts"]["customer_phone"] == "+1 555 123 4567"
+    assert "won't have to repeat it" in texts(dispatcher)
+
+
+def test_a_handoff_with_nothing_collected_does_not_promise_it(dispatcher, domain):
+    run_action(ActionHandoff(), make_tracker("talk to a person", "request_human"), dispatcher, domain)
+    assert "won't have to repeat it" not in texts(dispatcher)
+
+
+def test_a_change_of_mind_keeps_what_still_applies(dispatcher, domain):
+    events = slot_events(run_action(ActionSwitchRequest(), make_tracker(slots={"invoice_number": "INV-1"}),
+                                    dispatcher, domain))
+    assert "invoice_number" not in events and "customer_name" not in events
+    assert events["service_date"] is None and events["confirmed"] is None
+
+
+def test_the_switched_form_reads_the_message_that_switched_it(dispatcher, domain):
+    tracker = make_tracker("actually I'd rather cancel the appointment instead", intent="cancel_service",
+                           slots={"invoice_number": "INV-20431"}, latest_action="cancellation_form")
+    tracker.events[-1:] = [{"event": "action", "name": "action_deactivate_loop"},
+                           {"event": "action", "name": "action_switch_request"},
+                           {"event": "action", "name": "cancellation_form"}]
+    slots = slot_events(run_action(ValidateCancellationForm(), tracker, dispatcher, domain))
+    assert slots["service_kind"] == "one_time"
+    assert slots["requested_slot"] == "service_date"
+
+
+@pytest.mark.parametrize("intent, text", [("goodbye", "bye"), ("chargeback", "what if I do the chargeback anyway?"),
+                                          ("check_request_status", "what's the status of my other request")])
+def test_questions_inside_a_form_are_not_read_as_answers_nor_misses(dispatcher, domain, intent, text):
+    tracker = make_tracker(text, intent=intent, slots={"requested_slot": "invoice_number", "invoice_misses": 2},
+                           active_loop="refund_form", latest_action="refund_form")
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert "invoice_misses" not in slots and "invoice_number" not in slots
+
+
+@pytest.mark.parametrize("policy, offered", [
+    ("pro_it_assist", "A one-time service (such as an appointment)"),
+    ("itmediasolutions", "A project (such as a website or a campaign set-up)"),
+])
+def test_the_kinds_of_service_are_the_policys_own_words(dispatcher, domain, monkeypatch, policy, offered):
+    from actions.request_forms import ActionAskServiceKind
+    monkeypatch.setenv("REFUND_POLICY", f"refund_policies/{policy}.yml")
+    runtime.cache_clear()
+    run_action(ActionAskServiceKind(), make_tracker(active_loop="cancellation_form"), dispatcher, domain)
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert offered in titles and len(titles) == 2
+    if policy != "pro_it_assist":
+        assert "appointment" not in " ".join(titles)
+
+
+def test_charged_twice_is_offered_a_refund_with_the_details_kept(dispatcher, domain):
+    from actions.conversation import ActionExplainChargeback
+    tracker = make_tracker("you charged me twice for INV-20431, I'll do a chargeback", intent="chargeback")
+    slots = slot_events(run_action(ActionExplainChargeback(), tracker, dispatcher, domain))
+    said = texts(dispatcher)
+    assert "duplicate payment" in said and "Duplicate Payment: If you were accidentally charged" in said
+    assert slots == {"invoice_number": "INV-20431", "refund_reason": "duplicate_payment",
+                     "reason_details": "you charged me twice for INV-20431, I'll do a chargeback"}
+    assert runtime().store.list() == []  # never a chargeback record
+
+
+def test_an_actual_dispute_is_explained_not_offered_a_duplicate_refund(dispatcher, domain):
+    from actions.conversation import ActionExplainChargeback
+    tracker = make_tracker("I was charged twice and already filed a chargeback with my bank", intent="chargeback")
+    slots = slot_events(run_action(ActionExplainChargeback(), tracker, dispatcher, domain))
+    assert slots == {} and "account suspension" in texts(dispatcher)
+
+
+def test_a_reference_asked_again_with_the_status_intent_is_still_read(dispatcher, domain):
+    from actions.request_forms import ValidateStatusForm
+    tracker = make_tracker("status of HO-7K3Q9X please", intent="check_request_status",
+                           slots={"requested_slot": "lookup_key"}, active_loop="status_form", latest_action="status_form")
+    slots = slot_events(run_action(ValidateStatusForm(), tracker, dispatcher, domain))
+    assert slots["lookup_key"] == "HO-7K3Q9X"

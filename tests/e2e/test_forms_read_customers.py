@@ -1,0 +1,45 @@
+"""Issue 8 over the real servers: forms read customers right (dates, details at once, corrections)."""
+import pytest
+
+from tests.e2e.conftest import say
+from tests.e2e.test_conversations import reference_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_everything_in_one_message_goes_straight_to_the_summary(assistant, sender):
+    summary = say(assistant, sender, "I want a refund. Jane Moreau here, jane.moreau@example.com — refund for "
+                                     "#55881 from 3 days ago, the remote session never happened")
+    assert "Here is your refund request" in summary
+    for shown in ("INV-55881", "Jane Moreau", "jane.moreau@example.com", "service never delivered"):
+        assert shown in summary
+    record = assistant.cli_json("requests", "show", reference_in(say(assistant, sender, "yes")))
+    assert (record["invoice_number"], record["customer_name"], record["refund_reason"]) == (
+        "INV-55881", "Jane Moreau", "service_not_rendered")
+
+
+def test_a_correction_while_the_date_is_asked_and_no_at_the_summary(assistant, sender):
+    say(assistant, sender, "I want a refund for invoice INV-1111")
+    corrected = say(assistant, sender, "sorry, the invoice is actually INV-2208")
+    assert "couldn't read a date" not in corrected
+    say(assistant, sender, "yesterday")
+    say(assistant, sender, "the technician never showed up")
+    say(assistant, sender, "Alice Nguyen")
+    summary = say(assistant, sender, "alice@example.com")
+    assert "INV-2208" in summary and "INV-1111" not in summary
+    what = say(assistant, sender, "no")
+    assert "What should I change?" in what and "[Name|change the name]" in what
+    assert "full name" in say(assistant, sender, "change the name")
+    summary = say(assistant, sender, "I just told you. Alice Nguyen-Smith")
+    assert "Alice Nguyen-Smith" in summary
+    record = assistant.cli_json("requests", "show", reference_in(say(assistant, sender, "yes")))
+    assert (record["invoice_number"], record["customer_name"]) == ("INV-2208", "Alice Nguyen-Smith")
+
+
+def test_an_appointment_tomorrow_in_the_opening_cancellation(assistant, sender):
+    reply = say(assistant, sender, "please cancel my onsite visit tomorrow, invoice INV-31313")
+    assert "billing period" not in reply and "full name" in reply
+    say(assistant, sender, "Li Wei")
+    say(assistant, sender, "li@example.com")
+    record = assistant.cli_json("requests", "show", reference_in(say(assistant, sender, "yes")))
+    assert (record["kind"], record["service_kind"]) == ("cancellation", "one_time")

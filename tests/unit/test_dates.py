@@ -1,0 +1,192 @@
+"""Dates read against what is asked: >100 phrasings, each in a past and a future context.
+
+Today is pinned to Monday 2026-11-23. A "past" question is the date of a service or charge;
+a "future" question is an appointment. Expected values: a date, None (no date in the text),
+or a tuple of two dates (ambiguous: the customer is asked to choose).
+"""
+from datetime import date
+
+import pytest
+
+from refund_desk.dates import FUTURE, PAST, read_date, spoken
+
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+# (phrasing, read for a past question, read for a future question)
+TABLE = [
+    # relative days
+    ("yesterday", "2026-11-22", "2026-11-22"),
+    ("yesterday evening", "2026-11-22", "2026-11-22"),
+    ("last night", "2026-11-22", "2026-11-22"),
+    ("today", "2026-11-23", "2026-11-23"),
+    ("this morning", "2026-11-23", "2026-11-23"),
+    ("tomorrow", "2026-11-24", "2026-11-24"),
+    ("tmrw", "2026-11-24", "2026-11-24"),
+    ("the day after tomorrow", "2026-11-25", "2026-11-25"),
+    ("day after tomorrow please", "2026-11-25", "2026-11-25"),
+    ("the day before yesterday", "2026-11-21", "2026-11-21"),
+    ("3 days ago", "2026-11-20", "2026-11-20"),
+    ("three days ago", "2026-11-20", "2026-11-20"),
+    ("two days ago", "2026-11-21", "2026-11-21"),
+    ("a couple of days ago", "2026-11-21", "2026-11-21"),
+    ("a week ago", "2026-11-16", "2026-11-16"),
+    ("2 weeks ago", "2026-11-09", "2026-11-09"),
+    ("a fortnight ago", "2026-11-09", "2026-11-09"),
+    ("a month ago", "2026-10-23", "2026-10-23"),
+    ("2 months ago", "2026-09-23", "2026-09-23"),
+    ("a year ago", "2025-11-23", "2025-11-23"),
+    ("in 3 days", "2026-11-26", "2026-11-26"),
+    ("in two weeks", "2026-12-07", "2026-12-07"),
+    ("in a month", "2026-12-23", "2026-12-23"),
+    ("a week from today", "2026-11-30", "2026-11-30"),
+    ("5 days from now", "2026-11-28", "2026-11-28"),
+    ("cancel my onsite visit tomorrow", "2026-11-24", "2026-11-24"),
+    ("refund for #55881 from 3 days ago", "2026-11-20", "2026-11-20"),
+    # weekdays
+    ("last friday", "2026-11-20", "2026-11-20"),
+    ("next friday", "2026-11-27", "2026-11-27"),
+    ("this friday", "2026-11-20", "2026-11-27"),
+    ("friday", "2026-11-20", "2026-11-27"),
+    ("on Tuesday", "2026-11-17", "2026-11-24"),
+    ("monday", "2026-11-16", "2026-11-30"),
+    ("this monday", "2026-11-23", "2026-11-23"),
+    ("last Tuesday", "2026-11-17", "2026-11-17"),
+    ("this coming wednesday", "2026-11-25", "2026-11-25"),
+    ("this past saturday", "2026-11-21", "2026-11-21"),
+    ("sat", "2026-11-21", "2026-11-28"),
+    ("Sunday", "2026-11-22", "2026-11-29"),
+    ("Wed", "2026-11-18", "2026-11-25"),
+    ("next Monday", "2026-11-30", "2026-11-30"),
+    ("last monday", "2026-11-16", "2026-11-16"),
+    ("the visit was on thursday", "2026-11-19", "2026-11-26"),
+    # ordinals: a day of the month
+    ("on the 3rd", "2026-11-03", "2026-12-03"),
+    ("the 21st", "2026-11-21", "2026-12-21"),
+    ("the 23rd", "2026-11-23", "2026-11-23"),
+    ("the 30th", "2026-10-30", "2026-11-30"),
+    ("on the 31st", "2026-10-31", "2026-12-31"),
+    ("the first", "2026-11-01", "2026-12-01"),
+    ("The 1st", "2026-11-01", "2026-12-01"),
+    ("the twenty-first", "2026-11-21", "2026-12-21"),
+    ("the appointment is on the 5th", "2026-11-05", "2026-12-05"),
+    ("it was the 12th", "2026-11-12", "2026-12-12"),
+    # month and day, no year: the nearest one in the asked direction
+    ("March 3", "2026-03-03", "2027-03-03"),
+    ("march 3rd", "2026-03-03", "2027-03-03"),
+    ("3 March", "2026-03-03", "2027-03-03"),
+    ("3rd of March", "2026-03-03", "2027-03-03"),
+    ("Oct. 31st", "2026-10-31", "2027-10-31"),
+    ("december 3rd", "2025-12-03", "2026-12-03"),
+    ("Dec 3", "2025-12-03", "2026-12-03"),
+    ("Nov 1", "2026-11-01", "2027-11-01"),
+    ("Nov 23", "2026-11-23", "2026-11-23"),
+    ("November 25", "2025-11-25", "2026-11-25"),
+    ("May 5", "2026-05-05", "2027-05-05"),
+    ("Sept 9", "2026-09-09", "2027-09-09"),
+    ("it happened on the 15th of October", "2026-10-15", "2027-10-15"),
+    ("on 21 October", "2026-10-21", "2027-10-21"),
+    ("2nd December", "2025-12-02", "2026-12-02"),
+    ("1st of December", "2025-12-01", "2026-12-01"),
+    ("4th July", "2026-07-04", "2027-07-04"),
+    ("feb 29", "2024-02-29", "2028-02-29"),
+    ("jan 15", "2026-01-15", "2027-01-15"),
+    ("the second of december", "2025-12-02", "2026-12-02"),
+    ("Nov 1 for the 24/7 monitoring", "2026-11-01", "2027-11-01"),
+    ("24/7 monitoring since Nov 1", "2026-11-01", "2027-11-01"),
+    # with a year
+    ("March 3, 2026", "2026-03-03", "2026-03-03"),
+    ("3 March 2026", "2026-03-03", "2026-03-03"),
+    ("December 3rd 2026", "2026-12-03", "2026-12-03"),
+    ("dec. 24th, 2026", "2026-12-24", "2026-12-24"),
+    ("9 sep 2025", "2025-09-09", "2025-09-09"),
+    ("2026-03-14", "2026-03-14", "2026-03-14"),
+    ("2026/11/30", "2026-11-30", "2026-11-30"),
+    # numbers: day-first when the day is over 12, dots are day-first, the rest is asked
+    ("03/14/2026", "2026-03-14", "2026-03-14"),
+    ("21.10.2026", "2026-10-21", "2026-10-21"),
+    ("21/10/2026", "2026-10-21", "2026-10-21"),
+    ("1.12.2026", "2026-12-01", "2026-12-01"),
+    ("11/30/26", "2026-11-30", "2026-11-30"),
+    ("21/10", "2026-10-21", "2027-10-21"),
+    ("10/21", "2026-10-21", "2027-10-21"),
+    ("04/04", "2026-04-04", "2027-04-04"),
+    ("03/04", ("2026-03-04", "2026-04-03"), ("2027-03-04", "2027-04-03")),
+    ("03/04/2026", ("2026-03-04", "2026-04-03"), ("2026-03-04", "2026-04-03")),
+    ("12/1/26", ("2026-12-01", "2026-01-12"), ("2026-12-01", "2026-01-12")),
+    ("i was charged on 10/3", ("2026-10-03", "2026-03-10"), ("2027-10-03", "2027-03-10")),
+    # month edges
+    ("effective end of this month", "2026-11-30", "2026-11-30"),
+    ("end of the month", "2026-11-30", "2026-11-30"),
+    ("end of next month", "2026-12-31", "2026-12-31"),
+    ("start of the month", "2026-11-01", "2026-11-01"),
+    # no date: never today
+    ("now", None, None),
+    ("right now", None, None),
+    ("this month", None, None),
+    ("y", None, None),
+    ("yes", None, None),
+    ("no", None, None),
+    ("asap", None, None),
+    ("soon", None, None),
+    ("banana", None, None),
+    ("last week", None, None),
+    ("the installation is next week", None, None),
+    ("24/7 monitoring", None, None),
+    ("invoice INV-2024-0918", None, None),
+    ("inv 2024-0918", None, None),
+    ("jane.moreau@example.com", None, None),
+    ("I paid $149.99", None, None),
+    ("call me at 555-123-4567", None, None),
+    ("at 3pm", None, None),
+    ("the 2nd time it happened", None, None),
+    ("a 3rd party app", None, None),
+    ("Jane Moreau", None, None),
+    ("may I ask something", None, None),
+    ("I'm not satisfied", None, None),
+    ("31/11", None, None),
+    ("13/13/2026", None, None),
+    ("2026-02-30", None, None),
+    ("", None, None),
+]
+
+
+def _expected(value):
+    if value is None:
+        return None, ()
+    if isinstance(value, tuple):
+        return None, tuple(d(v) for v in value)
+    return d(value), ()
+
+
+@pytest.mark.parametrize("direction", [PAST, FUTURE])
+@pytest.mark.parametrize("text, past, future", TABLE, ids=[row[0] or "empty" for row in TABLE])
+def test_dates_are_read_against_the_question(text, past, future, direction):
+    reading = read_date(text, TODAY, direction)
+    value, options = _expected(past if direction == PAST else future)
+    assert (reading.value, reading.options) == (value, options)
+
+
+def test_the_table_is_large_enough():
+    assert len(TABLE) >= 100
+
+
+@pytest.mark.parametrize("text", ["friday", "the 3rd", "december 3rd", "03/04", "21/10"])
+def test_without_a_direction_the_words_are_kept_not_guessed(text):
+    reading = read_date(text, TODAY, None)
+    assert reading.value is None and reading.options == ()
+    assert reading.needs_direction
+
+
+@pytest.mark.parametrize("text, value", [("yesterday", "2026-11-22"), ("2026-03-14", "2026-03-14"),
+                                         ("in 3 days", "2026-11-26"), ("21.10.2026", "2026-10-21")])
+def test_without_a_direction_unambiguous_dates_are_read(text, value):
+    assert read_date(text, TODAY, None).value == d(value)
+
+
+def test_dates_are_spoken_day_first():
+    assert spoken(d("2026-03-04")) == "4 March 2026"

@@ -9,10 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime
+from actions.status_check import check_status
 from actions.submit import open_record, reset_request_slots
 from refund_desk.policy_answers import answer_policy_question, contact_line, quote
-from refund_desk.records import RecordStoreUnavailable, UnknownRequest
-from refund_desk.replies import status_message
 
 
 class ActionAnswerPolicyQuestion(Action):
@@ -58,7 +57,7 @@ class ActionHandoff(Action):
         policy = runtime().policy
         collected = {k: tracker.get_slot(k) for k in ("refund_reason", "reason_details", "service_date",
                                                       "service_kind") if tracker.get_slot(k) is not None}
-        opened = open_record(tracker, "handoff", facts=collected)
+        opened = await open_record(tracker, "handoff", facts=collected)
         lines = [f"Of course. {contact_line(policy)}"]
         if opened is not None:
             lines.append(f"I've passed on what you told me so far to the team (reference {opened.reference}), "
@@ -71,29 +70,13 @@ class ActionHandoff(Action):
 
 
 class ActionCheckStatus(Action):
+    """A customer's own request only (actions/status_check.py)."""
+
     def name(self) -> Text:
         return "action_check_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        rt = runtime()
-        key = tracker.get_slot("lookup_key")
-        try:
-            if key and key.startswith("INV-"):
-                records = rt.store.find_by_invoice(key)
-                if not records:
-                    raise UnknownRequest(key)
-                record = records[0]
-            else:
-                record = rt.store.get(key or "")
-            dispatcher.utter_message(text=status_message(record, rt.policy))
-        except UnknownRequest:
-            dispatcher.utter_message(text=f"I couldn't find a request for {key}. Please check it: a reference "
-                                          "looks like RF-7K3Q9X. If you opened it by e-mail or phone, "
-                                          f"{contact_line(rt.policy)}")
-        except RecordStoreUnavailable:
-            dispatcher.utter_message(text="I can't look requests up just now because of a technical problem. "
-                                          f"Please try again in a few minutes. {contact_line(rt.policy)}")
-        return [SlotSet("lookup_key", None)]
+        return await check_status(dispatcher, tracker)
 
 
 class ActionExplainRequestedSlot(Action):

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime, today
 from actions.slots import CONTACT_SLOTS, facts_from, slot_values
+from actions.status_check import extract_lookup_email, status_required_slots
 from refund_desk.eligibility import needed_facts
 from refund_desk.form_reading import YES_NO_BUTTONS, read_lookup, read_message
 from refund_desk.parsing import parse_email
@@ -133,6 +134,16 @@ class ValidateStatusForm(FormValidationAction):
                                           "(or give me the invoice number, like INV-20431).")
             return {"lookup_key": None}
         return {"lookup_key": key} if key else {}
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        return await status_required_slots(tracker)  # an invoice number also needs the e-mail
+
+    async def extract_lookup_email(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        if not answers_the_form(tracker, self.form_name()):
+            return {}
+        return extract_lookup_email(dispatcher, tracker)
 
 
 class ActionAskConfirmed(Action):

@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.db import off_loop
 from actions.runtime import runtime, today
 from actions.slots import REQUEST_SLOTS, facts_from
 from refund_desk.eligibility import decide
@@ -24,8 +25,9 @@ def reset_request_slots() -> List[EventType]:
     return [SlotSet(name, None) for name in REQUEST_SLOTS]
 
 
-def open_record(tracker: Tracker, kind: str, **fields: Any) -> Optional[OpenedRequest]:
-    """Open a record from the tracker's slots; None when the database is unavailable."""
+async def open_record(tracker: Tracker, kind: str, **fields: Any) -> Optional[OpenedRequest]:
+    """Open a record from the tracker's slots (off the event loop, with a time limit); None when
+    the database is unavailable or too slow."""
     request = NewRequest(
         kind=kind,
         invoice_number=tracker.get_slot("invoice_number"),
@@ -40,9 +42,10 @@ def open_record(tracker: Tracker, kind: str, **fields: Any) -> Optional[OpenedRe
         **fields,
     )
     try:
-        return runtime().store.open_request(request)
-    except RecordStoreUnavailable:
-        log.exception("could not save a %s request for %s", kind, tracker.sender_id)
+        return await off_loop(runtime().store.open_request, request)
+    except RecordStoreUnavailable as exc:
+        # No sender id, SQL or parameters here: logs must not carry personal data.
+        log.error("could not save a %s request: %s", kind, type(exc.__cause__ or exc).__name__)
         return None
 
 
@@ -64,7 +67,7 @@ class SubmitRequest(Action, ABC):
         facts = facts_from(tracker)
         decision = decide(policy, self.kind, facts, today())
         details = tracker.get_slot("reason_details")
-        opened = open_record(
+        opened = await open_record(
             tracker, self.kind, eligibility=decision.outcome, policy_clauses=tuple(decision.clause_refs()),
             facts={**facts, **({"reason_details": details} if details else {})},
             decision=decision.summary,
@@ -98,7 +101,7 @@ class ActionSubmitChargeback(Action):
         return "action_submit_chargeback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        opened = open_record(tracker, "chargeback")
+        opened = await open_record(tracker, "chargeback")
         if opened is None:
             dispatcher.utter_message(text=not_saved_message(runtime().policy))
             return []

@@ -37,6 +37,10 @@ class ActionServerProbe:
 
     @classmethod
     def from_settings(cls) -> "ActionServerProbe":
+        import os
+
+        if os.environ.get("ACTION_SERVER_PROBE", "").strip().lower() in ("off", "false", "0"):
+            return cls(None)  # e.g. a channel test server with no action server behind it
         try:
             from refund_desk.settings import load_settings
 

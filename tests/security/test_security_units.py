@@ -89,3 +89,33 @@ def test_tracker_store_stays_off_the_records_postgres_unless_asked(tmp_path):
         "type": "SQL", "dialect": "postgresql", "url": "postgresql+psycopg2://u:p@db/conv"}
     with pytest.raises(ValueError, match="TRACKER_STORE_URL"):
         sql_tracker_store("nonsense")
+
+
+def test_slack_event_ids_survive_a_restart_and_expire(tmp_path):
+    from connectors.dedup import SqliteSeenEvents
+
+    now = [1_000_000.0]
+    first = SqliteSeenEvents(tmp_path / "slack.db", ttl=60, clock=lambda: now[0])  # at least 5 minutes
+    first.add(["event:Ev1", None])
+    restarted = SqliteSeenEvents(tmp_path / "slack.db", ttl=60, clock=lambda: now[0])
+    assert restarted.any_seen(["event:Ev1"]) and not restarted.any_seen(["event:Ev2", None])
+    now[0] += 299
+    assert restarted.any_seen(["event:Ev1"])
+    now[0] += 2
+    assert not restarted.any_seen(["event:Ev1"])
+
+
+def test_slack_dedup_falls_back_to_memory_when_the_store_fails():
+    from connectors.dedup import FallbackSeenEvents
+    from connectors.slack import SeenEvents
+
+    class Broken:
+        def any_seen(self, keys):
+            raise OSError("disk gone")
+
+        def add(self, keys):
+            raise OSError("disk gone")
+
+    seen = FallbackSeenEvents(Broken(), SeenEvents())
+    seen.add(["event:Ev1"])
+    assert seen.any_seen(["event:Ev1"]) and not seen.any_seen(["event:Ev2"])

@@ -25,9 +25,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from connectors.guard import ActionServerProbe, OnNewMessage, guarded
-from refund_desk.security import is_session_id, max_message_chars, new_session_id
+from refund_desk.security import is_session_id, max_message_chars, new_session_id, too_long_message
 
 log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 8 * 1024 * 1024  # beyond this, a plain 413 without reading the body
 
 
 class RefundDeskRestInput(RestInput):
@@ -44,9 +45,16 @@ class RefundDeskRestInput(RestInput):
 
         @bp.middleware("request")
         async def refuse_huge_bodies(request: Request):  # noqa: ANN202 (Sanic middleware)
-            if request.method == "POST" and len(request.body or b"") > limit * 8 + 64 * 1024:
+            size = len(request.body or b"")
+            if request.method != "POST" or size <= limit * 8 + 64 * 1024:
+                return None  # the guard reads (and if need be refuses) it
+            if size > MAX_BODY_BYTES:
                 return response.json({"error": f"message too long (limit {limit} characters)"}, status=413)
-            return None
+            try:
+                sender = str((json.loads(request.body) or {}).get("sender") or "default")
+            except (ValueError, AttributeError):
+                return response.json({"error": "invalid body"}, status=400)
+            return response.json([{"recipient_id": sender[:200], "text": too_long_message(limit)}])
 
         return bp
 

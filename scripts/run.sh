@@ -4,11 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 mode="${1:-server}"
-mkdir -p var
+run_dir="${RUN_DIR:-var}"   # logs and the runtime endpoints (tests point it elsewhere)
+mkdir -p var "$run_dir"
 # Rasa's endpoints from the settings: the action server with its shared secret, a SQL tracker
 # store (SQLite under var/ by default), Redis stores when REDIS_URL is set. The first run
 # generates the secrets into var/secrets.env (mode 0600); the environment and .env win.
-$BIN/python -m refund_desk.deployment var/endpoints.runtime.yml
+$BIN/python -m refund_desk.deployment "$run_dir/endpoints.runtime.yml"
 while IFS='=' read -r key value; do
   case "$key" in ''|'#'*) continue ;; esac
   [ -n "${!key:-}" ] || export "$key=$value"
@@ -20,22 +21,22 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-$BIN/python -m actions.server --host "$ACTION_HOST" --port "${ACTION_PORT:-5055}" > var/actions.log 2>&1 &
+$BIN/python -m actions.server --host "$ACTION_HOST" --port "${ACTION_PORT:-5055}" > "$run_dir/actions.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do
   curl -sf "http://$(probe_host "$ACTION_HOST"):${ACTION_PORT:-5055}/health" >/dev/null 2>&1 && break
-  if ! kill -0 "${pids[0]}" 2>/dev/null; then cat var/actions.log >&2; echo "the action server did not start (log above)" >&2; exit 1; fi
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then cat "$run_dir/actions.log" >&2; echo "the action server did not start (log above)" >&2; exit 1; fi
   sleep 0.5
 done
 
 if [ "$mode" = shell ]; then
-  $BIN/rasa shell --model models/refund-desk.tar.gz --endpoints var/endpoints.runtime.yml
+  $BIN/rasa shell --model models/refund-desk.tar.gz --endpoints "$run_dir/endpoints.runtime.yml"
   exit
 fi
 
 credentials=credentials.yml
 if [ -n "${SLACK_BOT_TOKEN:-}" ] && [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
-  credentials=var/credentials.runtime.yml
+  credentials="$run_dir/credentials.runtime.yml"
   cat credentials.yml credentials.slack.yml > "$credentials"
   echo "Slack channel on: events go to http://<your host>:${RASA_PORT:-5005}/webhooks/slack/webhook"
 fi
@@ -47,7 +48,7 @@ if [ ! -f web/dist/widget.js ] || [ web/src/widget.js -nt web/dist/widget.js ]; 
   fi
 fi
 if [ -f web/dist/widget.js ]; then
-  $BIN/python web/serve.py --port "${WEB_PORT:-8080}" --rasa-port "${RASA_PORT:-5005}" > var/web.log 2>&1 &
+  $BIN/python web/serve.py --port "${WEB_PORT:-8080}" --rasa-port "${RASA_PORT:-5005}" > "$run_dir/web.log" 2>&1 &
   pids+=($!)
 fi
 cat <<MSG
@@ -57,7 +58,7 @@ Refund Desk is starting on http://localhost:${RASA_PORT:-5005} (about a minute t
   Chat over REST:       curl -s localhost:${RASA_PORT:-5005}/webhooks/rest/webhook -d '{"sender":"me","message":"hi"}'
   Chat in a terminal:   make shell
   Staff records:        .venv/bin/refund-desk requests list
-Stop with Ctrl-C. Logs: var/actions.log, var/web.log
+Stop with Ctrl-C. Logs: $run_dir/actions.log, $run_dir/web.log
 MSG
 # Rasa's HTTP API (conversations, model, training) is off unless RASA_ENABLE_API=true, and then
 # needs RASA_AUTH_TOKEN (generated) or RASA_JWT_SECRET. Browsers may call Rasa only from
@@ -68,7 +69,7 @@ for o in "${origins[@]}"; do
   if [ "$o" = "*" ]; then echo "WIDGET_ORIGINS must list origins, not *" >&2; exit 1; fi
 done
 args=(run --interface "$RASA_HOST" --port "${RASA_PORT:-5005}" --model models/refund-desk.tar.gz
-      --endpoints var/endpoints.runtime.yml --credentials "$credentials" --cors "${origins[@]}")
+      --endpoints "$run_dir/endpoints.runtime.yml" --credentials "$credentials" --cors "${origins[@]}")
 case "${RASA_ENABLE_API:-false}" in
   true|1|yes)
     if [ -n "${RASA_JWT_SECRET:-}" ]; then

@@ -155,6 +155,7 @@ def running_assistant(
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "ACTION_SERVER_SECRET": secrets.token_urlsafe(24),
         "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
+        "TRACKER_STORE_URL": f"sqlite:///{workdir / 'conversations.db'}",
         "PYTHONPATH": str(PROJECT_ROOT),
     })
     env.update(extra_env or {})

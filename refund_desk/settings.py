@@ -11,7 +11,7 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REFUND_POLICY = PROJECT_ROOT / "refund_policies" / "pro_it_assist.yml"
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'refund_desk.db'}"
-DEFAULT_ACTION_SERVER_URL = "http://localhost:5055/webhook"
+DEFAULT_ACTION_SERVER_URL = "http://127.0.0.1:5055/webhook"
 SECRETS_FILE = PROJECT_ROOT / "var" / "secrets.env"  # generated on first run (refund_desk.security)
 
 

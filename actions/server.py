@@ -14,6 +14,7 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from typing import Optional, Sequence
 
 from sanic import Sanic, response
@@ -57,8 +58,10 @@ def create_app(secret: str, actions_package: str = "actions") -> Sanic:
     # the customer: Rasa would otherwise say nothing at all.
     @app.exception(Exception)
     async def failure(request: Request, exception: Exception):  # noqa: ANN202
-        log.error("action failed on %s: %s", request.path, type(exception).__name__,
-                  exc_info=(type(exception), exception, None))
+        # The type and where it happened, not the message: a database error's message can quote
+        # the customer's data (e.g. a unique key's values).
+        where = "".join(traceback.format_tb(exception.__traceback__)[-3:]).rstrip()
+        log.error("action failed on %s: %s\n%s", request.path, type(exception).__name__, where)
         if request.path == "/webhook":
             return response.json({"events": [], "responses": [apology()]}, status=200)
         return response.json({"error": type(exception).__name__}, status=500)

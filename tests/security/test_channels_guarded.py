@@ -111,3 +111,26 @@ def test_socketio_refuses_long_messages(server):
 
     assert "too long" in asyncio.run(scenario())["text"]
     assert not [m for m in received_texts(log) if m["text"].startswith("zzz")]
+
+
+def test_socketio_with_jwt_key_admits_signed_in_customers_only():
+    import jwt  # PyJWT, a Rasa dependency
+
+    key = "test-jwt-key-0123456789-0123456789-abcdef"
+    creds = CREDENTIALS.replace("  # jwt_key: ${SOCKETIO_JWT_KEY}", f"  jwt_key: {key}")
+    assert f"jwt_key: {key}" in creds
+
+    async def connect(url: str, token: Optional[str]) -> bool:
+        client = socketio.AsyncClient(reconnection=False)
+        try:
+            await client.connect(url, transports=["websocket"], socketio_path="/socket.io",
+                                 auth={"token": token} if token else None, wait_timeout=10)
+        except socketio.exceptions.ConnectionError:
+            return False
+        await client.disconnect()
+        return True
+
+    with echo_server(creds) as (url, _):
+        assert not asyncio.run(connect(url, None))
+        assert not asyncio.run(connect(url, jwt.encode({"sub": "c1"}, "another-key-0123456789-0123456789-abcdef", algorithm="HS256")))
+        assert asyncio.run(connect(url, jwt.encode({"sub": "c1"}, key, algorithm="HS256")))

@@ -270,3 +270,47 @@ def test_a_hung_postgresql_holds_only_writing_conversations(on_postgres):
     finally:
         for pid in pids:
             os.kill(pid, signal.SIGCONT)
+
+
+def _open_refund(assistant, sender: str, invoice: str, name: str, email: str) -> str:
+    say(assistant, sender, f"I want a refund for invoice {invoice}, you charged me twice yesterday")
+    say(assistant, sender, name)
+    say(assistant, sender, email)
+    said = say(assistant, sender, "yes")
+    found = REFERENCE.search(said)
+    assert found, said
+    return found.group()
+
+
+def test_one_customer_learns_nothing_about_anothers_request(on_postgres):
+    invoice = f"INV-{uuid.uuid4().int % 90000 + 10000}"
+    owner = _open_refund(on_postgres, f"owner-{uuid.uuid4().hex[:6]}", invoice, "Kim Park", "kim.secret@example.com")
+    on_postgres.cli("requests", "set-status", owner, "in_review", "--note", "suspected fraud", "--by", "maria")
+
+    stranger = f"stranger-{uuid.uuid4().hex[:6]}"
+    say(on_postgres, stranger, "what's the status of my refund?")
+    asked = say(on_postgres, stranger, invoice)
+    assert "e-mail" in asked and owner not in asked, asked
+    refused = say(on_postgres, stranger, "guess@example.com")
+    assert owner not in refused and "couldn't find" in refused, refused
+
+    # by reference: status and next steps, never the staff-only note or the customer's details
+    by_reference = say(on_postgres, stranger, f"what's the status of {owner}?")
+    assert "reviewing" in by_reference and "fraud" not in by_reference and "Kim" not in by_reference
+
+    # the owner's e-mail proves it (e.g. the customer in a new conversation)
+    later = f"owner-later-{uuid.uuid4().hex[:6]}"
+    say(on_postgres, later, "what's the status of my refund?")
+    say(on_postgres, later, invoice)
+    shown = say(on_postgres, later, "KIM.SECRET@example.com")
+    assert owner in shown and "reviewing" in shown, shown
+
+
+def test_claimants_of_one_invoice_each_get_their_own_reference(on_postgres):
+    invoice = f"INV-{uuid.uuid4().int % 90000 + 10000}"
+    refs = [_open_refund(on_postgres, f"claim-{i}-{uuid.uuid4().hex[:4]}", invoice, f"Customer {n}",
+                         f"claimant{i}@example.com") for i, n in enumerate(("Ann Lee", "Bo Diaz", "Cy Ng"))]
+    assert len(set(refs)) == 3
+    records = {r["reference"]: r for r in on_postgres.cli_json("requests", "list") if r["invoice_number"] == invoice}
+    assert set(records) == set(refs)
+    assert {records[r]["related_reference"] for r in refs[1:]} == {refs[0]}

@@ -229,3 +229,15 @@ def test_a_database_from_the_earlier_schema_is_upgraded(tmp_path):
     assert store.open_request(refund()).reference == "RF-OLDOLD"  # same customer: the old request
     other = store.open_request(NewRequest(kind="refund", invoice_number="INV-20431", customer_email="x@example.com"))
     assert other.created and other.record["related_reference"] == "RF-OLDOLD"
+
+
+def test_database_errors_do_not_carry_personal_data(tmp_path):
+    store = RecordStore(f"sqlite:///{tmp_path / 'records.db'}")
+    store.list()  # schema
+    with store.engine.begin() as conn:
+        conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON requests BEGIN SELECT RAISE(ABORT, 'disk says no'); END"))
+    with pytest.raises(RecordStoreUnavailable) as err:
+        store.open_request(refund())
+    message = str(err.value) + str(err.value.__cause__)
+    assert "disk says no" in message  # the error itself is kept
+    assert "jane@example.com" not in message and "Jane Doe" not in message

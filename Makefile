@@ -14,7 +14,7 @@ export
 ACTION_PORT       ?= 5055
 RASA_PORT         ?= 5005
 WEB_PORT          ?= 8080
-ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
+ACTION_SERVER_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 export ACTION_SERVER_URL
 # Rasa's telemetry and crash reports would send data to outside services: off unless asked for.
 RASA_TELEMETRY_ENABLED ?= false

@@ -9,13 +9,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime, today
-from actions.submit import request_details, reset_request_slots
+from actions.status_check import check_status
+from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case
 from refund_desk.form_reading import is_duplicate_charge, read_message
-from refund_desk.parsing import parse_reference
-from refund_desk.policy_answers import answer_policy_question, contact_line
-from refund_desk.records import RecordStoreUnavailable, UnknownRequest
-from refund_desk.replies import RESTART_IN_FORM, status_message
+from refund_desk.policy_answers import answer_policy_question
+from refund_desk.replies import RESTART_IN_FORM
+from refund_desk.request_use_case import RequestOutcome
 
 
 class ActionAnswerPolicyQuestion(Action):
@@ -61,7 +61,9 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         rt = runtime()
-        outcome = request_use_case.hand_off(rt.policy, rt.store, request_details(tracker, "handoff"))
+        details = request_details(tracker, "handoff")
+        outcome = await settle(lambda: request_use_case.hand_off(rt.policy, rt.store, details),
+                               lambda: RequestOutcome(replies.handoff_message(rt.policy, None, details.has_anything)))
         dispatcher.utter_message(text=outcome.message)
         return reset_request_slots() + ([SlotSet("request_reference", outcome.reference)] if outcome.reference else [])
 
@@ -71,25 +73,7 @@ class ActionCheckStatus(Action):
         return "action_check_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        rt = runtime()
-        key = tracker.get_slot("lookup_key")
-        try:
-            if key and parse_reference(key) is None:  # an identifier (invoice number, Customer ID, ...)
-                records = rt.store.find_by_invoice(key)
-                if not records:
-                    raise UnknownRequest(key)
-                record = records[0]
-            else:
-                record = rt.store.get(key or "")
-            dispatcher.utter_message(text=status_message(record, rt.policy))
-        except UnknownRequest:
-            dispatcher.utter_message(text=f"I couldn't find a request for {key}. Please check it: a reference "
-                                          "looks like RF-7K3Q9X. If you opened it by e-mail or phone, "
-                                          f"{contact_line(rt.policy)}")
-        except RecordStoreUnavailable:
-            dispatcher.utter_message(text="I can't look requests up just now because of a technical problem. "
-                                          f"Please try again in a few minutes. {contact_line(rt.policy)}")
-        return [SlotSet("lookup_key", None)]
+        return await check_status(dispatcher, tracker)
 
 
 class ActionExplainRequestedSlot(Action):

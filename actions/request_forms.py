@@ -14,6 +14,7 @@ from actions.runtime import runtime, today
 from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, slot_values
 from refund_desk import replies
 from refund_desk.dates import read_date
+from actions.status_check import extract_lookup_email, status_required_slots
 from refund_desk.eligibility import needed_facts
 from refund_desk.form_reading import date_direction, read_lookup, read_message
 from refund_desk.parsing import parse_email
@@ -156,6 +157,16 @@ class ValidateStatusForm(FormValidationAction):
             dispatcher.utter_message(text=replies.lookup_not_found(identifier))
             return {"lookup_key": None}
         return {"lookup_key": key} if key else {}
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        return await status_required_slots(tracker)  # an invoice number also needs the e-mail
+
+    async def extract_lookup_email(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        if not answers_the_form(tracker, self.form_name()):
+            return {}
+        return extract_lookup_email(dispatcher, tracker)
 
 
 FORM_KINDS = {"refund_form": "refund", "cancellation_form": "cancellation", "chargeback_form": "chargeback"}

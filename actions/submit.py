@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, List, Optional, Text
+from typing import Callable, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.db import off_loop
 from actions.runtime import runtime, today
 from actions.slots import REQUEST_SLOTS, facts_from
 from refund_desk import replies, request_use_case
-from refund_desk.records import OpenedRequest
+from refund_desk.records import RecordStoreUnavailable
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
 
@@ -37,14 +38,13 @@ def request_details(tracker: Tracker, kind: str) -> RequestDetails:
     )
 
 
-def open_record(tracker: Tracker, kind: str, **fields: Any) -> Optional[OpenedRequest]:
-    """Open a record from the tracker's slots; None when the database is unavailable."""
-    rt = runtime()
-    request = request_use_case.new_request(rt.policy, request_details(tracker, kind))
-    if fields:
-        from dataclasses import replace
-        request = replace(request, **fields)
-    return request_use_case.save(rt.store, request)
+async def settle(use_case: Callable[[], RequestOutcome], unsaved: Callable[[], RequestOutcome]) -> RequestOutcome:
+    """Run a use case that writes a record off the event loop, with a time limit: a slow or hung
+    database holds only this conversation, which hears `unsaved()` within seconds."""
+    try:
+        return await off_loop(use_case)
+    except RecordStoreUnavailable:
+        return unsaved()
 
 
 def outcome_events(outcome: RequestOutcome) -> List[EventType]:
@@ -70,8 +70,9 @@ class SubmitRequest(Action, ABC):
             dispatcher.utter_message(text=replies.nothing_saved(self.kind))
             return reset_request_slots()
         rt = runtime()
-        outcome = request_use_case.decide_and_record(rt.policy, rt.store, request_details(tracker, self.kind),
-                                                     today())
+        details = request_details(tracker, self.kind)
+        outcome = await settle(lambda: request_use_case.decide_and_record(rt.policy, rt.store, details, today()),
+                               lambda: RequestOutcome(replies.not_saved_message(rt.policy)))
         dispatcher.utter_message(text=outcome.message)
         return outcome_events(outcome)
 
@@ -101,7 +102,9 @@ class ActionSubmitChargeback(Action):
             dispatcher.utter_message(text=replies.nothing_saved("chargeback"))
             return reset_request_slots()
         rt = runtime()
-        outcome = request_use_case.record_chargeback(rt.policy, rt.store, request_details(tracker, "chargeback"))
+        details = request_details(tracker, "chargeback")
+        outcome = await settle(lambda: request_use_case.record_chargeback(rt.policy, rt.store, details),
+                               lambda: RequestOutcome(replies.not_saved_message(rt.policy)))
         dispatcher.utter_message(text=outcome.message)
         return outcome_events(outcome)
 

@@ -41,6 +41,9 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from connectors.dedup import stored_seen_events
+from connectors.guard import ActionServerProbe, guarded
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -249,7 +252,8 @@ class RefundDeskSlackInput(SlackInput):
     ) -> None:
         self.enabled = bool(slack_token or slack_signing_secret)
         self.slack_api_url = slack_api_url.rstrip("/") + "/"
-        self.seen_events = SeenEvents()
+        # kept across restarts (database or Redis), memory as the fallback: connectors/dedup.py
+        self.seen_events = stored_seen_events(SeenEvents()) if self.enabled else SeenEvents()
         if conversation_granularity not in ("sender", "channel", "thread"):
             raise InvalidConfigException(
                 f"Slack conversation_granularity must be sender, channel or thread, "
@@ -457,6 +461,8 @@ class RefundDeskSlackInput(SlackInput):
             logger.warning(f"Could not update the Slack message after a click: {e}")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # control characters stripped, over-long messages refused before NLU (connectors/guard.py)
+        on_new_message = guarded(on_new_message, ActionServerProbe.from_settings())
         slack_webhook = Blueprint(f"{self.url_prefix()}_webhook", __name__)
 
         @slack_webhook.route("/", methods=["GET"])

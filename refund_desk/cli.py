@@ -31,6 +31,7 @@ def _print_record(record: dict[str, Any]) -> None:
         print(f"{'clause':>15}: [{clause['id']}] “{clause['text']}”")
     for change in record["history"]:
         note = f" ({change['note']})" if change["note"] else ""
+        note += " [shown to the customer]" if change.get("for_customer") else ""
         print(f"{'history':>15}: {change['at']} {change['from'] or '-'} -> {change['to']} by {change['by']}{note}")
 
 
@@ -53,7 +54,8 @@ def cmd_requests(args: argparse.Namespace) -> int:
         record = store.get(args.reference)
         _print_json(record) if args.json else _print_record(record)
         return 0
-    record = store.set_status(args.reference, args.status, actor=args.by, note=args.note)
+    record = store.set_status(args.reference, args.status, actor=args.by, note=args.note,
+                              for_customer=args.for_customer)
     _print_json(record) if args.json else print(f"{record['reference']} is now {record['status']}")
     return 0
 
@@ -119,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = actions.add_parser("set-status", help="change a request's status")
     p.add_argument("reference")
     p.add_argument("status", choices=STATUSES)
-    p.add_argument("--note")
+    p.add_argument("--note", help="why (staff only unless --for-customer)")
+    p.add_argument("--for-customer", action="store_true",
+                   help="the customer may be shown the note when they check the status")
     p.add_argument("--by", default=getpass.getuser(), help="who makes the change (default: you)")
     p.add_argument("--json", action="store_true")
     requests.set_defaults(func=cmd_requests)

@@ -1,6 +1,11 @@
-"""Rasa's endpoints file for the current settings: where one machine is not enough, Redis keeps
-the conversations (tracker store) and serialises each conversation's messages (lock store), so
-several Rasa servers can share the load and survive restarts.
+"""Rasa's endpoints file for the current settings.
+
+* The action server, with the shared secret it requires (generated into var/secrets.env on
+  first run) sent as a bearer token; the file is written mode 0600.
+* Conversations are kept in a SQL tracker store (a SQLite file under var/ by default,
+  TRACKER_STORE_URL to choose), so a restart loses nothing.
+* Where one machine is not enough, Redis keeps the conversations (tracker store) and serialises
+  each conversation's messages (lock store), so several Rasa servers can share the load.
 
     python -m refund_desk.deployment var/endpoints.runtime.yml
 """
@@ -13,6 +18,7 @@ from urllib.parse import urlparse
 
 import yaml
 
+from refund_desk.security import ensure_secrets, write_private
 from refund_desk.settings import Settings, load_settings
 
 
@@ -33,11 +39,29 @@ def redis_store(url: str, kind: str) -> dict[str, Any]:
     return store
 
 
+def sql_tracker_store(url: str) -> dict[str, Any]:
+    """Rasa's SQL tracker store entry from a SQLAlchemy URL (sqlite:///path or postgresql://...)."""
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {"type": "SQL", "dialect": "sqlite", "db": str(path)}
+    scheme = urlparse(url).scheme
+    if not scheme or not urlparse(url).hostname:
+        raise ValueError(f"TRACKER_STORE_URL must look like postgresql://user:pw@host/db or "
+                         f"sqlite:///path, not {url.split('@')[-1]!r}")
+    return {"type": "SQL", "dialect": scheme.split("+")[0], "url": url}
+
+
 def rasa_endpoints(settings: Settings) -> dict[str, Any]:
-    endpoints: dict[str, Any] = {"action_endpoint": {"url": settings.action_server_url}}
+    action: dict[str, Any] = {"url": settings.action_server_url}
+    if settings.action_server_secret:
+        action["headers"] = {"Authorization": f"Bearer {settings.action_server_secret}"}
+    endpoints: dict[str, Any] = {"action_endpoint": action}
     if settings.redis_url:
         endpoints["tracker_store"] = redis_store(settings.redis_url, "tracker_store")
         endpoints["lock_store"] = redis_store(settings.redis_url, "lock_store")
+    elif settings.tracker_store_url:
+        endpoints["tracker_store"] = sql_tracker_store(settings.tracker_store_url)
     return endpoints
 
 
@@ -47,13 +71,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("usage: python -m refund_desk.deployment OUTPUT.yml", file=sys.stderr)
         return 2
     try:
+        ensure_secrets()
         endpoints = rasa_endpoints(load_settings())
     except ValueError as exc:
         print(f"refund-desk: {exc}", file=sys.stderr)
         return 1
-    Path(args[0]).parent.mkdir(parents=True, exist_ok=True)
-    Path(args[0]).write_text("# Written by refund_desk.deployment from the settings; do not edit.\n"
-                             + yaml.safe_dump(endpoints, sort_keys=False))
+    write_private(Path(args[0]), "# Written by refund_desk.deployment from the settings; do not edit.\n"
+                  "# It holds the action server's secret: keep it private.\n"
+                  + yaml.safe_dump(endpoints, sort_keys=False))
     return 0
 
 

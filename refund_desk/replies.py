@@ -317,24 +317,24 @@ STATUS_TEXTS = {
 }
 
 
-def status_message(record: Mapping[str, Any], policy: RefundPolicy) -> str:
-    kind = KIND_NAMES.get(record["kind"], record["kind"])
-    lines = [f"Your {kind} {record['reference']}"
-             + (f" for invoice {record['invoice_number']}" if record.get("invoice_number") else "")
-             + f" (opened {record['created_at'][:10]}): {STATUS_TEXTS.get(record['status'], record['status'])}"]
-    history = record.get("history") or []
-    if history and history[-1].get("note") and history[-1]["note"] != "opened":
-        lines.append(f"Latest note from the team: {history[-1]['note']}")
-    steps = policy.next_steps.get(record["kind"], ())
-    if record["status"] in ACTIVE_STATUSES:
-        outcome = record.get("eligibility") or "review"
+def status_message(view: Mapping[str, Any], policy: RefundPolicy) -> str:
+    """A customer's own request as records.customer_view gives it: status and next steps, and a
+    staff note only when it was marked for the customer."""
+    kind = KIND_NAMES.get(view["kind"], view["kind"])
+    lines = [f"Your {kind} {view['reference']} (opened {view['created_at'][:10]}): "
+             f"{STATUS_TEXTS.get(view['status'], view['status'])}"]
+    if view.get("customer_note"):
+        lines.append(f"A note from the team: {view['customer_note']}")
+    steps = policy.next_steps.get(view["kind"], ())
+    if view["status"] in ACTIVE_STATUSES:
+        outcome = view.get("eligibility") or "review"
         upcoming = [s.summary for s in steps if outcome in s.outcomes]
-    elif record["status"] == "approved":  # what an approval leads to, not what every request goes through
+    elif view["status"] == "approved":  # what an approval leads to, not what every request goes through
         upcoming = [s.summary for s in steps if "eligible" in s.outcomes and set(s.outcomes) != set(OUTCOMES)]
     else:
         upcoming = []
     if upcoming:
         lines.append("What happens next: " + " ".join(upcoming))
-    if record["status"] in ("denied", "closed"):
+    if view["status"] in ("denied", "closed"):
         lines.append(contact_line(policy))
     return "\n".join(lines)

@@ -81,8 +81,9 @@ def save(store: RecordStore, request: NewRequest) -> Optional[OpenedRequest]:
     """Open the record; None when the database is unavailable (nothing is saved, nothing is promised)."""
     try:
         return store.open_request(request)
-    except RecordStoreUnavailable:
-        log.exception("could not save a %s request for %s", request.kind, request.sender_id)
+    except RecordStoreUnavailable as exc:
+        # No sender id, SQL or parameters here: logs must not carry personal data.
+        log.error("could not save a %s request: %s", request.kind, type(exc.__cause__ or exc).__name__)
         return None
 
 

@@ -11,7 +11,8 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REFUND_POLICY = PROJECT_ROOT / "refund_policies" / "pro_it_assist.yml"
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'refund_desk.db'}"
-DEFAULT_ACTION_SERVER_URL = "http://localhost:5055/webhook"
+DEFAULT_ACTION_SERVER_URL = "http://127.0.0.1:5055/webhook"
+SECRETS_FILE = PROJECT_ROOT / "var" / "secrets.env"  # generated on first run (refund_desk.security)
 
 
 @dataclass(frozen=True)
@@ -20,14 +21,21 @@ class Settings:
     refund_policy: Path
     action_server_url: str
     redis_url: Optional[str] = None  # shared tracker and lock stores for several Rasa servers
+    action_server_secret: Optional[str] = None  # Rasa sends it; the action server requires it
+    tracker_store_url: Optional[str] = None  # where Rasa keeps conversations (SQLAlchemy URL)
 
 
 def load_settings(
     environ: Optional[Mapping[str, str]] = None, env_file: Optional[Path] = None
 ) -> Settings:
-    """Settings from `environ` (default: the process environment), falling back to `.env`."""
+    """Settings from `environ` (default: the process environment), falling back to `.env`, then
+    (with the default `.env` only) to the generated secrets in var/secrets.env."""
     env_path = env_file if env_file is not None else PROJECT_ROOT / ".env"
-    values: dict[str, Optional[str]] = dict(dotenv_values(env_path)) if env_path.exists() else {}
+    values: dict[str, Optional[str]] = {}
+    if env_file is None and SECRETS_FILE.exists():
+        values.update(dotenv_values(SECRETS_FILE))
+    if env_path.exists():
+        values.update(dotenv_values(env_path))
     values.update(os.environ if environ is None else environ)
 
     def get(name: str, default: str) -> str:
@@ -37,9 +45,22 @@ def load_settings(
     policy = Path(get("REFUND_POLICY", str(DEFAULT_REFUND_POLICY)))
     if not policy.is_absolute():
         policy = (PROJECT_ROOT / policy).resolve()
+    database_url = get("DATABASE_URL", DEFAULT_DATABASE_URL)
     return Settings(
-        database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        database_url=database_url,
         refund_policy=policy,
         action_server_url=get("ACTION_SERVER_URL", DEFAULT_ACTION_SERVER_URL),
         redis_url=get("REDIS_URL", "") or None,
+        action_server_secret=get("ACTION_SERVER_SECRET", "") or None,
+        tracker_store_url=get("TRACKER_STORE_URL", "") or default_tracker_store_url(database_url),
     )
+
+
+def default_tracker_store_url(database_url: str) -> str:
+    """Conversations go to a SQLite file: beside the records when they are in SQLite, else under
+    var/. Not on the records' PostgreSQL by default, so that a hung database server stalls only
+    the conversations that write a record, not every conversation."""
+    if database_url.startswith("sqlite:///") and database_url != "sqlite:///:memory:":
+        records = Path(database_url[len("sqlite:///"):])
+        return f"sqlite:///{records.with_name('conversations.db')}"
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'conversations.db'}"

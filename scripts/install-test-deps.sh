@@ -14,6 +14,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+command -v pgrep >/dev/null 2>&1 || missing+=(procps)   # the security tests pause a throwaway PostgreSQL
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages for the tests: ${missing[*]}"
   SUDO=""

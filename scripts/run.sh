@@ -4,29 +4,39 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 mode="${1:-server}"
-mkdir -p var
-# Rasa's endpoints from the settings: the action server, and Redis stores when REDIS_URL is set.
-$BIN/python -m refund_desk.deployment var/endpoints.runtime.yml
+run_dir="${RUN_DIR:-var}"   # logs and the runtime endpoints (tests point it elsewhere)
+mkdir -p var "$run_dir"
+# Rasa's endpoints from the settings: the action server with its shared secret, a SQL tracker
+# store (SQLite under var/ by default), Redis stores when REDIS_URL is set. The first run
+# generates the secrets into var/secrets.env (mode 0600); the environment and .env win.
+$BIN/python -m refund_desk.deployment "$run_dir/endpoints.runtime.yml"
+while IFS='=' read -r key value; do
+  case "$key" in ''|'#'*) continue ;; esac
+  [ -n "${!key:-}" ] || export "$key=$value"
+done < var/secrets.env
+ACTION_HOST="${ACTION_HOST:-127.0.0.1}"   # private: only Rasa on this machine calls it
+RASA_HOST="${RASA_HOST:-127.0.0.1}"       # put a reverse proxy with TLS in front (docs/security.md)
+probe_host() { case "$1" in 0.0.0.0|::|'') echo 127.0.0.1 ;; *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-$BIN/rasa run actions --port "${ACTION_PORT:-5055}" --actions actions > var/actions.log 2>&1 &
+$BIN/python -m actions.server --host "$ACTION_HOST" --port "${ACTION_PORT:-5055}" > "$run_dir/actions.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do
-  curl -sf "http://localhost:${ACTION_PORT:-5055}/health" >/dev/null 2>&1 && break
-  if ! kill -0 "${pids[0]}" 2>/dev/null; then cat var/actions.log >&2; echo "the action server did not start (log above)" >&2; exit 1; fi
+  curl -sf "http://$(probe_host "$ACTION_HOST"):${ACTION_PORT:-5055}/health" >/dev/null 2>&1 && break
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then cat "$run_dir/actions.log" >&2; echo "the action server did not start (log above)" >&2; exit 1; fi
   sleep 0.5
 done
 
 if [ "$mode" = shell ]; then
-  $BIN/rasa shell --model models/refund-desk.tar.gz --endpoints var/endpoints.runtime.yml
+  $BIN/rasa shell --model models/refund-desk.tar.gz --endpoints "$run_dir/endpoints.runtime.yml"
   exit
 fi
 
 credentials=credentials.yml
 if [ -n "${SLACK_BOT_TOKEN:-}" ] && [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
-  credentials=var/credentials.runtime.yml
+  credentials="$run_dir/credentials.runtime.yml"
   cat credentials.yml credentials.slack.yml > "$credentials"
   echo "Slack channel on: events go to http://<your host>:${RASA_PORT:-5005}/webhooks/slack/webhook"
 fi
@@ -38,7 +48,7 @@ if [ ! -f web/dist/widget.js ] || [ web/src/widget.js -nt web/dist/widget.js ]; 
   fi
 fi
 if [ -f web/dist/widget.js ]; then
-  $BIN/python web/serve.py --port "${WEB_PORT:-8080}" --rasa-port "${RASA_PORT:-5005}" > var/web.log 2>&1 &
+  $BIN/python web/serve.py --port "${WEB_PORT:-8080}" --rasa-port "${RASA_PORT:-5005}" > "$run_dir/web.log" 2>&1 &
   pids+=($!)
 fi
 cat <<MSG
@@ -48,7 +58,31 @@ Refund Desk is starting on http://localhost:${RASA_PORT:-5005} (about a minute t
   Chat over REST:       curl -s localhost:${RASA_PORT:-5005}/webhooks/rest/webhook -d '{"sender":"me","message":"hi"}'
   Chat in a terminal:   make shell
   Staff records:        .venv/bin/refund-desk requests list
-Stop with Ctrl-C. Logs: var/actions.log, var/web.log
+Stop with Ctrl-C. Logs: $run_dir/actions.log, $run_dir/web.log
 MSG
-$BIN/rasa run --enable-api --cors "*" --port "${RASA_PORT:-5005}" --model models/refund-desk.tar.gz \
-  --endpoints var/endpoints.runtime.yml --credentials "$credentials"
+# Rasa's HTTP API (conversations, model, training) is off unless RASA_ENABLE_API=true, and then
+# needs RASA_AUTH_TOKEN (generated) or RASA_JWT_SECRET. Browsers may call Rasa only from
+# WIDGET_ORIGINS (space- or comma-separated; never "*").
+origin_list="${WIDGET_ORIGINS:-http://localhost:${WEB_PORT:-8080} http://127.0.0.1:${WEB_PORT:-8080}}"
+read -r -a origins <<< "${origin_list//,/ }"
+for o in "${origins[@]}"; do
+  if [ "$o" = "*" ]; then echo "WIDGET_ORIGINS must list origins, not *" >&2; exit 1; fi
+done
+args=(run --interface "$RASA_HOST" --port "${RASA_PORT:-5005}" --model models/refund-desk.tar.gz
+      --endpoints "$run_dir/endpoints.runtime.yml" --credentials "$credentials" --cors "${origins[@]}")
+case "${RASA_ENABLE_API:-false}" in
+  true|1|yes)
+    if [ -n "${RASA_JWT_SECRET:-}" ]; then
+      args+=(--enable-api --jwt-method "${RASA_JWT_METHOD:-HS256}")
+      secret_flag=--jwt-secret; secret_var=RASA_JWT_SECRET
+    else
+      args+=(--enable-api); secret_flag=--auth-token; secret_var=RASA_AUTH_TOKEN
+    fi
+    echo "Rasa's HTTP API is on; requests need $secret_var (var/secrets.env unless set)."
+    # The secret is added inside Python so that it does not show in the process list.
+    $BIN/python -c 'import os, sys; from rasa.__main__ import main
+sys.argv = ["rasa"] + sys.argv[1:-1] + [sys.argv[-1].split("=")[0], os.environ[sys.argv[-1].split("=")[1]]]
+main()' "${args[@]}" "$secret_flag=$secret_var"
+    exit ;;
+esac
+$BIN/rasa "${args[@]}"

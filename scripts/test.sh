@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://localhost:5055/webhook}"
+export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:5055/webhook}"
 step() { printf '\n==== %s ====\n' "$*"; }
 started=$SECONDS
 

@@ -105,12 +105,62 @@ def test_handoff_gives_contacts_and_records_what_was_collected(dispatcher, domai
 def test_status_by_reference_and_by_invoice(dispatcher, domain):
     reference = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND),
                                        dispatcher, domain))["request_reference"]
-    runtime().store.set_status(reference, "in_review", actor="maria", note="checking the statement")
-    for key in (reference, "INV-20431"):
+    runtime().store.set_status(reference, "in_review", actor="maria", note="checking the statement",
+                               for_customer=True)
+    for key in (reference, "INV-20431"):  # the invoice from the conversation that opened it
         dispatcher.messages.clear()
         run_action(ActionCheckStatus(), make_tracker("status", slots={"lookup_key": key}), dispatcher, domain)
         said = texts(dispatcher)
         assert reference in said and "reviewing it now" in said and "checking the statement" in said
+
+
+def test_a_staff_only_note_stays_with_staff(dispatcher, domain):
+    reference = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND),
+                                       dispatcher, domain))["request_reference"]
+    runtime().store.set_status(reference, "in_review", actor="maria", note="suspected fraud")
+    dispatcher.messages.clear()
+    run_action(ActionCheckStatus(), make_tracker("status", slots={"lookup_key": reference}), dispatcher, domain)
+    assert "reviewing it now" in texts(dispatcher) and "fraud" not in texts(dispatcher)
+
+
+@pytest.mark.parametrize("sender, email, shown", [
+    ("customer-1", None, True),                  # the conversation that opened it
+    ("stranger", None, False),                   # an invoice number alone proves nothing
+    ("stranger", "someone@else.com", False),
+    ("stranger", REFUND["customer_email"].upper(), True),  # the e-mail on the request
+])
+def test_status_by_invoice_only_for_its_customer(dispatcher, domain, sender, email, shown):
+    reference = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND),
+                                       dispatcher, domain))["request_reference"]
+    dispatcher.messages.clear()
+    tracker = make_tracker("status", slots={"lookup_key": "INV-20431", "lookup_email": email}, sender=sender)
+    events = slot_events(run_action(ActionCheckStatus(), tracker, dispatcher, domain))
+    said = texts(dispatcher)
+    assert (reference in said) is shown and ("waiting for the team" in said) is shown
+    assert (events.get("lookup_misses") == 1) is (not shown)
+
+
+def test_failed_lookups_are_limited_per_conversation(dispatcher, domain):
+    misses = 0
+    for i in range(6):
+        dispatcher.messages.clear()
+        tracker = make_tracker("status", slots={"lookup_key": f"RF-ZZZZZ{i}", "lookup_misses": misses})
+        events = slot_events(run_action(ActionCheckStatus(), tracker, dispatcher, domain))
+        misses = events.get("lookup_misses", misses)
+    assert misses == 5
+    assert "can't look up any more" in texts(dispatcher)
+    assert any(b["payload"] == "/request_human" for m in dispatcher.messages for b in m.get("buttons") or [])
+
+
+def test_a_second_customer_on_the_same_invoice_gets_their_own_reference(dispatcher, domain):
+    first = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND),
+                                   dispatcher, domain))["request_reference"]
+    dispatcher.messages.clear()
+    other = {**REFUND, "customer_name": "Sam Lee", "customer_email": "sam@example.com"}
+    second = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", other, sender="customer-2"),
+                                    dispatcher, domain))["request_reference"]
+    assert second != first and first not in texts(dispatcher)
+    assert runtime().store.get(second)["related_reference"] == first
 
 
 def test_status_of_an_unknown_reference(dispatcher, domain):

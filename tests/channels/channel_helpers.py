@@ -33,7 +33,8 @@ def echo_server(credentials_yaml: str, extra_env: dict[str, str] | None = None) 
     port = free_port()
     log = workdir / "server.log"
     pythonpath = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), str(PROJECT_ROOT)) if p)
-    env = {**os.environ, "PYTHONPATH": pythonpath, **(extra_env or {})}
+    env = {**os.environ, "PYTHONPATH": pythonpath, "ACTION_SERVER_PROBE": "off",  # no action server here
+           "DATABASE_URL": f"sqlite:///{workdir / 'records.db'}", **(extra_env or {})}
     proc = subprocess.Popen(
         [sys.executable, str(HERE / "echo_server.py"), "--credentials", str(credentials),
          "--port", str(port), "--log", str(received)],

@@ -411,7 +411,7 @@ def assistant(fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory):
 
 
 def tracker_user_texts(assistant, sender_id: str) -> list[str]:
-    tracker = get_json(f"{assistant.rasa_url}/conversations/{sender_id}/tracker")
+    tracker = get_json(assistant.api_url(f"/conversations/{sender_id}/tracker"))
     return [e.get("text") for e in tracker.get("events", []) if e.get("event") == "user"]
 
 

@@ -135,8 +135,9 @@ def test_project_credentials_keep_session_persistence() -> None:
     if not path.exists():
         pytest.skip("no credentials.yml yet")
     config = rasa.shared.utils.io.read_config_file(str(path))
-    assert "socketio" in config, "the website widget needs the socketio channel"
-    settings = config["socketio"] or {}
+    names = [n for n in config if n == "socketio" or n.endswith("SocketIOInput")]
+    assert names, "the website widget needs the socketio channel"
+    settings = config[names[0]] or {}
     assert settings.get("session_persistence") is True
     assert settings.get("user_message_evt", "user_uttered") == "user_uttered"
     assert settings.get("bot_message_evt", "bot_uttered") == "bot_uttered"

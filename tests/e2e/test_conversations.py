@@ -138,7 +138,8 @@ def test_status_follows_staff_changes(assistant, sender):
     say(assistant, sender, "kim@example.com")
     ref = reference_in(say(assistant, sender, "yes"))
     assert "waiting for the team" in say(assistant, sender, f"what's the status of {ref}?")
-    changed = assistant.cli("requests", "set-status", ref, "approved", "--note", "refund sent", "--by", "maria")
+    changed = assistant.cli("requests", "set-status", ref, "approved", "--note", "refund sent", "--for-customer",
+                           "--by", "maria")
     assert changed.returncode == 0, changed.stderr
     status = say(assistant, sender, "any update on my refund?")
     assert "reference" in status.lower()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -59,6 +60,16 @@ class Assistant:
     workdir: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
     rasa_cmd: list[str] = field(default_factory=list)
+    auth_token: str = ""  # Rasa's HTTP API token (the API is on only with it)
+
+    def api_url(self, path: str) -> str:
+        """A Rasa HTTP API URL carrying the token, e.g. api_url('/conversations/x/tracker')."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.rasa_url}{path}{sep}token={self.auth_token}"
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        with urllib.request.urlopen(self.api_url(f"/conversations/{sender}/tracker"), timeout=30) as resp:
+            return json.loads(resp.read())
 
     def send(self, sender: str, text: str, metadata: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
         """One user message over the REST webhook; returns the bot's messages."""
@@ -110,7 +121,7 @@ class Assistant:
 def start_action_server(env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
     log = workdir / "actions.log"
     proc = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"],
+        [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(port)],
         cwd=PROJECT_ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,
     )
     wait_until_up(f"http://127.0.0.1:{port}/health", proc, log)
@@ -120,7 +131,7 @@ def start_action_server(env: dict[str, str], port: int, workdir: Path) -> subpro
 def start_rasa_server(cmd: list[str], env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
     log = workdir / "rasa.log"
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
-    wait_until_up(f"http://127.0.0.1:{port}/status", proc, log)
+    wait_until_up(f"http://127.0.0.1:{port}/", proc, log)  # "/" answers once the model is loaded
     return proc
 
 
@@ -132,8 +143,9 @@ def running_assistant(
 ) -> Iterator[Assistant]:
     """Both servers on free ports, with their own SQLite database unless DATABASE_URL is given.
 
-    Rasa's endpoints are written from the settings as `make run` writes them (Redis stores
-    when REDIS_URL is set).
+    Rasa's endpoints are written from the settings as `make run` writes them (the action server's
+    secret, a SQL tracker store beside the records, Redis stores when REDIS_URL is set). Rasa's
+    HTTP API is on, with a token (Assistant.api_url adds it).
     """
     workdir = Path(tempfile.mkdtemp(prefix="refund-desk-e2e-"))
     action_port, rasa_port = free_port(), free_port()
@@ -141,6 +153,9 @@ def running_assistant(
     env.update({
         "DATABASE_URL": f"sqlite:///{workdir / 'records.db'}",
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "ACTION_SERVER_SECRET": secrets.token_urlsafe(24),
+        "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
+        "TRACKER_STORE_URL": f"sqlite:///{workdir / 'conversations.db'}",
         "PYTHONPATH": str(PROJECT_ROOT),
     })
     env.update(extra_env or {})
@@ -152,14 +167,15 @@ def running_assistant(
                        env=env, check=True)
         procs.append(start_action_server(env, action_port, workdir))
         rasa_cmd = [
-            str(VENV_BIN / "rasa"), "run", "--enable-api", "--port", str(rasa_port),
+            str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
+            "--port", str(rasa_port),
             "--interface", "127.0.0.1", "--model", str(model or latest_model()),
             "--endpoints", str(endpoints),
             "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
         ]
         procs.append(start_rasa_server(rasa_cmd, env, rasa_port, workdir))
         yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", action_port,
-                        env, workdir, procs, rasa_cmd)
+                        env, workdir, procs, rasa_cmd, env["RASA_AUTH_TOKEN"])
         finished = True
     finally:
         for p in reversed(procs):

@@ -9,9 +9,11 @@ def settings(tmp_path, **env):
     return load_settings(environ=env, env_file=tmp_path / "none.env")
 
 
-def test_one_machine_needs_only_the_action_server(tmp_path):
-    assert rasa_endpoints(settings(tmp_path, ACTION_SERVER_URL="http://a:1/webhook")) == {
-        "action_endpoint": {"url": "http://a:1/webhook"}}
+def test_one_machine_needs_the_action_server_and_a_sqlite_tracker_store(tmp_path):
+    endpoints = rasa_endpoints(settings(tmp_path, ACTION_SERVER_URL="http://a:1/webhook"))
+    assert endpoints["action_endpoint"] == {"url": "http://a:1/webhook"}
+    assert endpoints["tracker_store"]["type"] == "SQL" and endpoints["tracker_store"]["dialect"] == "sqlite"
+    assert "lock_store" not in endpoints
 
 
 def test_redis_url_adds_tracker_and_lock_stores(tmp_path):

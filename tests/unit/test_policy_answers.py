@@ -5,6 +5,7 @@ import pytest
 
 from refund_desk.policy_answers import answer_policy_question, detect_topic
 from refund_desk.refund_policy_loader import load_refund_policy
+from refund_desk.records import customer_view
 from refund_desk.replies import status_message
 
 POLICIES = Path(__file__).resolve().parents[2] / "refund_policies"
@@ -56,10 +57,11 @@ def test_a_topic_the_policy_does_not_cover_says_so(name):
     assert "proitassist.com" not in text
 
 
-def record(status, eligibility="eligible", note=None):
-    history = [{"note": "opened"}] + ([{"note": note}] if note else [])
-    return {"kind": "refund", "reference": "RF-ABCDEF", "invoice_number": "INV-1", "status": status,
-            "eligibility": eligibility, "created_at": "2026-11-21T10:00:00Z", "history": history}
+def record(status, eligibility="eligible", note=None, for_customer=True):
+    history = [{"note": "opened"}] + ([{"note": note, "for_customer": for_customer}] if note else [])
+    return customer_view({"kind": "refund", "reference": "RF-ABCDEF", "invoice_number": "INV-1", "status": status,
+                          "eligibility": eligibility, "created_at": "2026-11-21T10:00:00Z", "history": history,
+                          "customer_name": "Jane Doe", "customer_email": "jane@example.com"})
 
 
 @pytest.mark.parametrize("status, says, not_says", [
@@ -101,3 +103,10 @@ def test_where_the_policy_is_silent_it_says_so_not_the_general_clause(question):
 def test_a_policy_that_names_no_company_says_our_refund_policy():
     text, _ = answer_policy_question(policy("tech_support_004"), "do you refund in bitcoin?")
     assert text.startswith("Our refund policy doesn't say") and "unnamed" not in text
+
+
+def test_a_staff_only_note_and_personal_data_are_not_shown():
+    text = status_message(record("in_review", note="customer seems to be lying", for_customer=False),
+                          policy("pro_it_assist"))
+    assert "lying" not in text and "jane" not in text.lower() and "INV-1" not in text
+    assert "reviewing it now" in text

@@ -143,3 +143,101 @@ def test_unreachable_postgres_raises_record_store_unavailable():
     store = RecordStore("postgresql://nobody:nothing@127.0.0.1:9/none")
     with pytest.raises(RecordStoreUnavailable):
         store.open_request(refund())
+
+
+def test_the_same_customer_twice_gets_the_same_request(store):
+    first = store.open_request(refund())
+    again = store.open_request(NewRequest(kind="refund", invoice_number="INV-20431",
+                                          customer_email="JANE@example.com", sender_id="another-chat"))
+    assert (again.reference, again.created) == (first.reference, False)
+
+
+def test_other_customers_claims_on_one_invoice_are_each_stored_and_linked(store):
+    first = store.open_request(refund())
+    others = [store.open_request(NewRequest(kind="refund", invoice_number="INV-20431",
+                                            customer_email=f"c{i}@example.com", sender_id=f"s-{i}"))
+              for i in range(5)]
+    assert all(o.created for o in others)
+    assert len({first.reference, *(o.reference for o in others)}) == 6
+    assert {o.record["related_reference"] for o in others} == {first.reference}
+    # without an e-mail, the conversation tells customers apart
+    anon = store.open_request(NewRequest(kind="refund", invoice_number="INV-20431", sender_id="anon"))
+    assert anon.created and store.open_request(
+        NewRequest(kind="refund", invoice_number="INV-20431", sender_id="anon")).reference == anon.reference
+
+
+def test_concurrent_claims_by_different_customers_are_all_stored(store):
+    store.open_request(refund(invoice="INV-1"))
+    results = []
+
+    def open_one(i):
+        results.append(store.open_request(NewRequest(kind="refund", invoice_number="INV-888",
+                                                     customer_email=f"c{i}@example.com")))
+
+    threads = [threading.Thread(target=open_one, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({r.reference for r in results}) == 6 and all(r.created for r in results)
+
+
+def test_find_for_customer_needs_the_conversation_or_the_email(store):
+    ref = store.open_request(refund()).reference
+    assert [r["reference"] for r in store.find_for_customer("INV-20431", sender_id="s1")] == [ref]
+    assert [r["reference"] for r in store.find_for_customer("INV-20431", email=" Jane@Example.com")] == [ref]
+    assert store.find_for_customer("INV-20431", sender_id="s2", email="eve@example.com") == []
+    assert store.find_for_customer("INV-20431") == []
+
+
+def test_notes_are_staff_only_unless_marked_for_the_customer(store):
+    ref = store.open_request(refund()).reference
+    record = store.set_status(ref, "in_review", actor="maria", note="internal")
+    record = store.set_status(ref, "approved", actor="maria", note="refund sent", for_customer=True)
+    assert [h["for_customer"] for h in record["history"]] == [False, False, True]
+
+
+@pytest.mark.parametrize("name", ["Jane\x00Doe", "Jane\x07 Doe\x1b"])
+def test_control_characters_in_a_name_do_not_break_the_database(store, name):
+    ref = store.open_request(NewRequest(kind="handoff", customer_name=name, facts={"reason_details": name})).reference
+    record = store.get(ref)
+    assert record["customer_name"] in ("JaneDoe", "Jane Doe")
+    assert "\x00" not in record["facts"]["reason_details"]
+
+
+def test_a_database_from_the_earlier_schema_is_upgraded(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url, future=True)
+    with engine.begin() as conn:  # what the previous version created
+        conn.execute(text("CREATE TABLE requests (id INTEGER PRIMARY KEY, reference VARCHAR(16) UNIQUE NOT NULL, "
+                          "kind VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, invoice_number VARCHAR(32), "
+                          "service_date VARCHAR(10), refund_reason VARCHAR(32), service_kind VARCHAR(16), "
+                          "customer_name TEXT, customer_email TEXT, eligibility VARCHAR(16), "
+                          "refund_policy VARCHAR(64), policy_clauses TEXT NOT NULL, facts TEXT NOT NULL, "
+                          "decision TEXT, channel VARCHAR(32), sender_id TEXT, created_at DATETIME NOT NULL, "
+                          "updated_at DATETIME NOT NULL)"))
+        conn.execute(text("CREATE UNIQUE INDEX one_active_request_per_invoice ON requests (kind, invoice_number) "
+                          "WHERE status IN ('open', 'in_review') AND invoice_number IS NOT NULL"))
+        conn.execute(text("CREATE TABLE status_changes (id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, "
+                          "from_status VARCHAR(16), to_status VARCHAR(16) NOT NULL, changed_by TEXT NOT NULL, "
+                          "changed_at DATETIME NOT NULL, note TEXT)"))
+        conn.execute(text("INSERT INTO requests (reference, kind, status, invoice_number, customer_email, "
+                          "policy_clauses, facts, created_at, updated_at) VALUES ('RF-OLDOLD', 'refund', 'open', "
+                          "'INV-20431', 'Jane@example.com', '[]', '{}', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+    engine.dispose()
+    store = RecordStore(url)
+    assert store.open_request(refund()).reference == "RF-OLDOLD"  # same customer: the old request
+    other = store.open_request(NewRequest(kind="refund", invoice_number="INV-20431", customer_email="x@example.com"))
+    assert other.created and other.record["related_reference"] == "RF-OLDOLD"
+
+
+def test_database_errors_do_not_carry_personal_data(tmp_path):
+    store = RecordStore(f"sqlite:///{tmp_path / 'records.db'}")
+    store.list()  # schema
+    with store.engine.begin() as conn:
+        conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON requests BEGIN SELECT RAISE(ABORT, 'disk says no'); END"))
+    with pytest.raises(RecordStoreUnavailable) as err:
+        store.open_request(refund())
+    message = str(err.value) + str(err.value.__cause__)
+    assert "disk says no" in message  # the error itself is kept
+    assert "jane@example.com" not in message and "Jane Doe" not in message

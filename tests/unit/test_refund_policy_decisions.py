@@ -21,8 +21,9 @@ from refund_desk.refund_policy_loader import load_refund_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY_DIR = ROOT / "refund_policies"
-# The published policies live beside the repository (shared/seeds), as in CI.
-SEEDS_DIR = Path(os.environ.get("REFUND_DESK_SEEDS", ROOT.parent / "shared" / "seeds"))
+# The published policy texts ship with the repository (refund_policies/sources, copied unchanged
+# from the shared seeds); REFUND_DESK_SEEDS points elsewhere, e.g. at a newer copy of the seeds.
+SEEDS_DIR = Path(os.environ.get("REFUND_DESK_SEEDS", POLICY_DIR / "sources"))
 
 POLICY_FILES = {
     "pro_it_assist": "000_21b91736758afbb8.txt",

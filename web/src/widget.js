@@ -44,6 +44,7 @@
     title: attr("title", "Refund Desk"),
     subtitle: attr("subtitle", "We usually answer at once"),
     customerEmail: attr("customer-email", ""),
+    token: attr("token", ""),
     storage: attr("storage", "local") === "session" ? "session" : "local",
     transports: attr("transports", "websocket").split(",").map(function (t) { return t.trim(); }),
     startOpen: attr("open", "false") === "true",
@@ -379,6 +380,17 @@
     existing.addEventListener("error", function () { setStatus("The chat could not load. Please try again later."); });
   }
 
+  // A 128-bit random session id from the browser's CSPRNG (32 hex digits); the server ignores any
+  // other form. Whoever knows it can read the conversation, so it never leaves this browser
+  // except to the assistant.
+  function newSessionId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    var hex = "";
+    for (var i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return hex;
+  }
+
   function connect() {
     if (socket) return;
     socket = "loading";
@@ -387,10 +399,17 @@
         setStatus("The chat could not load. Please try again later.");
         return;
       }
-      socket = window.io(config.server, { path: config.socketPath, transports: config.transports });
+      var options = { path: config.socketPath, transports: config.transports };
+      // A signed-in customer's page passes a JWT (the channel's jwt_key checks it).
+      if (config.token) options.auth = { token: config.token };
+      socket = window.io(config.server, options);
       socket.on("connect", function () {
         setStatus("");
         confirmed = false;
+        if (!/^[0-9a-f]{32}$/.test(state.sessionId || "")) {
+          state.sessionId = newSessionId();
+          saveState();
+        }
         socket.emit("session_request", { session_id: state.sessionId });
       });
       socket.on("session_confirm", function (data) {

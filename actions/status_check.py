@@ -1,0 +1,105 @@
+"""Status checks that keep requests private.
+
+* By reference: the request's status and next steps (the reference is what the customer was
+  given), and a staff note only when staff marked it for the customer.
+* By invoice number: only the customer's own requests, i.e. opened in this conversation or
+  carrying the e-mail address the customer gives (the status form asks for it).
+* "Not found" and "not yours" get the same answer, and after MAX_LOOKUP_MISSES failed look-ups
+  in a conversation, no more look-ups: a person is offered instead.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.db import off_loop
+from actions.runtime import runtime
+from refund_desk.parsing import parse_email, parse_reference
+from refund_desk.policy_answers import contact_line
+from refund_desk.records import RecordStoreUnavailable, UnknownRequest, customer_view
+from refund_desk.replies import status_message
+
+log = logging.getLogger(__name__)
+MAX_LOOKUP_MISSES = 5
+PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
+
+
+def is_invoice(key: Optional[str]) -> bool:
+    """Whether a look-up key is the policy's identifier (invoice number, Customer ID, ...), not a reference."""
+    return bool(key) and parse_reference(key) is None
+
+
+def proof_email(tracker: Tracker) -> Optional[str]:
+    return tracker.get_slot("lookup_email") or tracker.get_slot("customer_email")
+
+
+async def status_required_slots(tracker: Tracker) -> List[Text]:
+    """lookup_key, then the e-mail on the request when the key is an invoice number that this
+    conversation did not open (and no e-mail is known yet)."""
+    key = tracker.get_slot("lookup_key")
+    if not is_invoice(key) or proof_email(tracker) or misses(tracker) >= MAX_LOOKUP_MISSES:
+        return ["lookup_key"]
+    try:
+        own = await off_loop(runtime().store.find_for_customer, key, sender_id=tracker.sender_id)
+    except RecordStoreUnavailable:
+        return ["lookup_key"]  # action_check_status says the look-up is not possible just now
+    return ["lookup_key"] if own else ["lookup_key", "lookup_email"]
+
+
+def extract_lookup_email(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    if tracker.get_slot("requested_slot") != "lookup_email":
+        return {}
+    email = parse_email(tracker.latest_message.get("text"))
+    if email is None:
+        dispatcher.utter_message(text="That doesn't look like an e-mail address. Please give me the one on "
+                                      "the request, like jane@example.com.")
+        return {"lookup_email": None}
+    return {"lookup_email": email}
+
+
+def misses(tracker: Tracker) -> int:
+    try:
+        return int(tracker.get_slot("lookup_misses") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+async def check_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    rt = runtime()
+    key = tracker.get_slot("lookup_key")
+    failed = misses(tracker)
+    done: List[EventType] = [SlotSet("lookup_key", None), SlotSet("lookup_email", None)]
+    if failed >= MAX_LOOKUP_MISSES:
+        dispatcher.utter_message(text="I can't look up any more requests in this conversation. A person can "
+                                      f"help you with it: {contact_line(rt.policy)}", buttons=[PERSON_BUTTON])
+        return done
+    try:
+        if is_invoice(key):
+            records = await off_loop(rt.store.find_for_customer, key, sender_id=tracker.sender_id,
+                                     email=proof_email(tracker))
+        else:
+            try:
+                records = [await off_loop(rt.store.get, key or "")]
+            except UnknownRequest:
+                records = []
+    except RecordStoreUnavailable:
+        dispatcher.utter_message(text="I can't look requests up just now because of a technical problem. "
+                                      f"Please try again in a few minutes. {contact_line(rt.policy)}")
+        return done
+    if records:
+        dispatcher.utter_message(text=status_message(customer_view(records[0]), rt.policy))
+        return done
+    failed += 1
+    what = f"that {rt.policy.identifier.label} and e-mail address" if is_invoice(key) else key
+    text = (f"I couldn't find a request for {what} that I can show you. Please check it: a reference looks "
+            "like RF-7K3Q9X.")
+    if failed >= MAX_LOOKUP_MISSES:
+        dispatcher.utter_message(text=f"{text} A person can help you find it: {contact_line(rt.policy)}",
+                                 buttons=[PERSON_BUTTON])
+    else:
+        dispatcher.utter_message(text=f"{text} If you opened it by e-mail or phone, {contact_line(rt.policy)}")
+    return done + [SlotSet("lookup_misses", failed)]

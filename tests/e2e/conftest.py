@@ -24,3 +24,10 @@ def say(assistant, sender: str, text: str) -> str:
         parts.append(r.get("text") or "")
         parts += [f"[{b['title']}|{b['payload']}]" for b in r.get("buttons", [])]
     return "\n".join(parts)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The customer-conversation suite's figure: "N/M conversations end with the right record"."""
+    from tests.support.conversation_results import summary_lines
+    for line in summary_lines():
+        terminalreporter.write_line(line)

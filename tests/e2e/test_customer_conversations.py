@@ -117,10 +117,7 @@ class Customer:
             self.transcript.append(f"     bot: {line} {buttons}".rstrip())
 
     def tracker(self) -> dict[str, Any]:
-        url = f"{self.assistant.rasa_url}/conversations/{urllib.parse.quote(self.sender)}/tracker"
-        token = getattr(self.assistant, "api_token", None)
-        if token:
-            url += "?" + urllib.parse.urlencode({"token": token})
+        url = self.assistant.api_url(f"/conversations/{urllib.parse.quote(self.sender)}/tracker")
         with urllib.request.urlopen(url, timeout=60) as resp:
             return json.loads(resp.read())
 

@@ -41,7 +41,11 @@ async def status_required_slots(tracker: Tracker) -> List[Text]:
     """lookup_key, then the e-mail on the request when the key is an invoice number that this
     conversation did not open (and no e-mail is known yet)."""
     key = tracker.get_slot("lookup_key")
-    if not is_invoice(key) or proof_email(tracker) or misses(tracker) >= MAX_LOOKUP_MISSES:
+    if not is_invoice(key):
+        return ["lookup_key"]
+    if tracker.get_slot("lookup_email"):  # given: keep it required, so rasa_sdk keeps its value
+        return ["lookup_key", "lookup_email"]
+    if tracker.get_slot("customer_email") or misses(tracker) >= MAX_LOOKUP_MISSES:
         return ["lookup_key"]
     try:
         own = await off_loop(runtime().store.find_for_customer, key, sender_id=tracker.sender_id)

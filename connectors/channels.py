@@ -4,8 +4,9 @@ Both keep Rasa's channel names (``rest``, ``socketio``) and URLs, and pass every
 ``connectors.guard.guarded``: control characters stripped, over-long messages refused before
 NLU, a "try again" answer when the action server is down or a turn produced no reply.
 
-REST: the channel is always ``rest`` (a client cannot claim another channel), and a request body
-far beyond the message limit is refused with 413 before it is parsed.
+REST: the channel is always ``rest`` (a client cannot claim another channel), a sender id in the
+form of a website session id is refused (400), and a body far beyond the message limit is
+answered with the polite refusal without reaching the bot (413 past 8 MB).
 
 socket.io: session ids are 128-bit random values (32 hex digits) made by the widget; any other
 client-supplied ``session_id`` is ignored and a fresh one is issued. A message is accepted only
@@ -22,6 +23,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from connectors.guard import ActionServerProbe, OnNewMessage, guarded
@@ -38,6 +40,13 @@ class RefundDeskRestInput(RestInput):
 
     def _extract_input_channel(self, req: Request) -> Text:
         return self.name()
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        sender = await super()._extract_sender(req)
+        if is_session_id(sender):
+            # the form of a website session id: REST must not reach a widget conversation
+            raise InvalidUsage("this sender id is reserved for website chat sessions")
+        return sender
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         limit = max_message_chars()

@@ -178,3 +178,27 @@ def test_why_explains_the_requested_slot(dispatcher, domain):
     tracker = make_tracker("why?", "ask_why", {"requested_slot": "customer_email"}, active_loop="refund_form")
     run_action(ActionExplainRequestedSlot(), tracker, dispatcher, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_why_customer_email"]
+
+
+def test_status_form_asks_a_stranger_for_the_email_and_keeps_the_answer(dispatcher, domain):
+    from actions.request_forms import ValidateStatusForm
+
+    asked = make_tracker("INV-20431", "inform", {"requested_slot": "lookup_key"}, active_loop="status_form",
+                         latest_action="status_form", sender="stranger")
+    assert slot_events(run_action(ValidateStatusForm(), asked, dispatcher, domain)) == {
+        "lookup_key": "INV-20431", "requested_slot": "lookup_email"}
+    answered = make_tracker("Guess@Example.com", "inform", {"requested_slot": "lookup_email", "lookup_key": "INV-20431"},
+                            active_loop="status_form", latest_action="status_form", sender="stranger")
+    events = slot_events(run_action(ValidateStatusForm(), answered, dispatcher, domain))
+    assert events["lookup_email"].lower() == "guess@example.com"
+    assert events.get("requested_slot") is None
+
+
+def test_status_form_does_not_ask_the_conversation_that_opened_the_request(dispatcher, domain):
+    from actions.request_forms import ValidateStatusForm
+
+    run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND), dispatcher, domain)
+    asked = make_tracker("INV-20431", "inform", {"requested_slot": "lookup_key"}, active_loop="status_form",
+                         latest_action="status_form")
+    events = slot_events(run_action(ValidateStatusForm(), asked, dispatcher, domain))
+    assert events["lookup_key"] == "INV-20431" and events.get("requested_slot") is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any, Optional
@@ -41,6 +42,17 @@ def test_rest_refuses_long_messages_before_the_bot(server):
     assert not [m for m in received_texts(log) if m["sender_id"].startswith("long-")]
     replies = rest(url, {"sender": "at-limit", "message": "y" * 5000})
     assert replies[0]["text"] == "echo: " + "y" * 5000
+
+
+def test_rest_cannot_write_into_a_website_session(server):
+    url, log = server
+    req = urllib.request.Request(f"{url}/webhooks/rest/webhook",
+                                 data=json.dumps({"sender": "d" * 32, "message": "hi"}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=30)
+    assert err.value.code == 400
+    assert not [m for m in received_texts(log) if m["sender_id"] == "d" * 32]
 
 
 def test_rest_strips_control_characters_and_keeps_its_channel_name(server):

@@ -113,11 +113,21 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
         if not (asked or known.get(slot) is None or correcting or confirming):
             continue
         direction = date_direction(slot, kind, {**known, **reading.values})
-        found = read_date(text, today, direction)
+        if direction is None and "service_kind" not in wanted:
+            # The policy never asks the kind of service, so no later answer will tell the direction:
+            # read the date as given; one that depends on the direction is taken as the last one.
+            found = read_date(text, today, None)
+            if found.needs_direction:
+                found = read_date(text, today, PAST)
+            if found.value is not None:
+                reading.values[slot] = found.value.isoformat()
+                continue
+        else:
+            found = read_date(text, today, direction)
         words = known.get("date_words") if slot == "service_date" else None
         if not found.found and words and direction is not None and known.get(slot) is None:
             found = read_date(words, today, direction)  # the customer's earlier words, now readable
-        if direction is None and found.found:
+        if direction is None and found.found and "service_kind" in wanted:
             if slot == "service_date":
                 reading.values["date_words"] = text  # kept until the kind of service says which way to read it
             continue

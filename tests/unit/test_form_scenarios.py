@@ -247,3 +247,11 @@ def test_end_of_this_month_waits_for_the_kind_of_service_and_never_becomes_the_p
     plan = read("a monthly plan", requested="service_kind", wanted=CANCEL, kind="cancellation",
                 known={"date_words": first.values["date_words"]})
     assert plan.values["service_kind"] == "recurring" and "service_date" not in plan.values
+
+
+@pytest.mark.parametrize("text, value", [("10 days ago", "2026-11-13"), ("in 10 days", "2026-12-03"),
+                                         ("the 3rd", "2026-11-03")])
+def test_a_cancellation_whose_policy_never_asks_the_kind_reads_the_date_as_given(text, value):
+    wanted = ["invoice_number", "refund_reason", "issues_resolved", "service_date", "customer_name", "confirmed"]
+    r = read(text, requested="service_date", wanted=wanted, kind="cancellation", policy="webpro_it_solutions")
+    assert r.values["service_date"] == value and r.problems == []

@@ -65,7 +65,8 @@ class RequestFormValidation(FormValidationAction):
 
     def wanted_slots(self, tracker: Tracker) -> List[Text]:
         facts = needed_facts(runtime().policy, self.kind, facts_from(tracker), today())
-        if "service_kind" in facts and "service_date" in facts:  # the kind says which way the date looks
+        if self.kind == "cancellation" and "service_kind" in facts and "service_date" in facts:
+            # the kind says which way the date looks (an appointment ahead, a billing period behind)
             facts.remove("service_kind")
             facts.insert(facts.index("service_date"), "service_kind")
         return [*self.identifier_slots(tracker), *facts, *CONTACT_SLOTS, "confirmed"]

@@ -5,7 +5,7 @@ from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -15,7 +15,7 @@ from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, slot_values
 from refund_desk import replies
 from refund_desk.dates import read_date
 from refund_desk.eligibility import needed_facts
-from refund_desk.form_reading import date_direction, read_lookup, read_message
+from refund_desk.form_reading import date_direction, read_lookup, read_message, reads_as_an_answer
 from refund_desk.parsing import parse_email
 
 # Messages with these intents interrupt a form; rules answer them and the form goes on (or, for
@@ -25,7 +25,7 @@ INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human",
                         "chargeback", "chargeback_filed", "check_request_status", "cancel_service",
                         "request_refund"}
 # Actions that hand the message over from one form to another (a change of mind).
-SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request")
+SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request", "action_confirm_stop")
 # A form's own intents are answers to it ("I want a refund for INV-2208" inside the refund form).
 OWN_INTENTS = {"refund_form": {"request_refund"}, "cancellation_form": {"cancel_service"},
                "chargeback_form": {"chargeback_filed"}, "status_form": {"check_request_status"}}
@@ -41,13 +41,17 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     """
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     events = iter(reversed(tracker.events))
+    handed_back = False  # action_confirm_stop found that the 'stop' answers the question
     for event in events:
         if event.get("event") == "user":
             break
         if event.get("event") == "action" and event.get("name") not in (form, "action_listen", *SWITCHING_ACTIONS):
             return False
+        handed_back = handed_back or (event.get("event") == "action" and event.get("name") == "action_confirm_stop")
+    if handed_back:
+        return True
     asked = next((e.get("name") for e in events if e.get("event") == "action" and e.get("name") != "action_listen"), None)
-    if asked == "utter_confirm_stop" and intent in ("affirm", "deny"):
+    if asked == "action_confirm_stop" and intent in ("affirm", "deny"):
         return False  # the yes/no answers "stop this request?", not the form's question
     if intent in OPENING_INTENTS and tracker.get_slot("requested_slot") is None:
         return True  # the message that opened (or switched to) this form
@@ -228,4 +232,23 @@ class ActionAskServiceDate(Action):
                                          buttons=replies.date_buttons(reading.options))
                 return []
         dispatcher.utter_message(text=replies.ask_service_date(kind, known["service_kind"]))
+        return []
+
+
+class ActionConfirmStop(Action):
+    """'stop' inside a form: a surname like Stop or lena@stopfamily.net is an answer, not a stop.
+
+    An answer to the question asked goes back to the form, which reads it; anything else is asked
+    about ("Do you want to stop this request?") before anything is dropped.
+    """
+
+    def name(self) -> Text:
+        return "action_confirm_stop"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if tracker.active_loop_name and reads_as_an_answer(tracker.latest_message.get("text"), requested,
+                                                           runtime().policy.identifier, today()):
+            return [FollowupAction(tracker.active_loop_name)]
+        dispatcher.utter_message(response="utter_confirm_stop")
         return []

@@ -222,8 +222,7 @@ def read_message(
             if value and value != known.get(slot):
                 reading.values[slot] = value
             elif requested_slot == slot and not value:
-                reading.problems.append(replies.ASK_AGAIN[slot])
-                reading.buttons = replies.choice_buttons(slot)
+                reading.problems.append(replies.ASK_AGAIN[slot])  # the question, with its choices, follows
                 reading.values[slot] = None
 
     _read_dates(text, requested_slot, wanted, known, kind, today, reading, correcting, confirming)
@@ -239,8 +238,7 @@ def read_message(
             reading.values["reason_details"] = text
         elif requested_slot == "refund_reason" and not reason:
             if intent == "nlu_fallback" or len(text.split()) < 3:
-                reading.problems.append(replies.UNCLEAR_REASON)
-                reading.buttons = REASON_BUTTONS
+                reading.problems.append(replies.UNCLEAR_REASON)  # the question, with its choices, follows
                 reading.values["refund_reason"] = None
             else:  # a real description that fits no listed reason: keep the customer's words
                 reading.values["refund_reason"] = "other"
@@ -348,6 +346,24 @@ def is_duplicate_charge(text: Optional[str]) -> bool:
     """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
     text = clip(text)
     return classify_reason(text) == "duplicate_payment" and not _DISPUTED.search(text)
+
+
+_ONLY_STOP = re.compile(r"^\W*(please\s+)?(stop|cancel( it| this| that| the request)?|quit|exit|abort|end( it)?|"
+                        r"never ?mind|forget (it|about it)|no thanks|i give up|leave it)\W*(please)?\W*$", re.I)
+
+
+def reads_as_an_answer(text: Optional[str], requested: Optional[str], identifier: Identifier, today: date) -> bool:
+    """Whether a message the classifier took for 'stop' answers the question asked instead."""
+    text = clip(text)
+    if not requested or _ONLY_STOP.match(text):
+        return False
+    if parse_email(text) or parse_identifier(text, identifier, answer=requested == "invoice_number"):
+        return True
+    if requested == "customer_name":
+        return parse_name(text) is not None
+    if requested in ("service_date", "next_billing_date"):
+        return read_date(text, today, PAST).found or read_date(text, today, FUTURE).found
+    return False
 
 
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:

@@ -173,3 +173,23 @@ def test_a_reference_asked_again_with_the_status_intent_is_still_read(dispatcher
                            slots={"requested_slot": "lookup_key"}, active_loop="status_form", latest_action="status_form")
     slots = slot_events(run_action(ValidateStatusForm(), tracker, dispatcher, domain))
     assert slots["lookup_key"] == "HO-7K3Q9X"
+
+
+@pytest.mark.parametrize("text, goes_back", [("Lena Stop", True), ("stop", False)])
+def test_a_stop_that_is_a_name_goes_back_to_the_form(dispatcher, domain, text, goes_back):
+    from actions.request_forms import ActionConfirmStop
+    tracker = make_tracker(text, intent="stop", slots={"requested_slot": "customer_name"}, active_loop="refund_form")
+    events = run_action(ActionConfirmStop(), tracker, dispatcher, domain)
+    if goes_back:
+        assert events == [{"event": "followup", "timestamp": None, "name": "refund_form"}]
+        assert dispatcher.messages == []
+    else:
+        assert events == [] and dispatcher.messages[0]["response"] == "utter_confirm_stop"
+
+
+def test_the_form_reads_the_name_handed_back(dispatcher, domain):
+    tracker = make_tracker("Lena Stop", intent="stop", slots={"requested_slot": "customer_name"},
+                           active_loop="refund_form", latest_action="refund_form")
+    tracker.events[-1:] = [{"event": "action", "name": "action_confirm_stop"}, {"event": "action", "name": "refund_form"}]
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["customer_name"] == "Lena Stop"

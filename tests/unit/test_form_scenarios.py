@@ -255,3 +255,18 @@ def test_a_cancellation_whose_policy_never_asks_the_kind_reads_the_date_as_given
     wanted = ["invoice_number", "refund_reason", "issues_resolved", "service_date", "customer_name", "confirmed"]
     r = read(text, requested="service_date", wanted=wanted, kind="cancellation", policy="webpro_it_solutions")
     assert r.values["service_date"] == value and r.problems == []
+
+
+@pytest.mark.parametrize("text, requested, answer", [
+    ("Lena Stop", "customer_name", True),
+    ("Stop", "customer_name", False),
+    ("lena@stopfamily.net", "customer_email", True),
+    ("stop please", "customer_email", False),
+    ("never mind", "customer_name", False),
+    ("cancel it", "invoice_number", False),
+    ("stop, it's INV-20431", "invoice_number", True),
+    ("Talk to manager, stop", "customer_name", False),
+])
+def test_stop_words_that_answer_the_question(text, requested, answer):
+    from refund_desk.form_reading import reads_as_an_answer
+    assert reads_as_an_answer(text, requested, ident(), TODAY) is answer

@@ -43,3 +43,12 @@ def test_an_appointment_tomorrow_in_the_opening_cancellation(assistant, sender):
     say(assistant, sender, "li@example.com")
     record = assistant.cli_json("requests", "show", reference_in(say(assistant, sender, "yes")))
     assert (record["kind"], record["service_kind"]) == ("cancellation", "one_time")
+
+
+def test_a_surname_like_stop_is_an_answer(assistant, sender):
+    say(assistant, sender, "I want a refund for invoice INV-42424, I was charged twice yesterday")
+    assert "Do you want to stop" not in say(assistant, sender, "Lena Stop")
+    summary = say(assistant, sender, "lena@stopfamily.net")
+    assert "Lena Stop" in summary and "lena@stopfamily.net" in summary
+    record = assistant.cli_json("requests", "show", reference_in(say(assistant, sender, "yes")))
+    assert (record["customer_name"], record["customer_email"]) == ("Lena Stop", "lena@stopfamily.net")

@@ -33,6 +33,36 @@ OWN_INTENTS = {"refund_form": {"request_refund"}, "cancellation_form": {"cancel_
 OPENING_INTENTS = {"request_refund", "cancel_service", "chargeback", "chargeback_filed", "check_request_status"}
 
 
+# Rules that answer a message and then let the form ask again; the form still reads the message
+# when it answers the question ("I just told you. Alice Nguyen" looks like a bot challenge).
+READ_AFTER = ("utter_iamabot", "action_handoff")
+
+
+def requested_before(tracker: Tracker) -> Optional[str]:
+    """The slot the form was asking for when the latest message came (even if a rule reset it since)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == "requested_slot":
+            return event.get("value")
+    return tracker.get_slot("requested_slot")
+
+
+def answered_anyway(tracker: Tracker) -> bool:
+    """Whether the latest message, which a rule answered, also answers the form's question."""
+    actions = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            actions.append(event.get("name"))
+    if not any(a in READ_AFTER for a in actions):
+        return False
+    return reads_as_an_answer(tracker.latest_message.get("text"), requested_before(tracker),
+                              runtime().policy.identifier, today())
+
+
 def answers_the_form(tracker: Tracker, form: str) -> bool:
     """Whether the latest user message is for this form to read.
 
@@ -46,9 +76,11 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
         if event.get("event") == "user":
             break
         if event.get("event") == "action" and event.get("name") not in (form, "action_listen", *SWITCHING_ACTIONS):
-            return False
+            return answered_anyway(tracker)
         handed_back = handed_back or (event.get("event") == "action" and event.get("name") == "action_confirm_stop")
     if handed_back:
+        return True
+    if answered_anyway(tracker):
         return True
     asked = next((e.get("name") for e in events if e.get("event") == "action" and e.get("name") != "action_listen"), None)
     if asked == "action_confirm_stop" and intent in ("affirm", "deny"):
@@ -95,6 +127,8 @@ class RequestFormValidation(FormValidationAction):
         if not answers_the_form(tracker, self.form_name()):
             return events
         requested = tracker.get_slot("requested_slot") if tracker.active_loop_name == self.form_name() else None
+        if requested is None and answered_anyway(tracker):
+            requested = requested_before(tracker)  # back from a hand-off that was really an answer
         reading = read_message(
             tracker.latest_message.get("text"),
             (tracker.latest_message.get("intent") or {}).get("name"),

@@ -137,12 +137,14 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
                     reading.values["date_words"] = None
             continue
         if found.options:
-            if asked or direction is not None:
+            if slot == "service_date":
+                reading.values["date_words"] = text  # the date question asks which one was meant
+                if asked:
+                    reading.values[slot] = None
+            elif asked:
                 reading.problems.append(replies.which_date(found.options))
                 reading.buttons = replies.date_buttons(found.options)
                 reading.values[slot] = None
-            if slot == "service_date":
-                reading.values["date_words"] = text
             continue
         if found.needs_direction and slot == "service_date":
             reading.values["date_words"] = text  # kept until the kind of service says which way to read it

@@ -78,9 +78,11 @@ def test_a_plan_reads_the_same_words_backwards():
 
 def test_an_ambiguous_date_is_confirmed_with_a_question():
     r = read("03/04", requested="service_date")
-    assert r.values["service_date"] is None
-    assert r.problems == ["Just to be sure: did you mean 4 March or 3 April?"]
-    assert [b["payload"] for b in r.buttons] == ["2026-03-04", "2026-04-03"]
+    assert r.values == {"service_date": None, "date_words": "03/04"}   # the date question asks which one
+    assert r.problems == []
+    billing = read("03/04", requested="next_billing_date", wanted=["next_billing_date"], kind="cancellation")
+    assert billing.problems == ["Just to be sure: did you mean 4 March or 3 April?"]
+    assert [b["payload"] for b in billing.buttons] == ["2027-03-04", "2027-04-03"]
     assert read("2026-04-03", requested="service_date").values["service_date"] == "2026-04-03"
 
 

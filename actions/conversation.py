@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, Restarted, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -12,7 +12,7 @@ from actions.runtime import runtime, today
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case
-from refund_desk.form_reading import is_duplicate_charge, read_message
+from refund_desk.form_reading import is_duplicate_charge, read_message, reads_as_an_answer
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
 from refund_desk.request_use_case import RequestOutcome
@@ -53,6 +53,24 @@ class ActionExplainChargeback(Action):
         return []
 
 
+def interrupted_form(tracker: Tracker) -> tuple:
+    """The form a rule just left for this message, and the slot it was asking for (or None, None)."""
+    seen_user, form, asked = False, None, None
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+            continue
+        if not seen_user:
+            if event.get("event") == "active_loop" and event.get("name") is None:
+                form = form or "?"
+            continue
+        if event.get("event") == "slot" and event.get("name") == "requested_slot" and asked is None:
+            asked = event.get("value")
+        if event.get("event") == "active_loop":
+            return (event.get("name") if form else None), asked
+    return None, None
+
+
 class ActionHandoff(Action):
     """Gives the policy's contact details and opens a hand-off record with everything collected."""
 
@@ -61,6 +79,10 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         rt = runtime()
+        form, asked = interrupted_form(tracker)
+        if form and reads_as_an_answer(tracker.latest_message.get("text"), asked, rt.policy.identifier, today()):
+            # "Sofia Rossi (office manager)" answers "What's your full name?": no hand-off, back to the form
+            return [SlotSet("requested_slot", asked), FollowupAction(form)]
         details = request_details(tracker, "handoff")
         outcome = await settle(lambda: request_use_case.hand_off(rt.policy, rt.store, details),
                                lambda: RequestOutcome(replies.handoff_message(rt.policy, None, details.has_anything)))

@@ -5,7 +5,7 @@ from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -16,7 +16,7 @@ from refund_desk import replies
 from refund_desk.dates import read_date
 from actions.status_check import extract_lookup_email, status_required_slots
 from refund_desk.eligibility import needed_facts
-from refund_desk.form_reading import date_direction, read_lookup, read_message
+from refund_desk.form_reading import date_direction, read_lookup, read_message, reads_as_an_answer
 from refund_desk.parsing import parse_email
 
 # Messages with these intents interrupt a form; rules answer them and the form goes on (or, for
@@ -26,12 +26,42 @@ INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human",
                         "chargeback", "chargeback_filed", "check_request_status", "cancel_service",
                         "request_refund"}
 # Actions that hand the message over from one form to another (a change of mind).
-SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request")
+SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request", "action_confirm_stop")
 # A form's own intents are answers to it ("I want a refund for INV-2208" inside the refund form).
 OWN_INTENTS = {"refund_form": {"request_refund"}, "cancellation_form": {"cancel_service"},
                "chargeback_form": {"chargeback_filed"}, "status_form": {"check_request_status"}}
 # Intents that open a form: the message that opened it is read by it.
 OPENING_INTENTS = {"request_refund", "cancel_service", "chargeback", "chargeback_filed", "check_request_status"}
+
+
+# Rules that answer a message and then let the form ask again; the form still reads the message
+# when it answers the question ("I just told you. Alice Nguyen" looks like a bot challenge).
+READ_AFTER = ("utter_iamabot", "action_handoff")
+
+
+def requested_before(tracker: Tracker) -> Optional[str]:
+    """The slot the form was asking for when the latest message came (even if a rule reset it since)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == "requested_slot":
+            return event.get("value")
+    return tracker.get_slot("requested_slot")
+
+
+def answered_anyway(tracker: Tracker) -> bool:
+    """Whether the latest message, which a rule answered, also answers the form's question."""
+    actions = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            actions.append(event.get("name"))
+    if not any(a in READ_AFTER for a in actions):
+        return False
+    return reads_as_an_answer(tracker.latest_message.get("text"), requested_before(tracker),
+                              runtime().policy.identifier, today())
 
 
 def answers_the_form(tracker: Tracker, form: str) -> bool:
@@ -42,13 +72,19 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     """
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     events = iter(reversed(tracker.events))
+    handed_back = False  # action_confirm_stop found that the 'stop' answers the question
     for event in events:
         if event.get("event") == "user":
             break
         if event.get("event") == "action" and event.get("name") not in (form, "action_listen", *SWITCHING_ACTIONS):
-            return False
+            return answered_anyway(tracker)
+        handed_back = handed_back or (event.get("event") == "action" and event.get("name") == "action_confirm_stop")
+    if handed_back:
+        return True
+    if answered_anyway(tracker):
+        return True
     asked = next((e.get("name") for e in events if e.get("event") == "action" and e.get("name") != "action_listen"), None)
-    if asked == "utter_confirm_stop" and intent in ("affirm", "deny"):
+    if asked == "action_confirm_stop" and intent in ("affirm", "deny"):
         return False  # the yes/no answers "stop this request?", not the form's question
     if intent in OPENING_INTENTS and tracker.get_slot("requested_slot") is None:
         return True  # the message that opened (or switched to) this form
@@ -66,6 +102,10 @@ class RequestFormValidation(FormValidationAction):
 
     def wanted_slots(self, tracker: Tracker) -> List[Text]:
         facts = needed_facts(runtime().policy, self.kind, facts_from(tracker), today())
+        if self.kind == "cancellation" and "service_kind" in facts and "service_date" in facts:
+            # the kind says which way the date looks (an appointment ahead, a billing period behind)
+            facts.remove("service_kind")
+            facts.insert(facts.index("service_date"), "service_kind")
         return [*self.identifier_slots(tracker), *facts, *CONTACT_SLOTS, "confirmed"]
 
     @staticmethod
@@ -88,6 +128,8 @@ class RequestFormValidation(FormValidationAction):
         if not answers_the_form(tracker, self.form_name()):
             return events
         requested = tracker.get_slot("requested_slot") if tracker.active_loop_name == self.form_name() else None
+        if requested is None and answered_anyway(tracker):
+            requested = requested_before(tracker)  # back from a hand-off that was really an answer
         reading = read_message(
             tracker.latest_message.get("text"),
             (tracker.latest_message.get("intent") or {}).get("name"),
@@ -235,4 +277,23 @@ class ActionAskServiceDate(Action):
                                          buttons=replies.date_buttons(reading.options))
                 return []
         dispatcher.utter_message(text=replies.ask_service_date(kind, known["service_kind"]))
+        return []
+
+
+class ActionConfirmStop(Action):
+    """'stop' inside a form: a surname like Stop or lena@stopfamily.net is an answer, not a stop.
+
+    An answer to the question asked goes back to the form, which reads it; anything else is asked
+    about ("Do you want to stop this request?") before anything is dropped.
+    """
+
+    def name(self) -> Text:
+        return "action_confirm_stop"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if tracker.active_loop_name and reads_as_an_answer(tracker.latest_message.get("text"), requested,
+                                                           runtime().policy.identifier, today()):
+            return [FollowupAction(tracker.active_loop_name)]
+        dispatcher.utter_message(response="utter_confirm_stop")
         return []

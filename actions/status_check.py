@@ -94,8 +94,8 @@ async def check_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
         dispatcher.utter_message(text="I can't look requests up just now because of a technical problem. "
                                       f"Please try again in a few minutes. {contact_line(rt.policy)}")
         return done
-    if records:
-        dispatcher.utter_message(text=status_message(customer_view(records[0]), rt.policy))
+    if records:  # every request of the customer's for that identifier: a refund and a cancellation both show
+        dispatcher.utter_message(text="\n\n".join(status_message(customer_view(r), rt.policy) for r in records))
         return done
     failed += 1
     what = f"that {rt.policy.identifier.label} and e-mail address" if is_invoice(key) else key

@@ -113,11 +113,21 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
         if not (asked or known.get(slot) is None or correcting or confirming):
             continue
         direction = date_direction(slot, kind, {**known, **reading.values})
-        found = read_date(text, today, direction)
+        if direction is None and "service_kind" not in wanted:
+            # The policy never asks the kind of service, so no later answer will tell the direction:
+            # read the date as given; one that depends on the direction is taken as the last one.
+            found = read_date(text, today, None)
+            if found.needs_direction:
+                found = read_date(text, today, PAST)
+            if found.value is not None:
+                reading.values[slot] = found.value.isoformat()
+                continue
+        else:
+            found = read_date(text, today, direction)
         words = known.get("date_words") if slot == "service_date" else None
         if not found.found and words and direction is not None and known.get(slot) is None:
             found = read_date(words, today, direction)  # the customer's earlier words, now readable
-        if direction is None and found.found:
+        if direction is None and found.found and "service_kind" in wanted:
             if slot == "service_date":
                 reading.values["date_words"] = text  # kept until the kind of service says which way to read it
             continue
@@ -127,12 +137,14 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
                     reading.values["date_words"] = None
             continue
         if found.options:
-            if asked or direction is not None:
+            if slot == "service_date":
+                reading.values["date_words"] = text  # the date question asks which one was meant
+                if asked:
+                    reading.values[slot] = None
+            elif asked:
                 reading.problems.append(replies.which_date(found.options))
                 reading.buttons = replies.date_buttons(found.options)
                 reading.values[slot] = None
-            if slot == "service_date":
-                reading.values["date_words"] = text
             continue
         if found.needs_direction and slot == "service_date":
             reading.values["date_words"] = text  # kept until the kind of service says which way to read it
@@ -212,8 +224,7 @@ def read_message(
             if value and value != known.get(slot):
                 reading.values[slot] = value
             elif requested_slot == slot and not value:
-                reading.problems.append(replies.ASK_AGAIN[slot])
-                reading.buttons = replies.choice_buttons(slot)
+                reading.problems.append(replies.ASK_AGAIN[slot])  # the question, with its choices, follows
                 reading.values[slot] = None
 
     _read_dates(text, requested_slot, wanted, known, kind, today, reading, correcting, confirming)
@@ -229,8 +240,7 @@ def read_message(
             reading.values["reason_details"] = text
         elif requested_slot == "refund_reason" and not reason:
             if intent == "nlu_fallback" or len(text.split()) < 3:
-                reading.problems.append(replies.UNCLEAR_REASON)
-                reading.buttons = REASON_BUTTONS
+                reading.problems.append(replies.UNCLEAR_REASON)  # the question, with its choices, follows
                 reading.values["refund_reason"] = None
             else:  # a real description that fits no listed reason: keep the customer's words
                 reading.values["refund_reason"] = "other"
@@ -338,6 +348,24 @@ def is_duplicate_charge(text: Optional[str]) -> bool:
     """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
     text = clip(text)
     return classify_reason(text) == "duplicate_payment" and not _DISPUTED.search(text)
+
+
+_ONLY_STOP = re.compile(r"^\W*(please\s+)?(stop|cancel( it| this| that| the request)?|quit|exit|abort|end( it)?|"
+                        r"never ?mind|forget (it|about it)|no thanks|i give up|leave it)\W*(please)?\W*$", re.I)
+
+
+def reads_as_an_answer(text: Optional[str], requested: Optional[str], identifier: Identifier, today: date) -> bool:
+    """Whether a message the classifier took for 'stop' answers the question asked instead."""
+    text = clip(text)
+    if not requested or _ONLY_STOP.match(text):
+        return False
+    if parse_email(text) or parse_identifier(text, identifier, answer=requested == "invoice_number"):
+        return True
+    if requested == "customer_name":
+        return parse_name(text) is not None
+    if requested in ("service_date", "next_billing_date"):
+        return read_date(text, today, PAST).found or read_date(text, today, FUTURE).found
+    return False
 
 
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:

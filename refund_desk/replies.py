@@ -35,23 +35,23 @@ IDENTIFIER_CHOICE_BUTTONS = [
     {"title": "Carry on without it", "payload": "/affirm"},
     {"title": "Talk to a person", "payload": "/request_human"},
 ]
+# Said before the form asks its question again (the question itself, with its buttons, follows).
 ASK_AGAIN = {
-    "service_kind": "Is it a one-time service (such as an appointment or a project) or a recurring plan?",
-    "service_status": "Had the work started, been delivered, or not started yet?",
-    "issues_resolved": "How many of your issues were resolved? A number, like 0, 1 or 2.",
-    "amount_paid": "How much did you pay? Just the number, like 149.99.",
-    "customer_name": "Please tell me your full name, for example “Jane Doe”.",
+    "service_kind": "Sorry, I didn't catch which one it is.",
+    "service_status": "Sorry, I didn't catch where the work stands.",
+    "issues_resolved": "I need a number there, like 0, 1 or 2.",
+    "amount_paid": "I need an amount there, like 149.99.",
+    "customer_name": "That doesn't look like a full name to me.",
 }
-NO_DATE = ("I couldn't read a date in that. Try something like “yesterday”, “last Tuesday”, "
-           "“March 3” or “2026-03-14”.")
+NO_DATE = "I couldn't read a date in that."
+BAD_EMAIL = "That doesn't look like an e-mail address. Please type it like jane@example.com."
 CANCELLATION_INSTEAD = ("It sounds like the service hasn't happened yet. Then it's a cancellation rather than a "
                         "refund: shall I cancel it instead? (Otherwise, tell me the date it was delivered or charged.)")
 CANCELLATION_INSTEAD_BUTTONS = [{"title": "Yes, cancel it instead", "payload": "/cancel_service"}]
 RESTART_IN_FORM = ("That would erase what you've told me for this request. If you want to end it, say "
                    "“stop”; otherwise let's carry on where we were.")
 SORRY = "I'm sorry this has been so frustrating. Let's get it sorted out."
-BAD_EMAIL = "That doesn't look like an e-mail address. Please type it like jane@example.com."
-UNCLEAR_REASON = "Sorry, I didn't quite get the reason. Which of these fits best?"
+UNCLEAR_REASON = "Sorry, I didn't quite get the reason."
 OUT_OF_SCOPE_IN_FORM = ("Sorry, I can only help with refunds, cancellations, chargebacks and questions about "
                         "the refund policy. Let's finish your request:")
 YES_OR_NO = "Please answer yes or no: are these details right? Or tell me what to change."
@@ -106,7 +106,7 @@ def ask_identifier(identifier: Identifier) -> str:
 
 def identifier_not_found(identifier: Identifier) -> str:
     example = f" It looks like {identifier.example}." if identifier.example else ""
-    return f"I couldn't find {_the(identifier)} in that.{example} Could you type it as it is written?"
+    return f"I couldn't find {_the(identifier)} in that.{example}"
 
 
 def still_need(identifier: Identifier) -> str:

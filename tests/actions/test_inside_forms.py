@@ -173,3 +173,54 @@ def test_a_reference_asked_again_with_the_status_intent_is_still_read(dispatcher
                            slots={"requested_slot": "lookup_key"}, active_loop="status_form", latest_action="status_form")
     slots = slot_events(run_action(ValidateStatusForm(), tracker, dispatcher, domain))
     assert slots["lookup_key"] == "HO-7K3Q9X"
+
+
+@pytest.mark.parametrize("text, goes_back", [("Lena Stop", True), ("stop", False)])
+def test_a_stop_that_is_a_name_goes_back_to_the_form(dispatcher, domain, text, goes_back):
+    from actions.request_forms import ActionConfirmStop
+    tracker = make_tracker(text, intent="stop", slots={"requested_slot": "customer_name"}, active_loop="refund_form")
+    events = run_action(ActionConfirmStop(), tracker, dispatcher, domain)
+    if goes_back:
+        assert events == [{"event": "followup", "timestamp": None, "name": "refund_form"}]
+        assert dispatcher.messages == []
+    else:
+        assert events == [] and dispatcher.messages[0]["response"] == "utter_confirm_stop"
+
+
+def test_the_form_reads_the_name_handed_back(dispatcher, domain):
+    tracker = make_tracker("Lena Stop", intent="stop", slots={"requested_slot": "customer_name"},
+                           active_loop="refund_form", latest_action="refund_form")
+    tracker.events[-1:] = [{"event": "action", "name": "action_confirm_stop"}, {"event": "action", "name": "refund_form"}]
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["customer_name"] == "Lena Stop"
+
+
+def test_a_name_that_sounds_like_a_handoff_goes_back_to_the_form(dispatcher, domain):
+    tracker = make_tracker("Sofia Rossi (office manager)", intent="request_human", active_loop=None,
+                           latest_action="action_deactivate_loop")
+    tracker.events[:0] = [{"event": "active_loop", "name": "refund_form"},
+                          {"event": "slot", "name": "requested_slot", "value": "customer_name"}]
+    tracker.events[-1:] = [{"event": "action", "name": "action_deactivate_loop"},
+                           {"event": "active_loop", "name": None}]
+    events = run_action(ActionHandoff(), tracker, dispatcher, domain)
+    assert {"event": "followup", "timestamp": None, "name": "refund_form"} in events
+    assert runtime().store.list() == [] and dispatcher.messages == []
+
+
+def test_talk_to_manager_is_a_handoff(dispatcher, domain):
+    tracker = make_tracker("Talk To Manager", intent="request_human", latest_action="action_deactivate_loop")
+    tracker.events[:0] = [{"event": "active_loop", "name": "refund_form"},
+                          {"event": "slot", "name": "requested_slot", "value": "customer_name"}]
+    tracker.events[-1:] = [{"event": "action", "name": "action_deactivate_loop"},
+                           {"event": "active_loop", "name": None}]
+    slots = slot_events(run_action(ActionHandoff(), tracker, dispatcher, domain))
+    assert slots["request_reference"].startswith("HO-")
+
+
+def test_a_name_after_a_bot_challenge_answer_is_read(dispatcher, domain):
+    tracker = make_tracker("I just told you. Alice Nguyen", intent="bot_challenge",
+                           slots={"requested_slot": "customer_name"}, active_loop="refund_form")
+    tracker.events[:0] = [{"event": "slot", "name": "requested_slot", "value": "customer_name"}]
+    tracker.events[-1:] = [{"event": "action", "name": "utter_iamabot"}, {"event": "action", "name": "refund_form"}]
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["customer_name"] == "Alice Nguyen"

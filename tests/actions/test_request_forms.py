@@ -87,8 +87,8 @@ def test_status_form_reads_a_reference(dispatcher, domain):
 def test_yes_or_no_to_the_stop_question_is_not_a_form_answer(dispatcher, domain):
     tracker = make_tracker("no", intent="deny", slots={**FILLED, "requested_slot": "confirmed"},
                            active_loop="refund_form")
-    # events: ..., utter_confirm_stop, action_listen, the user's "no", the form
-    tracker.events[:0] = [{"event": "action", "name": "utter_confirm_stop"}, {"event": "action", "name": "action_listen"}]
+    # events: ..., action_confirm_stop, action_listen, the user's "no", the form
+    tracker.events[:0] = [{"event": "action", "name": "action_confirm_stop"}, {"event": "action", "name": "action_listen"}]
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert "confirmed" not in slots  # "no" meant "don't stop", not "the details are wrong"
     assert slots["requested_slot"] == "confirmed"

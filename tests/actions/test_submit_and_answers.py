@@ -140,6 +140,18 @@ def test_status_by_invoice_only_for_its_customer(dispatcher, domain, sender, ema
     assert (events.get("lookup_misses") == 1) is (not shown)
 
 
+def test_status_by_invoice_shows_the_refund_and_the_cancellation_on_it(dispatcher, domain):
+    refund = slot_events(run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", REFUND),
+                                    dispatcher, domain))["request_reference"]
+    cancellation_slots = {**REFUND, "service_kind": "recurring", "refund_reason": None}
+    cancellation = slot_events(run_action(ActionSubmitCancellation(), make_tracker("yes", "affirm", cancellation_slots),
+                                          dispatcher, domain))["request_reference"]
+    dispatcher.messages.clear()
+    run_action(ActionCheckStatus(), make_tracker("status", slots={"lookup_key": "INV-20431"}), dispatcher, domain)
+    said = texts(dispatcher)
+    assert refund != cancellation and refund in said and cancellation in said
+
+
 def test_failed_lookups_are_limited_per_conversation(dispatcher, domain):
     misses = 0
     for i in range(6):

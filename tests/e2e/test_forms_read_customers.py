@@ -43,3 +43,32 @@ def test_an_appointment_tomorrow_in_the_opening_cancellation(assistant, sender):
     say(assistant, sender, "li@example.com")
     record = assistant.cli_json("requests", "show", reference_in(say(assistant, sender, "yes")))
     assert (record["kind"], record["service_kind"]) == ("cancellation", "one_time")
+
+
+def test_a_surname_like_stop_is_an_answer(assistant, sender):
+    say(assistant, sender, "I want a refund for invoice INV-42424, I was charged twice yesterday")
+    assert "Do you want to stop" not in say(assistant, sender, "Lena Stop")
+    summary = say(assistant, sender, "lena@stopfamily.net")
+    assert "Lena Stop" in summary and "lena@stopfamily.net" in summary
+    record = assistant.cli_json("requests", "show", reference_in(say(assistant, sender, "yes")))
+    assert (record["customer_name"], record["customer_email"]) == ("Lena Stop", "lena@stopfamily.net")
+
+
+def test_names_that_sound_like_requests_are_answers(assistant, sender):
+    say(assistant, sender, "I want a refund for invoice INV-43434, I was charged twice yesterday")
+    reply = say(assistant, sender, "Sofia Rossi (office manager)")
+    assert "HO-" not in reply
+    if "full name" in reply:  # back at the question the hand-off interrupted
+        reply = say(assistant, sender, "Sofia Rossi")
+    summary = say(assistant, sender, "sofia@example.com")
+    assert "Sofia Rossi" in summary
+    record = assistant.cli_json("requests", "show", reference_in(say(assistant, sender, "yes")))
+    assert record["kind"] == "refund" and record["customer_name"] == "Sofia Rossi"
+
+
+def test_an_ambiguous_date_is_asked_once(assistant, sender):
+    say(assistant, sender, "I want a refund for invoice INV-45454")
+    reply = say(assistant, sender, "03/04")
+    assert reply.count("did you mean 4 March or 3 April?") == 1
+    assert "[3 April 2026|2026-04-03]" in reply
+    assert "reason" in say(assistant, sender, "2026-04-03")

@@ -78,9 +78,11 @@ def test_a_plan_reads_the_same_words_backwards():
 
 def test_an_ambiguous_date_is_confirmed_with_a_question():
     r = read("03/04", requested="service_date")
-    assert r.values["service_date"] is None
-    assert r.problems == ["Just to be sure: did you mean 4 March or 3 April?"]
-    assert [b["payload"] for b in r.buttons] == ["2026-03-04", "2026-04-03"]
+    assert r.values == {"service_date": None, "date_words": "03/04"}   # the date question asks which one
+    assert r.problems == []
+    billing = read("03/04", requested="next_billing_date", wanted=["next_billing_date"], kind="cancellation")
+    assert billing.problems == ["Just to be sure: did you mean 4 March or 3 April?"]
+    assert [b["payload"] for b in billing.buttons] == ["2027-03-04", "2027-04-03"]
     assert read("2026-04-03", requested="service_date").values["service_date"] == "2026-04-03"
 
 
@@ -247,3 +249,26 @@ def test_end_of_this_month_waits_for_the_kind_of_service_and_never_becomes_the_p
     plan = read("a monthly plan", requested="service_kind", wanted=CANCEL, kind="cancellation",
                 known={"date_words": first.values["date_words"]})
     assert plan.values["service_kind"] == "recurring" and "service_date" not in plan.values
+
+
+@pytest.mark.parametrize("text, value", [("10 days ago", "2026-11-13"), ("in 10 days", "2026-12-03"),
+                                         ("the 3rd", "2026-11-03")])
+def test_a_cancellation_whose_policy_never_asks_the_kind_reads_the_date_as_given(text, value):
+    wanted = ["invoice_number", "refund_reason", "issues_resolved", "service_date", "customer_name", "confirmed"]
+    r = read(text, requested="service_date", wanted=wanted, kind="cancellation", policy="webpro_it_solutions")
+    assert r.values["service_date"] == value and r.problems == []
+
+
+@pytest.mark.parametrize("text, requested, answer", [
+    ("Lena Stop", "customer_name", True),
+    ("Stop", "customer_name", False),
+    ("lena@stopfamily.net", "customer_email", True),
+    ("stop please", "customer_email", False),
+    ("never mind", "customer_name", False),
+    ("cancel it", "invoice_number", False),
+    ("stop, it's INV-20431", "invoice_number", True),
+    ("Talk to manager, stop", "customer_name", False),
+])
+def test_stop_words_that_answer_the_question(text, requested, answer):
+    from refund_desk.form_reading import reads_as_an_answer
+    assert reads_as_an_answer(text, requested, ident(), TODAY) is answer

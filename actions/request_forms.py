@@ -139,6 +139,8 @@ class RequestFormValidation(FormValidationAction):
         )
         if reading.upset:
             dispatcher.utter_message(text=replies.SORRY)
+        if requested is None and replies.asks_how(tracker.latest_message.get("text")):
+            dispatcher.utter_message(text=replies.request_here(self.kind))  # "how do I get a refund?"
         if reading.buttons == replies.KIND_BUTTONS:
             reading.buttons = replies.kind_buttons(runtime().policy.service_kinds)
         for problem in reading.problems:

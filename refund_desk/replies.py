@@ -1,6 +1,8 @@
 """Customer-facing texts built from decisions and records (plain strings, no Rasa)."""
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from typing import Any, Mapping, Optional, Sequence
 
@@ -338,3 +340,20 @@ def status_message(view: Mapping[str, Any], policy: RefundPolicy) -> str:
     if view["status"] in ("denied", "closed"):
         lines.append(contact_line(policy))
     return "\n".join(lines)
+
+
+_ASKS_HOW = re.compile(r"^\s*(how|can|could|may|is it possible|where|what do i|what should i|do i)\b|\?\s*$", re.I)
+REQUEST_HERE = {
+    "refund": "You can request it right here: I'll ask a few questions and open the refund request for you.",
+    "cancellation": "You can cancel right here: I'll ask a few questions and open the cancellation for you.",
+    "chargeback": "I can note it for the billing team right here: I'll ask a few questions first.",
+}
+
+
+def asks_how(text: Optional[str]) -> bool:
+    """Whether a message that opens a request is phrased as a question ("how do I get a refund?")."""
+    return bool(_ASKS_HOW.search(text or ""))
+
+
+def request_here(kind: str) -> str:
+    return REQUEST_HERE.get(kind, REQUEST_HERE["refund"])

@@ -1,4 +1,6 @@
 """Form validation actions, run on real Trackers."""
+import pytest
+
 from actions.request_forms import (ActionAskConfirmed, ValidateCancellationForm, ValidateRefundForm,
                                    ValidateStatusForm)
 from tests.actions.conftest import make_tracker, run_action, slot_events, texts
@@ -92,3 +94,21 @@ def test_yes_or_no_to_the_stop_question_is_not_a_form_answer(dispatcher, domain)
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert "confirmed" not in slots  # "no" meant "don't stop", not "the details are wrong"
     assert slots["requested_slot"] == "confirmed"
+
+
+@pytest.mark.parametrize("text, form, said", [
+    ("how do I get a refund?", ValidateRefundForm, "You can request it right here"),
+    ("can I get my money back for INV-20431", ValidateRefundForm, "You can request it right here"),
+    ("how do I cancel my plan?", ValidateCancellationForm, "You can cancel right here"),
+    ("I want a refund", ValidateRefundForm, None),
+    ("cancel my plan", ValidateCancellationForm, None),
+])
+def test_a_question_that_is_really_a_request_is_answered_in_one_line(dispatcher, domain, text, form, said):
+    tracker = make_tracker(text, intent="request_refund" if form is ValidateRefundForm else "cancel_service",
+                           latest_action=form().form_name())
+    run_action(form(), tracker, dispatcher, domain)
+    intro = [m["text"] for m in dispatcher.messages if "right here" in (m.get("text") or "")]
+    if said is None:
+        assert intro == []
+    else:
+        assert len(intro) == 1 and said in intro[0]

@@ -16,6 +16,9 @@ import yaml
 from refund_desk.settings import Settings, load_settings
 
 
+ATOMIC_LOCK_STORE = "connectors.lock_store.AtomicRedisLockStore"
+
+
 def redis_store(url: str, kind: str) -> dict[str, Any]:
     """A Rasa tracker- or lock-store entry from a redis:// (or rediss://) URL."""
     parts = urlparse(url)
@@ -37,7 +40,8 @@ def rasa_endpoints(settings: Settings) -> dict[str, Any]:
     endpoints: dict[str, Any] = {"action_endpoint": {"url": settings.action_server_url}}
     if settings.redis_url:
         endpoints["tracker_store"] = redis_store(settings.redis_url, "tracker_store")
-        endpoints["lock_store"] = redis_store(settings.redis_url, "lock_store")
+        # Rasa's RedisLockStore is not atomic across servers (GET, then SET); ours is (connectors/lock_store.py).
+        endpoints["lock_store"] = {**redis_store(settings.redis_url, "lock_store"), "type": ATOMIC_LOCK_STORE}
     return endpoints
 
 

@@ -7,6 +7,10 @@ mode="${1:-server}"
 mkdir -p var
 # Rasa's endpoints from the settings: the action server, and Redis stores when REDIS_URL is set.
 $BIN/python -m refund_desk.deployment var/endpoints.runtime.yml
+# Sanic workers for both servers, decided in one place (refund_desk/serving.py): one per core,
+# Rasa only with REDIS_URL (shared conversations and locks); SANIC_WORKERS and
+# ACTION_SERVER_SANIC_WORKERS in the environment or .env win.
+workers="$($BIN/python -m refund_desk.serving)"; eval "$workers"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM

@@ -41,7 +41,7 @@ from typing import Any, Callable, Iterator, Optional
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.support.servers import (VENV_BIN, free_port, latest_model, running_assistant,  # noqa: E402
-                                   start_rasa_server)
+                                   wait_until_up)
 
 REFERENCE = re.compile(r"\bRF-[A-Z2-9]{6}\b")
 REFUND_SCRIPT = [
@@ -286,11 +286,14 @@ def stock_bot(cache: Path) -> Iterator[Bot]:
     port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix="bench-stock-"))
     cmd = [str(VENV_BIN / "rasa"), "run", "--port", str(port), "--interface", "127.0.0.1",
-           "--model", str(model), "--credentials", str(cache / "credentials.yml")]
+           "--model", str(model), "--credentials", str(cache / "credentials.yml"),
+           "--endpoints", str(cache / "endpoints.yml")]
     env = bench_env()
     env.pop("SANIC_WORKERS", None)  # as `rasa init` ships: one worker, in-memory stores
-    proc = start_rasa_server(cmd, env, port, workdir)
+    log = workdir / "rasa.log"
+    proc = subprocess.Popen(cmd, cwd=cache, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
     try:
+        wait_until_up(f"http://127.0.0.1:{port}/", proc, log, timeout=900)
         yield Bot("stock rasa init", f"http://127.0.0.1:{port}", STOCK_SCRIPT,
                   lambda: process_tree(proc.pid), lambda said: "Bye" in said,
                   "1 Sanic worker, in-memory stores, no action server")
@@ -460,8 +463,28 @@ def _database_write_ms(db_url: str, n: int = 30) -> float:
 
 @contextmanager
 def refund_desk_settings(workers: int) -> Iterator[dict[str, str]]:
-    """Refund Desk's serving settings for the bench: the environment `make run` would use."""
-    yield {}
+    """Refund Desk's serving settings for the bench: what `make run` uses on this machine.
+
+    Several Rasa workers need shared stores, so with more than one a throwaway Redis
+    (tests/support/redis.py) holds the conversations and the locks, as REDIS_URL does for `make run`.
+    The worker counts come from refund_desk.serving, as for `make run`.
+    """
+    from refund_desk.serving import memory_gb, worker_counts
+
+    cores = os.cpu_count() or 1
+    if workers == 0:  # auto: as make run would with REDIS_URL set, when Redis is installed
+        import shutil
+
+        workers = worker_counts({}, True, cores, memory_gb())[0] if shutil.which("redis-server") else 1
+    env = {"SANIC_WORKERS": str(workers),
+           "ACTION_SERVER_SANIC_WORKERS": str(worker_counts({}, workers > 1, cores, memory_gb())[1])}
+    if workers == 1:
+        yield env
+        return
+    from tests.support.redis import temporary_redis
+
+    with temporary_redis() as url:
+        yield {**env, "REDIS_URL": url}
 
 
 @dataclass
@@ -504,9 +527,11 @@ def main() -> int:
                         help="seconds each bot's open-loop search may take (0: skip)")
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get("BENCH_CACHE", ROOT / "var/bench/stock")))
     parser.add_argument("--skip-breakdown", action="store_true")
-    parser.add_argument("--workers", type=int, default=1, help="Sanic workers for Refund Desk's servers")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="Rasa Sanic workers for Refund Desk (0: as make run picks; >1 uses a throwaway Redis)")
     parser.add_argument("--only", choices=("stock", "refund-desk"), help="measure one bot only")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
 
     started = time.monotonic()
     desk_env = refund_desk_settings(args.workers)

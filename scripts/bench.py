@@ -303,8 +303,8 @@ def stock_bot(cache: Path) -> Iterator[Bot]:
 
 
 @contextmanager
-def refund_desk(extra_env: dict[str, str]) -> Iterator[Bot]:
-    with running_assistant(extra_env=extra_env) as assistant:
+def refund_desk(extra_env: dict[str, str], model: Path) -> Iterator[Bot]:
+    with running_assistant(extra_env=extra_env, model=model) as assistant:
         rasa_proc = assistant.processes[1]
         workers = extra_env.get("SANIC_WORKERS", "1")
         a_workers = extra_env.get("ACTION_SERVER_SANIC_WORKERS", "1")
@@ -335,10 +335,16 @@ def turn_breakdown(model: Path, conversations: int = 6, nlu_messages: int = 200)
     env = bench_env(DATABASE_URL=db_url, PYTHONPATH=str(ROOT),
                     ACTION_SERVER_URL=f"http://127.0.0.1:{action_port}/webhook")
     action_proc = start_action_server(env, action_port, workdir)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    saved_stderr = os.dup(2)  # TensorFlow and Rasa warnings go to a log, not between the figures
+    with (workdir / "breakdown.log").open("w") as quiet:
+        os.dup2(quiet.fileno(), 2)
     try:
         return asyncio.run(_breakdown(model, f"http://127.0.0.1:{action_port}/webhook", db_url,
                                       conversations, nlu_messages))
     finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
         action_proc.terminate()
         action_proc.wait(timeout=20)
 
@@ -347,6 +353,9 @@ async def _breakdown(model: Path, action_url: str, db_url: str, conversations: i
     import logging
 
     logging.disable(logging.WARNING)
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
@@ -376,6 +385,8 @@ async def _breakdown(model: Path, action_url: str, db_url: str, conversations: i
             spent["policies"] += time.perf_counter() - t
             counts["policies"] += 1
 
+    per_action: dict[str, list[float]] = {}
+
     async def timed_remote(self: Any, *args: Any, **kwargs: Any) -> Any:
         t = time.perf_counter()
         try:
@@ -383,6 +394,7 @@ async def _breakdown(model: Path, action_url: str, db_url: str, conversations: i
         finally:
             spent["actions"] += time.perf_counter() - t
             counts["actions"] += 1
+            per_action.setdefault(self.name(), []).append(time.perf_counter() - t)
 
     processor.parse_message = timed_parse  # type: ignore[method-assign]
     processor._predict_next_with_tracker = timed_predict  # type: ignore[method-assign]
@@ -405,6 +417,7 @@ async def _breakdown(model: Path, action_url: str, db_url: str, conversations: i
         await play(1)  # warm-up
         for key in spent:
             spent[key], counts[key] = 0.0, 0
+        per_action.clear()
         await play(conversations)
     finally:
         RemoteAction.run = original_remote  # type: ignore[method-assign]
@@ -435,6 +448,9 @@ async def _breakdown(model: Path, action_url: str, db_url: str, conversations: i
         f"      of which database (one record written per conversation): {db_each:.1f} ms per record "
         f"= {db_each / len(REFUND_SCRIPT):.1f} ms per turn",
         f"    the rest (tracker, events, responses): {other:6.1f} ms",
+        "    action-server calls per conversation: " + ", ".join(
+            f"{name} {len(times) / conversations:.0f}x {statistics.mean(times) * 1000:.1f} ms"
+            for name, times in sorted(per_action.items())),
     ]
     return lines
 
@@ -527,6 +543,8 @@ def main() -> int:
                         help="seconds each bot's open-loop search may take (0: skip)")
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get("BENCH_CACHE", ROOT / "var/bench/stock")))
     parser.add_argument("--skip-breakdown", action="store_true")
+    parser.add_argument("--breakdown-only", action="store_true", help="only where the time goes in one turn")
+    parser.add_argument("--model", type=Path, help="Refund Desk model (default: the latest in models/)")
     parser.add_argument("--workers", type=int, default=0,
                         help="Rasa Sanic workers for Refund Desk (0: as make run picks; >1 uses a throwaway Redis)")
     parser.add_argument("--only", choices=("stock", "refund-desk"), help="measure one bot only")
@@ -534,6 +552,11 @@ def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)
 
     started = time.monotonic()
+    model = args.model or latest_model()
+    if args.breakdown_only:
+        for line in turn_breakdown(model):
+            print(line)
+        return 0
     desk_env = refund_desk_settings(args.workers)
     print(f"make bench on {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
           f"load average {os.getloadavg()[0]:.1f} at start (other work on the machine skews the figures)")
@@ -543,11 +566,11 @@ def main() -> int:
         with stock_bot(args.cache.resolve()) as bot:
             results["stock"] = measure(bot, args)
     if args.only in (None, "refund-desk"):
-        with desk_env as extra_env, refund_desk(extra_env) as bot:
+        with desk_env as extra_env, refund_desk(extra_env, model) as bot:
             results["desk"] = measure(bot, args)
         if not args.skip_breakdown:
             print("\n== where the time goes in one Refund Desk turn (in-process, same model, one at a time)")
-            for line in turn_breakdown(latest_model()):
+            for line in turn_breakdown(model):
                 print(line)
 
     if len(results) == 2:

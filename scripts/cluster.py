@@ -34,7 +34,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from refund_desk.deployment import ATOMIC_LOCK_STORE, redis_store  # noqa: E402
+from refund_desk.deployment import ATOMIC_LOCK_STORE, rasa_endpoints, redis_store  # noqa: E402
+from refund_desk.settings import load_settings  # noqa: E402
 from tests.support.postgres import temporary_postgres  # noqa: E402
 from tests.support.redis import temporary_redis  # noqa: E402
 from tests.support.servers import VENV_BIN, free_port, latest_model, wait_until_up  # noqa: E402
@@ -116,12 +117,19 @@ def sql_tracker_store(database_url: str) -> dict:
             **({"password": parts.password} if parts.password else {})}
 
 
-def cluster_endpoints(action_url: str, database_url: str, redis_url: str) -> dict:
-    return {
-        "action_endpoint": {"url": action_url},
-        "tracker_store": sql_tracker_store(database_url),
-        "lock_store": {**redis_store(redis_url, "lock_store"), "type": ATOMIC_LOCK_STORE},
-    }
+def cluster_endpoints(env: dict[str, str], database_url: str, redis_url: str) -> dict:
+    """What `make run` writes for these settings (the action server entry), with the tracker store
+    in PostgreSQL and the lock store in Redis."""
+    endpoints = rasa_endpoints(load_settings(environ=env))
+    endpoints["tracker_store"] = sql_tracker_store(database_url)
+    endpoints["lock_store"] = {**redis_store(redis_url, "lock_store"), "type": ATOMIC_LOCK_STORE}
+    return endpoints
+
+
+def action_server_command(port: int) -> list[str]:
+    if (ROOT / "actions" / "server.py").exists():  # the private action server entry point, when present
+        return [str(VENV_BIN / "python"), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(port)]
+    return [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"]
 
 
 def _start(name: str, cmd: list[str], env: dict[str, str], workdir: Path, health: Optional[str],
@@ -171,17 +179,17 @@ def running_cluster(rasa_servers: int = 2, action_servers: int = 2, port: Option
             action_url = f"http://127.0.0.1:{action_proxy_port}/webhook"
             env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT),
                        DATABASE_URL=database_url, REDIS_URL=redis_url, ACTION_SERVER_URL=action_url,
-                       SANIC_WORKERS="1", ACTION_SERVER_SANIC_WORKERS="1")
+                       SANIC_WORKERS="1", ACTION_SERVER_SANIC_WORKERS="1",
+                       SANIC_HOST="127.0.0.1")  # rasa-sdk's listening address: loopback only
             env.update(extra_env or {})
             endpoints = workdir / "endpoints.yml"
-            endpoints.write_text(yaml.safe_dump(cluster_endpoints(action_url, database_url, redis_url)))
+            endpoints.write_text(yaml.safe_dump(cluster_endpoints(env, database_url, redis_url)))
 
             action_ports = [free_port() for _ in range(action_servers)]
             for i, p in enumerate(action_ports):
                 say(f"starting action server {i + 1} on 127.0.0.1:{p}")
-                procs[f"actions{i + 1}"] = _start(
-                    f"actions{i + 1}", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(p),
-                                        "--actions", "actions"], env, workdir, f"http://127.0.0.1:{p}/health")
+                procs[f"actions{i + 1}"] = _start(f"actions{i + 1}", action_server_command(p), env, workdir,
+                                                  f"http://127.0.0.1:{p}/health")
             rasa_ports = [free_port() for _ in range(rasa_servers)]
             # One after the other: the first creates the tracker store's tables.
             for i, p in enumerate(rasa_ports):

@@ -17,6 +17,10 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from connectors import rasa_speedups
+
+rasa_speedups.install()  # every Rasa process that loads the model loads this module
+
 
 def form_decides(tracker: DialogueStateTracker) -> bool:
     """RulePolicy's loop happy path applies (rasa.core.policies.rule_policy._find_action_from_loop_happy_path)."""

@@ -22,6 +22,9 @@ from refund_desk.security import ensure_secrets, write_private
 from refund_desk.settings import Settings, load_settings
 
 
+ATOMIC_LOCK_STORE = "connectors.lock_store.AtomicRedisLockStore"
+
+
 def redis_store(url: str, kind: str) -> dict[str, Any]:
     """A Rasa tracker- or lock-store entry from a redis:// (or rediss://) URL."""
     parts = urlparse(url)
@@ -59,7 +62,8 @@ def rasa_endpoints(settings: Settings) -> dict[str, Any]:
     endpoints: dict[str, Any] = {"action_endpoint": action}
     if settings.redis_url:
         endpoints["tracker_store"] = redis_store(settings.redis_url, "tracker_store")
-        endpoints["lock_store"] = redis_store(settings.redis_url, "lock_store")
+        # Rasa's RedisLockStore is not atomic across servers (GET, then SET); ours is (connectors/lock_store.py).
+        endpoints["lock_store"] = {**redis_store(settings.redis_url, "lock_store"), "type": ATOMIC_LOCK_STORE}
     elif settings.tracker_store_url:
         endpoints["tracker_store"] = sql_tracker_store(settings.tracker_store_url)
     return endpoints

@@ -20,7 +20,9 @@ def test_redis_url_adds_tracker_and_lock_stores(tmp_path):
     endpoints = rasa_endpoints(settings(tmp_path, REDIS_URL="redis://:s3cret@cache.internal:6380/2"))
     assert endpoints["tracker_store"] == {"type": "redis", "url": "cache.internal", "port": 6380, "db": 2,
                                           "key_prefix": "refunddesk", "use_ssl": False, "password": "s3cret"}
-    assert endpoints["lock_store"]["db"] == 3 and endpoints["lock_store"]["type"] == "redis"
+    assert endpoints["lock_store"]["db"] == 3
+    # our atomic subclass of RedisLockStore (connectors/lock_store.py), loaded by Rasa as module.Class
+    assert endpoints["lock_store"]["type"] == "connectors.lock_store.AtomicRedisLockStore"
 
 
 @pytest.mark.parametrize("url", ["localhost:6379", "http://cache/0", "redis://"])

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# scripts/ for clinc150; the project for the model's own components (connectors.policies)
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 from clinc150 import OURS, rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,8 @@ import random
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# scripts/ for clinc150; the project for the model's own components (connectors.policies)
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 from clinc150 import off_topic_intents, rows  # noqa: E402
 from evaluate_nlu import ROOT, nlu_file  # noqa: E402
 

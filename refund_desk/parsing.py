@@ -120,12 +120,13 @@ _REASON_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("duplicate_payment", (
         r"charged (me )?(twice|two times|double|more than once|2x|again)", r"double[- ]?(charged|billed|charge|payment)",
         r"billed (me )?(twice|two times|double|more than once)", r"duplicate", r"paid (it )?(twice|two times|double)",
-        r"two (charges|payments)", r"charged .* twice", r"same (invoice|bill|service) twice")),
+        r"two (charges|payments)", r"charged .* twice", r"same (invoice|bill|service) twice",
+        r"(billed|charged|paid) (me )?(2x|x2)\b", r"took (the )?(payment|money) twice")),
     ("service_not_rendered", (
         r"never (delivered|happened|came|showed|arrived|started|performed|provided|received|done)",
         r"(didn'?t|did not|has not|hasn'?t|have not|haven'?t|was not|wasn'?t) (been )?(deliver|show|happen|come|arriv|perform|provid|render|start|receiv|do)",
         r"not (rendered|delivered|provided|performed)", r"no[- ]show", r"never got (the|my|it|any)",
-        r"service not rendered")),
+        r"service not rendered", r"never (took place|turned up|showed up)", r"(didn'?t|did not) turn up")),
     ("not_as_described", (
         r"not as (described|advertised|promised|agreed)", r"(different|differs) (from|than)", r"mismatch",
         r"not what (was|i was|we were|you) (promised|described|agreed|ordered|sold)", r"wrong (service|scope|product)")),
@@ -135,7 +136,7 @@ _REASON_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(changed|reset|deleted) .* (myself|ourselves)")),
     ("service_error", (
         r"\bmistake", r"\berror", r"\bbroke", r"\bbroken\b", r"\bdamag", r"messed up", r"screwed up",
-        r"wrong (config|setting|install)", r"\bfault", r"\bbotched")),
+        r"wrong (config|setting|install)", r"\bfault", r"\bbotched", r"misconfigur")),
     ("dissatisfied", (
         r"not (happy|satisfied|pleased)", r"unhappy", r"dissatisf", r"(didn'?t|did not|doesn'?t|does not) (fix|work|solve|help|resolve)",
         r"still (not working|broken|slow|doesn'?t)", r"(poor|bad|terrible|awful|lousy) (service|job|work|quality)",

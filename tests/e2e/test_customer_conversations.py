@@ -89,6 +89,17 @@ def load_conversations() -> list[dict[str, Any]]:
 
 
 CONVERSATIONS = load_conversations()
+# Conversations that do not end with the right record yet (issue 8 is still open), with what goes
+# wrong. They are played and counted like the others and reported as xfail; one that starts
+# passing shows as XPASS and should be taken off the list.
+KNOWN_FAILURES: dict[str, str] = (yaml.safe_load((CONVERSATIONS_DIR / "known_failures.yaml").read_text(
+    encoding="utf-8")) or {}).get("known_failures") or {}
+
+
+def as_param(conv: dict[str, Any]) -> Any:
+    reason = KNOWN_FAILURES.get(conv["id"])
+    marks = [pytest.mark.xfail(reason=f"known failure: {reason}", strict=False)] if reason else []
+    return pytest.param(conv, id=conv["id"], marks=marks)
 
 
 class ConversationFailed(AssertionError):
@@ -288,7 +299,7 @@ def use_settings(assistant: Any, conv: dict[str, Any]) -> None:
         assistant.restart_actions(REFUND_POLICY=policy, REFUND_DESK_TODAY=conv["today"])
 
 
-@pytest.mark.parametrize("conv", CONVERSATIONS, ids=[c["id"] for c in CONVERSATIONS])
+@pytest.mark.parametrize("conv", [as_param(c) for c in CONVERSATIONS])
 def test_customer_conversation(conversation_assistant, conv):
     use_settings(conversation_assistant, conv)
     customer = Customer(conversation_assistant, conv)
@@ -312,6 +323,11 @@ def test_customer_conversation(conversation_assistant, conv):
 
 
 # --- the runner's own logic, without servers --------------------------------------------------
+
+
+def test_every_known_failure_names_a_conversation():
+    assert sorted(set(KNOWN_FAILURES) - {c["id"] for c in CONVERSATIONS}) == []
+
 
 @pytest.mark.parametrize("expected, actual, ok", [
     ("55881", "INV-55881", True),

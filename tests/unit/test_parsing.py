@@ -137,6 +137,11 @@ def test_emails(text, expected):
     ("I don't need it anymore", "no_longer_needed"),
     ("other", "other"),
     ("banana", None),
+    ("billed 2x", "duplicate_payment"),
+    ("they took the payment twice", "duplicate_payment"),
+    ("the session never took place", "service_not_rendered"),
+    ("the technician never turned up", "service_not_rendered"),
+    ("the engineer misconfigured the firewall and couldn't fix it", "service_error"),
 ])
 def test_reasons(text, expected):
     assert classify_reason(text) == expected

@@ -27,6 +27,7 @@ import random
 import re
 import statistics
 import subprocess
+import secrets
 import sys
 import tempfile
 import threading
@@ -332,7 +333,8 @@ def turn_breakdown(model: Path, conversations: int = 6, nlu_messages: int = 200)
     workdir = Path(tempfile.mkdtemp(prefix="bench-breakdown-"))
     action_port = free_port()
     db_url = f"sqlite:///{workdir / 'records.db'}"
-    env = bench_env(DATABASE_URL=db_url, PYTHONPATH=str(ROOT),
+    secret = secrets.token_urlsafe(24)  # the action server answers 401 without it
+    env = bench_env(DATABASE_URL=db_url, PYTHONPATH=str(ROOT), ACTION_SERVER_SECRET=secret,
                     ACTION_SERVER_URL=f"http://127.0.0.1:{action_port}/webhook")
     action_proc = start_action_server(env, action_port, workdir)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -340,7 +342,7 @@ def turn_breakdown(model: Path, conversations: int = 6, nlu_messages: int = 200)
     with (workdir / "breakdown.log").open("w") as quiet:
         os.dup2(quiet.fileno(), 2)
     try:
-        return asyncio.run(_breakdown(model, f"http://127.0.0.1:{action_port}/webhook", db_url,
+        return asyncio.run(_breakdown(model, f"http://127.0.0.1:{action_port}/webhook", secret, db_url,
                                       conversations, nlu_messages))
     finally:
         os.dup2(saved_stderr, 2)
@@ -349,7 +351,8 @@ def turn_breakdown(model: Path, conversations: int = 6, nlu_messages: int = 200)
         action_proc.wait(timeout=20)
 
 
-async def _breakdown(model: Path, action_url: str, db_url: str, conversations: int, nlu_messages: int) -> list[str]:
+async def _breakdown(model: Path, action_url: str, secret: str, db_url: str, conversations: int,
+                     nlu_messages: int) -> list[str]:
     import logging
 
     logging.disable(logging.WARNING)
@@ -360,7 +363,8 @@ async def _breakdown(model: Path, action_url: str, db_url: str, conversations: i
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
-    agent = Agent.load(str(model), action_endpoint=EndpointConfig(url=action_url))
+    agent = Agent.load(str(model), action_endpoint=EndpointConfig(
+        url=action_url, headers={"Authorization": f"Bearer {secret}"}))
     processor = agent.processor
     spent: dict[str, float] = {"nlu": 0.0, "policies": 0.0, "actions": 0.0, "turn": 0.0}
     counts: dict[str, int] = {"nlu": 0, "policies": 0, "actions": 0, "turn": 0}

@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -19,13 +18,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.db import off_loop
 from actions.runtime import runtime
 from refund_desk.parsing import parse_email, parse_reference
-from refund_desk.policy_answers import contact_line
+from refund_desk import replies
 from refund_desk.records import RecordStoreUnavailable, UnknownRequest, customer_view
-from refund_desk.replies import status_message
 
-log = logging.getLogger(__name__)
 MAX_LOOKUP_MISSES = 5
-PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
 
 
 def is_invoice(key: Optional[str]) -> bool:
@@ -59,8 +55,7 @@ def extract_lookup_email(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         return {}
     email = parse_email(tracker.latest_message.get("text"))
     if email is None:
-        dispatcher.utter_message(text="That doesn't look like an e-mail address. Please give me the one on "
-                                      "the request, like jane@example.com.")
+        dispatcher.utter_message(text=replies.NOT_AN_EMAIL_FOR_LOOKUP)
         return {"lookup_email": None}
     return {"lookup_email": email}
 
@@ -78,8 +73,7 @@ async def check_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     failed = misses(tracker)
     done: List[EventType] = [SlotSet("lookup_key", None), SlotSet("lookup_email", None)]
     if failed >= MAX_LOOKUP_MISSES:
-        dispatcher.utter_message(text="I can't look up any more requests in this conversation. A person can "
-                                      f"help you with it: {contact_line(rt.policy)}", buttons=[PERSON_BUTTON])
+        dispatcher.utter_message(text=replies.lookups_used_up(rt.policy), buttons=[replies.PERSON_BUTTON])
         return done
     try:
         if is_invoice(key):
@@ -91,19 +85,14 @@ async def check_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
             except UnknownRequest:
                 records = []
     except RecordStoreUnavailable:
-        dispatcher.utter_message(text="I can't look requests up just now because of a technical problem. "
-                                      f"Please try again in a few minutes. {contact_line(rt.policy)}")
+        dispatcher.utter_message(text=replies.lookup_unavailable(rt.policy))
         return done
     if records:  # every request of the customer's for that identifier: a refund and a cancellation both show
-        dispatcher.utter_message(text="\n\n".join(status_message(customer_view(r), rt.policy) for r in records))
+        dispatcher.utter_message(text="\n\n".join(replies.status_message(customer_view(r), rt.policy) for r in records))
         return done
     failed += 1
     what = f"that {rt.policy.identifier.label} and e-mail address" if is_invoice(key) else key
-    text = (f"I couldn't find a request for {what} that I can show you. Please check it: a reference looks "
-            "like RF-7K3Q9X.")
-    if failed >= MAX_LOOKUP_MISSES:
-        dispatcher.utter_message(text=f"{text} A person can help you find it: {contact_line(rt.policy)}",
-                                 buttons=[PERSON_BUTTON])
-    else:
-        dispatcher.utter_message(text=f"{text} If you opened it by e-mail or phone, {contact_line(rt.policy)}")
+    last_try = failed >= MAX_LOOKUP_MISSES
+    dispatcher.utter_message(text=replies.lookup_not_shown(what, rt.policy, last_try),
+                             buttons=[replies.PERSON_BUTTON] if last_try else [])
     return done + [SlotSet("lookup_misses", failed)]

@@ -33,9 +33,10 @@ STATUS_BUTTONS = [
     {"title": "Work has started", "payload": "work has started"},
     {"title": "It was delivered", "payload": "it was delivered"},
 ]
+PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
 IDENTIFIER_CHOICE_BUTTONS = [
     {"title": "Carry on without it", "payload": "/affirm"},
-    {"title": "Talk to a person", "payload": "/request_human"},
+    PERSON_BUTTON,
 ]
 # Said before the form asks its question again (the question itself, with its buttons, follows).
 ASK_AGAIN = {
@@ -357,3 +358,24 @@ def asks_how(text: Optional[str]) -> bool:
 
 def request_here(kind: str) -> str:
     return REQUEST_HERE.get(kind, REQUEST_HERE["refund"])
+
+
+# Status checks (actions/status_check.py): private, limited per conversation.
+NOT_AN_EMAIL_FOR_LOOKUP = ("That doesn't look like an e-mail address. Please give me the one on the request, "
+                           "like jane@example.com.")
+
+
+def lookups_used_up(policy: RefundPolicy) -> str:
+    return f"I can't look up any more requests in this conversation. A person can help you with it: {contact_line(policy)}"
+
+
+def lookup_unavailable(policy: RefundPolicy) -> str:
+    return ("I can't look requests up just now because of a technical problem. "
+            f"Please try again in a few minutes. {contact_line(policy)}")
+
+
+def lookup_not_shown(what: str, policy: RefundPolicy, last_try: bool) -> str:
+    text = f"I couldn't find a request for {what} that I can show you. Please check it: a reference looks like RF-7K3Q9X."
+    if last_try:
+        return f"{text} A person can help you find it: {contact_line(policy)}"
+    return f"{text} If you opened it by e-mail or phone, {contact_line(policy)}"

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 import secrets
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any, Iterator, Optional
 
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, create_engine,
                         func, inspect, or_, select, text)
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base, relationship
 
@@ -21,6 +22,7 @@ from refund_desk.security import clean_text, clean_value
 ACTIVE_INDEX = "one_active_request_per_customer"
 OLD_ACTIVE_INDEX = "one_active_request_per_invoice"  # per invoice alone (before customers were told apart)
 DEFAULT_STATEMENT_TIMEOUT_MS = 5000
+SCHEMA_LOCK_KEY = 0x52464E44  # PostgreSQL advisory lock held while the tables are created or upgraded
 
 Base = declarative_base()
 
@@ -179,18 +181,26 @@ class RecordStore:
     def __init__(self, database_url: str):
         self.database_url = database_url
         self._engine: Optional[Engine] = None
+        self._engine_lock = threading.Lock()  # one thread builds the engine and the schema
 
     @property
     def engine(self) -> Engine:
-        if self._engine is None:
-            if self.database_url.startswith("sqlite:///"):
-                Path(self.database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(self.database_url, future=True, hide_parameters=True,
-                                   **engine_options(self.database_url))
-            Base.metadata.create_all(engine)
-            _upgrade(engine)
-            self._engine = engine
-        return self._engine
+        engine = self._engine
+        if engine is not None:
+            return engine
+        with self._engine_lock:
+            if self._engine is None:
+                if self.database_url.startswith("sqlite:///"):
+                    Path(self.database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+                engine = create_engine(self.database_url, future=True, hide_parameters=True,
+                                       **engine_options(self.database_url))
+                try:
+                    create_schema(engine)
+                except BaseException:
+                    engine.dispose()
+                    raise
+                self._engine = engine
+            return self._engine
 
     @contextmanager
     def _database(self) -> Iterator[Session]:
@@ -332,25 +342,35 @@ def _cleaned(req: NewRequest) -> NewRequest:
     return replace(req, **changes)
 
 
-def _upgrade(engine: Engine) -> None:
+def create_schema(engine: Engine) -> None:
+    """Tables created and upgraded in one transaction; on PostgreSQL under an advisory lock, so that
+    servers writing their first records at once do not both CREATE TABLE (the loser's
+    DuplicateTable or pg_type UniqueViolation became a customer's "couldn't save")."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        Base.metadata.create_all(conn)
+        _upgrade(conn)
+
+
+def _upgrade(conn: Connection) -> None:
     """Bring a database made by an earlier version up to this schema (columns added, the
     per-invoice unique index replaced by the per-customer one)."""
-    inspector = inspect(engine)
+    inspector = inspect(conn)
     added = {"requests": {"customer_key": "TEXT", "related_reference": "VARCHAR(16)"},
              "status_changes": {"for_customer": "BOOLEAN NOT NULL DEFAULT FALSE"}}
-    with engine.begin() as conn:
-        for table, columns in added.items():
-            have = {c["name"] for c in inspector.get_columns(table)}
-            for name, ddl in columns.items():
-                if name not in have:
-                    conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}"))
-        indexes = {i["name"] for i in inspector.get_indexes("requests")}
-        if OLD_ACTIVE_INDEX in indexes:
-            conn.execute(text(f"DROP INDEX {OLD_ACTIVE_INDEX}"))
-            conn.execute(text(
-                "UPDATE requests SET customer_key = COALESCE(LOWER(customer_email), 'sender:' || sender_id) "
-                "WHERE customer_key IS NULL"))
-        if ACTIVE_INDEX not in indexes:
-            for index in RequestRecord.__table__.indexes:
-                if index.name == ACTIVE_INDEX:
-                    index.create(conn, checkfirst=True)
+    for table, columns in added.items():
+        have = {c["name"] for c in inspector.get_columns(table)}
+        for name, ddl in columns.items():
+            if name not in have:
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}"))
+    indexes = {i["name"] for i in inspector.get_indexes("requests")}
+    if OLD_ACTIVE_INDEX in indexes:
+        conn.execute(text(f"DROP INDEX {OLD_ACTIVE_INDEX}"))
+        conn.execute(text(
+            "UPDATE requests SET customer_key = COALESCE(LOWER(customer_email), 'sender:' || sender_id) "
+            "WHERE customer_key IS NULL"))
+    if ACTIVE_INDEX not in indexes:
+        for index in RequestRecord.__table__.indexes:
+            if index.name == ACTIVE_INDEX:
+                index.create(conn, checkfirst=True)

@@ -1,4 +1,7 @@
-"""The reused validator checks action-server responses exactly as Rasa's per-call validate did."""
+"""The reused validator checks action-server responses exactly as Rasa's per-call validate did;
+action-server calls share one kept-alive connection."""
+import asyncio
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -24,3 +27,73 @@ def test_same_verdicts_as_jsonschema_validate(result, valid):
     else:
         with pytest.raises(ValidationError, match="Failed to validate Action server response"):
             action._validate_action_result(result)
+
+
+async def _serve(handler):
+    from aiohttp import web
+
+    app = web.Application()
+    app.router.add_post("/webhook", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    return runner, port
+
+
+def test_action_calls_share_one_kept_alive_connection():
+    asyncio.run(_three_calls())
+
+
+async def _three_calls() -> None:
+    """Three action-server calls on one endpoint: one TCP connection (Rasa 3.6 opened three),
+    with the endpoint's headers and parameters on every call."""
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    seen: list[tuple[object, str, str]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        seen.append((request.transport, request.headers.get("Authorization"), request.query.get("token")))
+        return web.json_response({"events": [], "responses": []})
+
+    runner, port = await _serve(webhook)
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"Authorization": "Bearer s"},
+                                  token="t")
+        for _ in range(3):
+            assert await endpoint.request(json={"next_action": "x"}, method="post") == {"events": [],
+                                                                                          "responses": []}
+        assert len(seen) == 3
+        assert len({id(transport) for transport, _, _ in seen}) == 1
+        assert {(auth, token) for _, auth, token in seen} == {("Bearer s", "t")}
+    finally:
+        session = getattr(endpoint, "_refund_desk_session", None)
+        if session is not None:
+            await session.close()
+        await runner.cleanup()
+
+
+def test_an_error_status_still_raises_rasas_client_response_error():
+    asyncio.run(_error_call())
+
+
+async def _error_call() -> None:
+    from aiohttp import web
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+    async def webhook(request: web.Request) -> web.Response:
+        return web.json_response({"error": "nope"}, status=400)
+
+    runner, port = await _serve(webhook)
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        with pytest.raises(ClientResponseError) as err:
+            await endpoint.request(json={}, method="post")
+        assert err.value.status == 400 and b"nope" in err.value.text
+    finally:
+        session = getattr(endpoint, "_refund_desk_session", None)
+        if session is not None:
+            await session.close()
+        await runner.cleanup()

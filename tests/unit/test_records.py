@@ -241,3 +241,33 @@ def test_database_errors_do_not_carry_personal_data(tmp_path):
     message = str(err.value) + str(err.value.__cause__)
     assert "disk says no" in message  # the error itself is kept
     assert "jane@example.com" not in message and "Jane Doe" not in message
+
+
+@pytest.mark.parametrize("servers", [1, 2])
+def test_first_records_written_at_once_all_get_saved(store, servers):
+    """Several threads (and, on PostgreSQL, a second server's store) write their first records at
+    the same moment: the schema is created once, nobody gets RecordStoreUnavailable."""
+    if servers == 2 and not store.database_url.startswith("postgresql"):
+        pytest.skip("several servers share PostgreSQL; SQLite is one machine's file")
+    stores = [store] + [RecordStore(store.database_url) for _ in range(servers - 1)]
+    per_store = 6
+    start = threading.Barrier(per_store * len(stores))
+    failures: list[Exception] = []
+
+    def write(s: RecordStore, n: int) -> None:
+        start.wait()
+        try:
+            s.open_request(NewRequest(kind="refund", invoice_number=f"INV-{n}", sender_id=f"s{n}"))
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(s, i * per_store + j))
+               for i, s in enumerate(stores) for j in range(per_store)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert failures == []
+    assert len(store.list()) == per_store * len(stores)
+    for s in stores[1:]:
+        s.engine.dispose()

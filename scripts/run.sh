@@ -85,7 +85,8 @@ case "${RASA_ENABLE_API:-false}" in
     echo "Rasa's HTTP API is on; requests need $secret_var (var/secrets.env unless set)."
     # The secret is added inside Python so that it does not show in the process list.
     $BIN/python -c 'import os, sys; from rasa.__main__ import main
-sys.argv = ["rasa"] + sys.argv[1:-1] + [sys.argv[-1].split("=")[0], os.environ[sys.argv[-1].split("=")[1]]]
+flag, var = sys.argv[-1].split("=")  # one "--flag=value" item: a secret may start with "-"
+sys.argv = ["rasa"] + sys.argv[1:-1] + [f"{flag}={os.environ[var]}"]
 main()' "${args[@]}" "$secret_flag=$secret_var"
     exit ;;
 esac

@@ -167,7 +167,8 @@ def running_assistant(
                        env=env, check=True)
         procs.append(start_action_server(env, action_port, workdir))
         rasa_cmd = [
-            str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
+            # one "--auth-token=..." item: a generated token may start with "-"
+            str(VENV_BIN / "rasa"), "run", "--enable-api", f"--auth-token={env['RASA_AUTH_TOKEN']}",
             "--port", str(rasa_port),
             "--interface", "127.0.0.1", "--model", str(model or latest_model()),
             "--endpoints", str(endpoints),

@@ -106,6 +106,8 @@ class ActionExplainRequestedSlot(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         slot = tracker.get_slot("requested_slot")
+        if reads_as_an_answer(tracker.latest_message.get("text"), slot, runtime().policy.identifier, today()):
+            return []  # "Emily Watson" is the answer, not a "why": the form reads it and goes on
         response = f"utter_why_{slot}"
         if response in domain.get("responses", {}):
             dispatcher.utter_message(response=response)

@@ -5,7 +5,7 @@ from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -16,8 +16,9 @@ from refund_desk import replies
 from refund_desk.dates import read_date
 from actions.status_check import extract_lookup_email, status_required_slots
 from refund_desk.eligibility import needed_facts
-from refund_desk.form_reading import date_direction, read_lookup, read_message, reads_as_an_answer
-from refund_desk.parsing import parse_email
+from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_stop, date_direction, read_lookup, read_message,
+                                      reads_as_an_answer)
+from refund_desk.parsing import parse_email, parse_service_kind
 
 # Messages with these intents interrupt a form; rules answer them and the form goes on (or, for
 # a change of mind, the other form takes over). Off-topic messages are read by the form itself:
@@ -26,7 +27,7 @@ INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human",
                         "chargeback", "chargeback_filed", "check_request_status", "cancel_service",
                         "request_refund"}
 # Actions that hand the message over from one form to another (a change of mind).
-SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request", "action_confirm_stop")
+SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request", "action_confirm_stop", "status_form")
 # A form's own intents are answers to it ("I want a refund for INV-2208" inside the refund form).
 OWN_INTENTS = {"refund_form": {"request_refund"}, "cancellation_form": {"cancel_service"},
                "chargeback_form": {"chargeback_filed"}, "status_form": {"check_request_status"}}
@@ -36,7 +37,7 @@ OPENING_INTENTS = {"request_refund", "cancel_service", "chargeback", "chargeback
 
 # Rules that answer a message and then let the form ask again; the form still reads the message
 # when it answers the question ("I just told you. Alice Nguyen" looks like a bot challenge).
-READ_AFTER = ("utter_iamabot", "action_handoff")
+READ_AFTER = ("utter_iamabot", "action_handoff", "action_explain_requested_slot")
 
 
 def requested_before(tracker: Tracker) -> Optional[str]:
@@ -148,6 +149,10 @@ class RequestFormValidation(FormValidationAction):
         if reading.missed_invoice:
             events.append(SlotSet("invoice_misses", int(tracker.get_slot("invoice_misses") or 0) + 1))
         events += [SlotSet(k, v) for k, v in reading.values.items()]
+        if self.kind == "cancellation" and "service_kind" not in wanted and tracker.get_slot("service_kind") is None:
+            stated = parse_service_kind(tracker.latest_message.get("text"))
+            if stated:  # "cancel my plan": the record says what was cancelled even when the policy never asks
+                events.append(SlotSet("service_kind", stated))
         return events
 
     async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -160,6 +165,8 @@ class RequestFormValidation(FormValidationAction):
                                     domain: DomainDict) -> List[EventType]:
         # Values were validated while reading; pass them on for the wanted slots.
         wanted = set(self.wanted_slots(tracker)) | set(SIDE_SLOTS) | {"invoice_number"}
+        if self.kind == "cancellation":
+            wanted.add("service_kind")
         return [SlotSet(k, v) for k, v in tracker.slots_to_validate().items() if k in wanted]
 
 
@@ -190,6 +197,14 @@ class ValidateChargebackForm(RequestFormValidation):
 class ValidateStatusForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_status_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # "...still slow, I want my money back" taken for a status question: it is a new refund request,
+        # so the refund form takes over (and reads the message) instead of asking for a reference.
+        if tracker.get_slot("lookup_key") is None and tracker.get_slot("requested_slot") in (None, "lookup_key") \
+                and asks_for_a_new_refund(tracker.latest_message.get("text")):
+            return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("refund_form")]
+        return await super().run(dispatcher, tracker, domain)
 
     async def extract_lookup_key(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:
@@ -294,8 +309,10 @@ class ActionConfirmStop(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
-        if tracker.active_loop_name and reads_as_an_answer(tracker.latest_message.get("text"), requested,
-                                                           runtime().policy.identifier, today()):
+        text = tracker.latest_message.get("text")
+        if tracker.active_loop_name and (not asks_to_stop(text) or reads_as_an_answer(
+                text, requested, runtime().policy.identifier, today())):
+            # an answer, or no stop at all ("this month", "i dont have it"): the form reads it
             return [FollowupAction(tracker.active_loop_name)]
         dispatcher.utter_message(response="utter_confirm_stop")
         return []

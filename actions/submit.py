@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Callable, List, Text
+from typing import Callable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -13,6 +13,7 @@ from actions.db import off_loop
 from actions.runtime import runtime, today
 from actions.slots import REQUEST_SLOTS, facts_from
 from refund_desk import replies, request_use_case
+from refund_desk.parsing import classify_reason
 from refund_desk.records import RecordStoreUnavailable
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
@@ -109,6 +110,17 @@ class ActionSubmitChargeback(Action):
         return outcome_events(outcome)
 
 
+def form_before_message(tracker: Tracker) -> Optional[str]:
+    """The form that was active when the latest message came."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "active_loop":
+            return event.get("name")
+    return None
+
+
 class ActionSwitchRequest(Action):
     """A change of mind inside a form: keep what still applies, forget the date read for the old kind."""
 
@@ -116,5 +128,11 @@ class ActionSwitchRequest(Action):
         return "action_switch_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from actions.request_forms import requested_before  # late: request_forms is the forms' module
+        left = form_before_message(tracker)
+        if left and requested_before(tracker) == "refund_reason" and classify_reason(tracker.latest_message.get("text")):
+            # "we want to stop the project, no longer needed" answers "what's the reason for the refund?":
+            # the form that asked reads it as the reason; it is no change of mind
+            return [FollowupAction(left)]
         # date_words stay: a date said for a refund of a service still to come is the appointment's
         return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "invoice_misses")]

@@ -16,6 +16,7 @@ Rules (each tested in tests/unit/test_dates.py):
 from __future__ import annotations
 
 import calendar
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -201,11 +202,32 @@ def _numeric(a: int, b: int, year_text: Optional[str], sep: str, today: date,
     return DateReading(needs_direction=needs)
 
 
+_FULL_MONTHS = [name for name in MONTHS if len(name) > 3]
+# A misspelt month next to a day number ("novmber 20", "3rd of septmber").
+_MISSPELT_MONTH = re.compile(r"\b(?P<word>[a-z]{4,10})\.?(?=\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\b)|"
+                             r"(?<=\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<after>[a-z]{4,10})\b", re.I)
+
+
+def _month_typos_fixed(text: str) -> str:
+    """'novmber 20' -> 'november 20': a word close to one month name, beside a day number."""
+    def fix(m: re.Match[str]) -> str:
+        group = "word" if m["word"] else "after"
+        word = m[group]
+        if word.lower() in MONTHS or word.lower() in WEEKDAYS:
+            return m[0]
+        close = difflib.get_close_matches(word.lower(), _FULL_MONTHS, n=2, cutoff=0.8)
+        if len(close) != 1:
+            return m[0]
+        start, end = m.start(group) - m.start(), m.end(group) - m.start()
+        return m[0][:start] + close[0] + m[0][end:]
+    return _MISSPELT_MONTH.sub(fix, text)
+
+
 def _clean(text: str) -> str:
     text = text.replace("’", "'").replace("\u00a0", " ")
     for pattern in _NOT_DATES:
         text = pattern.sub(" ", text)
-    return text
+    return _month_typos_fixed(text)
 
 
 # Each reader: (pattern, function(match, today, direction) -> DateReading). Tried in order; the

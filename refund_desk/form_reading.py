@@ -368,6 +368,27 @@ def reads_as_an_answer(text: Optional[str], requested: Optional[str], identifier
     return False
 
 
+_STOP_WORDS = re.compile(r"\b(stop|cancel|quit|exit|abort|end|never ?mind|forget|give up|leave it|no thanks|"
+                         r"not interested|drop (it|this)|don'?t (want|bother))\b", re.I)
+
+
+def asks_to_stop(text: Optional[str]) -> bool:
+    """Whether a message the classifier took for 'stop' says stop at all ("this month", "i dont have it" do not)."""
+    return bool(_STOP_WORDS.search(clip(text)))
+
+
+_WANTS_REFUND = re.compile(r"\b(want|need|like|get|give me|request(ing)?|asking for)\b.{0,25}\b(refund|money back)\b|"
+                           r"\brefund,?\s*(please|pls|\?)|\bmoney back\b", re.I)
+_ASKS_STATUS = re.compile(r"\b(status|any update|an update|update on|where('?s| is)|processed|track|heard|still waiting|progress|news|approved|"
+                          r"reference|RF-)\b", re.I)
+
+
+def asks_for_a_new_refund(text: Optional[str]) -> bool:
+    """'…still slow, I want my money back': a new refund request, not a question about an existing one."""
+    text = clip(text)
+    return bool(_WANTS_REFUND.search(text)) and not _ASKS_STATUS.search(text) and parse_reference(text) is None
+
+
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:
     """A request reference or an identifier to look a request up by."""
     return parse_reference(text) or parse_identifier(text, identifier, answer=True)

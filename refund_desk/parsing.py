@@ -24,6 +24,8 @@ _LABELLED = re.compile(
     rf"\s*(?:is|was|=|:|#|-)?\s*#?\s*({_TOKEN})(?![\w@-])", re.I)
 _HASHED = re.compile(r"(?:^|[\s(])#\s?(\d{3,}(?:-\d+)*)\b")
 _BARE = re.compile(rf"^\s*(?:it'?s|it is|that'?s|sure|yes|ok|okay)?[,:]?\s*#?\s*({_TOKEN})\s*[.!]?\s*$", re.I)
+# Answered alone, letters and a number with a space between are one reference ("PS 31222").
+_SPACED = re.compile(r"^\s*(?:it'?s|it is|that'?s|sure|yes|ok|okay)?[,:]?\s*([A-Za-z]{1,6}) (\d{3,12})\s*[.!]?\s*$", re.I)
 
 
 def clip(text: Optional[str]) -> str:
@@ -70,6 +72,9 @@ def parse_identifier(text: Optional[str], identifier: Identifier = DEFAULT_IDENT
         m = _BARE.match(text)
         if m:
             candidates.append(m.group(1))
+        m = _SPACED.match(text)
+        if m and m.group(1).lower() not in _NOT_NAMES:
+            candidates.append(f"{m.group(1)} {m.group(2)}")
     for token in candidates:
         if _digits(token) >= 3 and not _looks_like_a_date(token):
             return _normalise_identifier(token, identifier)
@@ -142,15 +147,23 @@ _REASON_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"still (not working|broken|slow|doesn'?t)", r"(poor|bad|terrible|awful|lousy) (service|job|work|quality)",
         r"waste of (money|time)", r"unsuccessful", r"useless")),
     ("no_longer_needed", (
-        r"(don'?t|do not|no longer|not) need", r"changed my mind", r"not needed", r"no use for",
+        r"(don'?t|do not|no longer|not) need", r"changed (my|our) minds?", r"not needed", r"no use for",
         r"(don'?t|do not) want (it|this|the service) (anymore|any more)", r"no longer (want|require)")),
     ("other", (r"^\s*(other|something else|another reason|none of (those|these|the above))\s*[.!]?\s*$",)),
 )
 
 
+# "the project hasn't started yet and we've changed our minds": the not-yet-started work is the
+# status, the change of mind is the reason.
+_CHANGE_OF_MIND = re.compile(r"changed (my|our) minds?|(no longer|don'?t|do not) (need|want)")
+_NOT_YET_STARTED = re.compile(r"(hasn'?t|has not|haven'?t|have not|not) (yet )?(started|begun|happened)")
+
+
 def classify_reason(text: Optional[str]) -> Optional[str]:
     """Map a customer's description to a refund reason, or None when nothing matches."""
     text = clip(text).lower().replace("’", "'")
+    if _CHANGE_OF_MIND.search(text) and _NOT_YET_STARTED.search(text) and "never" not in text:
+        return "no_longer_needed"
     for reason, patterns in _REASON_KEYWORDS:
         if any(re.search(p, text) for p in patterns):
             return reason
@@ -220,7 +233,8 @@ _NOT_NAMES = {"yes", "no", "yeah", "yep", "nope", "ok", "okay", "sure", "thanks"
 _ONLY_A_COMMAND = {"stop", "cancel", "help", "quit", "exit", "restart", "back", "menu", "none", "nothing", "skip"}
 _PARENTHESES = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _NAME_WORD = r"[^\W\d_][^\s\d,.!?;:()@]*"
-_CAPITALISED = r"(?:[A-Z\u00C0-\u024F][^\s\d,.!?;:()@]*|[^\W\d_A-Za-z\u00C0-\u024F]\S*)"
+# A capitalised word that ends where a word ends ("INV-" of "INV-30918" is no name).
+_CAPITALISED = r"(?:[A-Z\u00C0-\u024F][^\s\d,.!?;:()@]*|[^\W\d_A-Za-z\u00C0-\u024F]\S*)(?=[\s,.!?;:()]|$)"
 _INTRODUCED = (
     re.compile(rf"\b(?:my name is|my name's|name:|name is)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})", re.I),
     re.compile(rf"(?:^|[.!,]\s*|\b(?:hi|hello|hey),?\s+)(?i:this is|it's|i'm|i am)\s+({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"),
@@ -247,7 +261,7 @@ def _one_name(text: str) -> Optional[str]:
     text = _NAME_PREFIX.sub("", text).strip().strip(".!,")
     if not text or len(text) > 100 or "@" in text or "?" in text:
         return None
-    words = re.findall(r"[a-z']+", text.lower())
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())  # "garcía" is one word, not "garc" + "a"
     if text.lower() in _ONLY_A_COMMAND or any(word in _NOT_NAMES for word in words):
         return None
     letters = sum(ch.isalpha() for ch in text)
@@ -263,6 +277,8 @@ def parse_introduced_name(text: Optional[str]) -> Optional[str]:
         m = pattern.search(text)
         if m:
             words = m.group(1).split()
+            if any(len(w) > 2 and w.isupper() for w in words):
+                continue  # shouting ("THIS IS RIDICULOUS") or a code, not a name
             for n in range(len(words), 0, -1):  # "ana lópez and I ..." -> "ana lópez"
                 name = _one_name(" ".join(words[:n]))
                 if name:

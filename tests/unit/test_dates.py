@@ -190,3 +190,16 @@ def test_without_a_direction_unambiguous_dates_are_read(text, value):
 
 def test_dates_are_spoken_day_first():
     assert spoken(d("2026-03-04")) == "4 March 2026"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("novmber 20", date(2026, 11, 20)),
+    ("the tecnician never came on novmber 20", date(2026, 11, 20)),
+    ("3rd of septmber", date(2026, 9, 3)),
+    ("Ocotber 5th", date(2026, 10, 5)),
+    ("febuary 3", date(2026, 2, 3)),
+    ("member 20", None),        # not close enough to a month
+    ("about 20 minutes", None),
+])
+def test_misspelt_months_beside_a_day(text, expected):
+    assert read_date(text, date(2026, 11, 23), PAST).value == expected

@@ -125,3 +125,26 @@ def test_a_name_the_classifier_took_for_off_topic_is_still_taken():
 @pytest.mark.parametrize("text", ["yes", "no", "ok", "what is this?", "I want a refund"])
 def test_replies_that_are_not_names(text):
     assert read(text, requested="customer_name").values == {"customer_name": None}
+
+
+from refund_desk.form_reading import asks_for_a_new_refund, asks_to_stop  # noqa: E402
+
+
+@pytest.mark.parametrize("text, stop", [
+    ("stop", True), ("cancel this", True), ("never mind, forget it", True), ("I don't want to go on", True),
+    ("this month", False), ("i dont have it", False), ("can't find it anywhere", False), ("the 12th", False),
+])
+def test_only_a_stop_is_a_stop(text, stop):
+    assert asks_to_stop(text) is stop
+
+
+@pytest.mark.parametrize("text, new_refund", [
+    ("the tech did the cleanup last Tuesday but my pc is still slow, I'm not happy and want my money back", True),
+    ("the software update you did on Nov 2 broke my accounting program. refund please", True),
+    ("Hi, I signed up 10 days ago and I'm not satisfied. I'd like a refund.", True),
+    ("what's the status of my refund?", False),
+    ("any update on RF-7K3Q9X? I want my money back", False),
+    ("where is my refund", False),
+])
+def test_a_new_refund_is_told_from_a_status_question(text, new_refund):
+    assert asks_for_a_new_refund(text) is new_refund

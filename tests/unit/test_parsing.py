@@ -192,3 +192,42 @@ def test_odd_input_never_crashes(text):
 def test_long_messages_are_read_only_up_to_the_limit():
     assert parse_invoice_number("x " * MAX_TEXT + "INV-20431") is None
     assert parse_invoice_number("INV-20431 " + "x " * MAX_TEXT) == "INV-20431"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mateo García", "Mateo García"),          # "garcía" is one word, not "garc" + the stop word "a"
+    ("José Álvarez", "José Álvarez"),
+    ("Talk To Manager", None),
+])
+def test_accented_names_are_names(text, expected):
+    assert parse_name(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("it's INV-30918", None),                                              # "INV-" is a code, not a name
+    ("THIS IS RIDICULOUS you charged me TWICE for INV-50077!!! fix it NOW", None),  # shouting
+    ("hi, this is Ana López and I need a refund", "Ana López"),
+    ("Jane Moreau here, jane.moreau@example.com", "Jane Moreau"),
+])
+def test_introduced_names_are_not_codes_or_shouting(text, expected):
+    assert parse_introduced_name(text) == expected
+
+
+@pytest.mark.parametrize("text, answer, expected", [
+    ("PS 31222", True, "PS 31222"),      # letters and number with a space, given as the answer
+    ("it's PS 31222", True, "PS 31222"),
+    ("PS 31222", False, None),           # unasked, no
+    ("it 12345", True, None),
+])
+def test_spaced_references_as_answers(text, answer, expected):
+    assert parse_identifier(text, ORDER_ID, answer=answer) == expected
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("the project hasn't started yet and we've changed our minds. refund please", "no_longer_needed"),
+    ("we changed our minds", "no_longer_needed"),
+    ("it was never delivered, nobody has even started on it", "service_not_rendered"),
+    ("the technician hasn't come yet", "service_not_rendered"),
+])
+def test_a_change_of_mind_is_the_reason_when_work_has_not_started(text, reason):
+    assert classify_reason(text) == reason

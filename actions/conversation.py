@@ -53,6 +53,24 @@ class ActionExplainChargeback(Action):
         return []
 
 
+class ActionReadDetails(Action):
+    """Details given with no request in progress: a duplicate charge opens the refund; else ask what for.
+
+    "I think I was double billed" reads as a detail to the classifier (it also answers "why a
+    refund?" inside the form), but on its own it asks for the duplicate payment back.
+    """
+
+    def name(self) -> Text:
+        return "action_read_details"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if is_duplicate_charge(tracker.latest_message.get("text")):
+            dispatcher.utter_message(text=replies.DUPLICATE_CHARGE_REFUND)
+            return [FollowupAction("refund_form")]  # the form reads this message: the reason is kept
+        dispatcher.utter_message(response="utter_what_for")
+        return []
+
+
 def interrupted_form(tracker: Tracker) -> tuple:
     """The form a rule just left for this message, and the slot it was asking for (or None, None)."""
     seen_user, form, asked = False, None, None

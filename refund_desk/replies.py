@@ -274,6 +274,9 @@ def duplicate_charge_offer(policy: RefundPolicy) -> str:
     return "\n".join(lines)
 
 
+DUPLICATE_CHARGE_REFUND = "Sorry about that: a duplicate payment is refunded. Let's open a refund request for it."
+
+
 def nothing_saved(kind: str) -> str:
     return (f"No problem: I haven't opened a {KIND_NAMES[kind]} and nothing was saved. "
             "Tell me whenever you want to start again.")

@@ -12,7 +12,7 @@ from actions.runtime import runtime, today
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case
-from refund_desk.form_reading import is_duplicate_charge, read_message, reads_as_an_answer
+from refund_desk.form_reading import is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
 from refund_desk.request_use_case import RequestOutcome
@@ -50,24 +50,6 @@ class ActionExplainChargeback(Action):
             return [SlotSet(k, v) for k, v in reading.values.items() if v is not None]
         dispatcher.utter_message(text=replies.chargeback_explanation(policy))
         dispatcher.utter_message(text=replies.REFUND_INSTEAD, buttons=replies.REFUND_INSTEAD_BUTTONS)
-        return []
-
-
-class ActionReadDetails(Action):
-    """Details given with no request in progress: a duplicate charge opens the refund; else ask what for.
-
-    "I think I was double billed" reads as a detail to the classifier (it also answers "why a
-    refund?" inside the form), but on its own it asks for the duplicate payment back.
-    """
-
-    def name(self) -> Text:
-        return "action_read_details"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if is_duplicate_charge(tracker.latest_message.get("text")):
-            dispatcher.utter_message(text=replies.DUPLICATE_CHARGE_REFUND)
-            return [FollowupAction("refund_form")]  # the form reads this message: the reason is kept
-        dispatcher.utter_message(response="utter_what_for")
         return []
 
 
@@ -142,6 +124,25 @@ class ActionResetRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         return reset_request_slots()
+
+
+class ActionReadUnplacedMessage(Action):
+    """A message no rule places (unclear, or bare details) with no form running.
+
+    One that asks for money back or says why a service should be refunded ("it was never
+    delivered") opens the refund form, which reads it; anything else is asked about as before.
+    """
+
+    def name(self) -> Text:
+        return "action_read_unplaced_message"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if reads_as_a_refund_request(tracker.latest_message.get("text")):
+            dispatcher.utter_message(text=replies.REFUND_FROM_DETAILS)
+            return [FollowupAction("refund_form")]  # the form reads this message: its details are kept
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(response="utter_what_for" if intent == "inform" else "utter_please_rephrase")
+        return []
 
 
 class ActionRestart(Action):

@@ -28,7 +28,7 @@ INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human",
                         "request_refund"}
 # Actions that hand the message over from one form to another (a change of mind).
 SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request", "action_confirm_stop", "status_form",
-                     "action_read_details")
+                     "action_read_unplaced_message")
 # A form's own intents are answers to it ("I want a refund for INV-2208" inside the refund form).
 OWN_INTENTS = {"refund_form": {"request_refund"}, "cancellation_form": {"cancel_service"},
                "chargeback_form": {"chargeback_filed"}, "status_form": {"check_request_status"}}

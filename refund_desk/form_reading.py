@@ -104,10 +104,35 @@ def _accept_date(slot: str, found: DateReading, direction: Optional[str], kind: 
     return True
 
 
+# Answers in which a date-like text is not the service date ("the 1st" for the next billing date).
+_NOT_A_SERVICE_DATE_ANSWER = ("next_billing_date", "amount_paid", "issues_resolved", "invoice_number")
+
+
+def _read_stated_service_date(text: str, requested: Optional[str], known: dict[str, Any], kind: str,
+                              today: date, reading: Reading) -> None:
+    """A service date the customer states though the policy never asks it ("delivered on Nov 10").
+
+    Kept with the request (and treated like any known detail from then on). A date without a year
+    is read as its nearest occurrence ("December 5" is still to come); only one on the side of today
+    the form looks at counts, and nothing is said about one that does not.
+    """
+    if known.get("service_date") is not None or requested in _NOT_A_SERVICE_DATE_ANSWER:
+        return
+    direction = date_direction("service_date", kind, {**known, **reading.values})
+    if direction is None:
+        return
+    readings = [v for v in (read_date(text, today, PAST).value, read_date(text, today, FUTURE).value) if v]
+    value = min(readings, key=lambda d: abs((d - today).days), default=None)
+    if value is not None and (value <= today if direction == PAST else value >= today):
+        reading.values["service_date"] = value.isoformat()
+
+
 def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: dict[str, Any], kind: str,
                 today: date, reading: Reading, correcting: bool, confirming: bool) -> None:
     for slot in ("service_date", "next_billing_date"):
         if slot not in wanted:
+            if slot == "service_date":
+                _read_stated_service_date(text, requested, known, kind, today, reading)
             continue
         asked = slot == requested
         if not (asked or known.get(slot) is None or correcting or confirming):
@@ -389,9 +414,29 @@ def asks_for_a_new_refund(text: Optional[str]) -> bool:
     return bool(_WANTS_REFUND.search(text)) and not _ASKS_STATUS.search(text) and parse_reference(text) is None
 
 
+_CANCEL_WORDS = re.compile(r"\b(cancel\w*|unsubscribe|terminate|stop (my|our|the) (plan|subscription|contract))\b",
+                           re.I)
+
+
+def reads_as_a_refund_request(text: Optional[str]) -> bool:
+    """Whether an unplaced message asks for money back or states why a service should be refunded.
+
+    "…it was never delivered, nobody has even started on it" to a refund desk is a refund request;
+    a cancellation ("cancel", a subscription) or bare details are not.
+    """
+    text = clip(text)
+    if asks_for_a_new_refund(text):
+        return True
+    reason = classify_reason(text)
+    return (reason is not None and reason != "other" and not _CANCEL_WORDS.search(text)
+            and parse_service_kind(text) != "recurring" and not _ASKS_STATUS.search(text)
+            and not _DISPUTED.search(text))  # already disputed with the bank: a chargeback
+
+
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:
     """A request reference or an identifier to look a request up by."""
     return parse_reference(text) or parse_identifier(text, identifier, answer=True)
 
 
-__all__ = ["Reading", "read_message", "read_lookup", "date_direction", "REFUND_REASONS", "REASON_BUTTONS"]
+__all__ = ["Reading", "read_message", "read_lookup", "reads_as_a_refund_request", "date_direction", "REFUND_REASONS",
+           "REASON_BUTTONS"]

@@ -121,6 +121,10 @@ def parse_email(text: Optional[str]) -> Optional[str]:
     return f"{local}@{domain.lower()}"
 
 
+# Where a service's promised content is written down: "the description promised ...".
+_PROMISE_SOURCE = (r"(description|listing|advert\w*|ad|website|product page|offer|proposal|contract|"
+                   r"scope( of work)?|sow|quote|brochure|spec\w*|sales pitch)")
+
 _REASON_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("duplicate_payment", (
         r"charged (me )?(twice|two times|double|more than once|2x|again)", r"double[- ]?(charged|billed|charge|payment)",
@@ -134,7 +138,11 @@ _REASON_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"service not rendered", r"never (took place|turned up|showed up)", r"(didn'?t|did not) turn up")),
     ("not_as_described", (
         r"not as (described|advertised|promised|agreed)", r"(different|differs) (from|than)", r"mismatch",
-        r"not what (was|i was|we were|you) (promised|described|agreed|ordered|sold)", r"wrong (service|scope|product)")),
+        r"not what (was|i was|we were|you) (promised|described|agreed|ordered|sold)", r"wrong (service|scope|product)",
+        # "it's not what the description said", "the description promised advanced modules"
+        rf"not what (the|your|its|it'?s) {_PROMISE_SOURCE}",
+        rf"\b{_PROMISE_SOURCE} (promised|promises|claimed|claims|guaranteed)\b",
+        rf"(doesn'?t|does not|didn'?t|did not) (match|fit) (the|your|what the|our) {_PROMISE_SOURCE}")),
     ("customer_error", (
         r"\b(i|we) (changed|deleted|reset|removed|uninstalled|installed|updated|moved|unplugged|broke)\b.*\b(myself|ourselves|after)",
         r"\bmy (own )?(fault|mistake|error)", r"user error", r"\b(i|we) did it (myself|ourselves)",

@@ -57,6 +57,7 @@ class Rule:
     estimate: Optional[Estimate] = None
     also_cite: tuple[Clause, ...] = ()
     alternatives: tuple[Clause, ...] = ()
+    also_ask: tuple[str, ...] = ()  # facts the team needs to review a case this rule decides
 
     @property
     def condition_facts(self) -> tuple[str, ...]:
@@ -66,8 +67,8 @@ class Rule:
 
     @property
     def base_facts(self) -> tuple[str, ...]:
-        """Customer-given facts this rule needs to decide and to estimate, in form order."""
-        used = set(self.condition_facts)
+        """Customer-given facts this rule needs to decide, to estimate and to be reviewed, in form order."""
+        used = set(self.condition_facts) | set(self.also_ask)
         if self.estimate:
             used |= {b for name in formula_names(self.estimate.formula) for b in base_facts_of(name)}
         return tuple(f for f in BASE_FACTS if f in used)

@@ -330,12 +330,30 @@ def _parse_rule(rr: Any, where: str, clause: Clause, clauses: dict[str, Clause],
                 r.error(f"{where}.estimate.formula", est, "formula", f"not a valid formula: {exc}")
     also = _clause_list(rr, "also_cite", where, clauses, r)
     alts = _clause_list(rr, "alternatives", where, clauses, r)
+    also_ask = _fact_list(rr, "also_ask", where, r)
     for k in rr:
-        if k not in ("kind", "when", "outcome", "summary", "priority", "estimate", "also_cite", "alternatives"):
+        if k not in ("kind", "when", "outcome", "summary", "priority", "estimate", "also_cite", "alternatives",
+                     "also_ask"):
             r.error(f"{where}.{k}", rr, k, "unknown key")
     if not (kind in REQUEST_KINDS and outcome in OUTCOMES and summary):
         return None
-    return Rule(clause, kind, when, outcome, summary.strip(), priority, estimate, also, alts)
+    return Rule(clause, kind, when, outcome, summary.strip(), priority, estimate, also, alts, also_ask)
+
+
+def _fact_list(rr: dict, key: str, where: str, r: _Reader) -> tuple[str, ...]:
+    """The customer-given facts a list names; each unknown name is reported with its own line."""
+    names = rr.get(key, []) or []
+    if not isinstance(names, list):
+        r.error(f"{where}.{key}", rr, key, "must be a list of facts the customer gives")
+        return ()
+    found = []
+    for i, name in enumerate(names):
+        if name in BASE_FACTS:
+            found.append(name)
+        else:
+            r.error(f"{where}.{key}[{i}]", names, i, f"'{name}' is not a fact the customer gives "
+                                                     f"(known: {', '.join(BASE_FACTS)})")
+    return tuple(found)
 
 
 def _clause_list(rr: dict, key: str, where: str, clauses: dict[str, Clause], r: _Reader) -> tuple[Clause, ...]:

@@ -274,7 +274,7 @@ def duplicate_charge_offer(policy: RefundPolicy) -> str:
     return "\n".join(lines)
 
 
-DUPLICATE_CHARGE_REFUND = "Sorry about that: a duplicate payment is refunded. Let's open a refund request for it."
+REFUND_FROM_DETAILS = "Sorry about that. Let's open a refund request for it."
 
 
 def nothing_saved(kind: str) -> str:

@@ -2,10 +2,9 @@
 import pytest
 
 from actions.conversation import (ActionAnswerPolicyQuestion, ActionCheckStatus, ActionExplainChargeback,
-                                  ActionExplainRequestedSlot, ActionHandoff, ActionReadDetails)
+                                  ActionExplainRequestedSlot, ActionHandoff)
 from actions.runtime import runtime
 from actions.submit import ActionSubmitCancellation, ActionSubmitChargeback, ActionSubmitRefund
-from refund_desk import replies
 from tests.actions.conftest import make_tracker, run_action, slot_events, texts
 
 REFUND = {"invoice_number": "INV-20431", "service_date": "2026-11-17", "refund_reason": "duplicate_payment",
@@ -90,23 +89,6 @@ def test_chargeback_explanation_quotes_the_policy_and_offers_a_refund(dispatcher
     run_action(ActionExplainChargeback(), make_tracker("what about a chargeback", "chargeback"), dispatcher, domain)
     assert "may result in account suspension" in texts(dispatcher)
     assert "/affirm" in [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
-
-
-@pytest.mark.parametrize("text, opens_refund", [
-    ("I'm pretty sure you billed me twice", True),
-    ("the same invoice was charged 2x", True),
-    ("duplicate charge on my card", True),
-    ("I already disputed the double charge with my bank", False),  # a chargeback, not a new refund
-    ("INV-20431", False),
-    ("last Tuesday", False),
-    ("jane@example.com", False),
-])
-def test_details_with_no_request_open_the_refund_only_for_a_duplicate_charge(text, opens_refund, dispatcher, domain):
-    events = run_action(ActionReadDetails(), make_tracker(text, "inform"), dispatcher, domain)
-    followups = [e["name"] for e in events if e.get("event") == "followup"]
-    assert followups == (["refund_form"] if opens_refund else [])
-    said = [m.get("text") or m.get("response") for m in dispatcher.messages]
-    assert said == ([replies.DUPLICATE_CHARGE_REFUND] if opens_refund else ["utter_what_for"])
 
 
 def test_handoff_gives_contacts_and_records_what_was_collected(dispatcher, domain):

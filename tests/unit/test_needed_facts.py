@@ -28,6 +28,10 @@ def policy(name):
     # WebPro: a refund for no reason is estimated from the amount and the issues resolved
     ("webpro_it_solutions", "refund", {"service_date": date(2026, 11, 1), "refund_reason": "no_longer_needed"},
      ["service_date", "refund_reason", "issues_resolved", "amount_paid"]),
+    # ... and once an issue is resolved, a discretionary refund of the charges needs the amount paid
+    ("webpro_it_solutions", "refund", {"service_date": date(2026, 9, 15), "refund_reason": "dissatisfied",
+                                       "issues_resolved": 2},
+     ["service_date", "refund_reason", "issues_resolved", "amount_paid"]),
     # ITMediaSolutions: a monthly service's cancellation needs the next billing date
     ("itmediasolutions", "cancellation", {"service_kind": "recurring"}, ["service_kind", "next_billing_date"]),
     # ... a one-time one needs nothing more (the policy has no rule for it: the team reviews)

@@ -142,6 +142,12 @@ def test_emails(text, expected):
     ("the session never took place", "service_not_rendered"),
     ("the technician never turned up", "service_not_rendered"),
     ("the engineer misconfigured the firewall and couldn't fix it", "service_error"),
+    # what was written down about the service differs from what came
+    ("that's not what your proposal said", "not_as_described"),
+    ("the listing promised a full report, we got one page", "not_as_described"),
+    ("the work doesn't match the scope of work we signed", "not_as_described"),
+    ("my contract says I can cancel any time", None),     # quoting terms is no mismatch
+    ("the quote said three days", None),
 ])
 def test_reasons(text, expected):
     assert classify_reason(text) == expected

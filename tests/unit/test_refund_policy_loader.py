@@ -155,6 +155,19 @@ def test_unknown_clause_reference(tmp_path: Path, old: str, new: str, expected: 
     assert errors_of(tmp_path, replaced(old, new)) == [expected]
 
 
+def test_also_ask_names_facts_the_customer_gives(tmp_path: Path) -> None:
+    text = replaced("        summary: Duplicate payments are refunded.\n",
+                    "        summary: Duplicate payments are refunded.\n"
+                    "        also_ask: [amount_paid, days_since_service]\n")
+    assert errors_of(tmp_path, text) == [
+        "clauses[0].rules[0].also_ask[1] (line 13): 'days_since_service' is not a fact the customer gives "
+        "(known: service_kind, service_date, refund_reason, service_status, issues_resolved, amount_paid, "
+        "next_billing_date)"]
+    ok = replaced("        summary: Duplicate payments are refunded.\n",
+                  "        summary: Duplicate payments are refunded.\n        also_ask: [issues_resolved]\n")
+    assert load_refund_policy(write(tmp_path, ok)).rules[0].also_ask == ("issues_resolved",)
+
+
 def test_unknown_clause_in_next_steps(tmp_path: Path) -> None:
     text = VALID + "next_steps:\n  refund:\n    - clause: payout\n      summary: Paid soon.\n"
     assert errors_of(tmp_path, text) == ["next_steps.refund[0].clause (line 35): no clause with id 'payout'"]

@@ -1,0 +1,38 @@
+"""A message no rule places, with no form running: a refund told as a story opens the refund form."""
+import pytest
+
+from actions.conversation import ActionReadUnplacedMessage
+from actions.request_forms import ValidateRefundForm
+from refund_desk import replies
+from tests.actions.conftest import make_tracker, run_action, slot_events
+
+NEVER_DELIVERED = "we booked a network audit 5 days ago and it was never delivered, nobody even started"
+
+
+@pytest.mark.parametrize("text, intent, opens, says", [
+    (NEVER_DELIVERED, "inform", True, None),
+    ("the backup migration started on Monday but we don't need it anymore", "nlu_fallback", True, None),
+    ("I'm pretty sure you billed me twice", "inform", True, None),
+    ("the same invoice was charged 2x", "inform", True, None),
+    ("duplicate charge on my card", "nlu_fallback", True, None),
+    ("I already disputed the double charge with my bank", "inform", False, "utter_what_for"),  # a chargeback
+    ("INV-20431", "inform", False, "utter_what_for"),
+    ("last Tuesday", "inform", False, "utter_what_for"),
+    ("blorp the frobnicator", "nlu_fallback", False, "utter_please_rephrase"),
+    ("cancel my monitoring plan, we don't need it", "nlu_fallback", False, "utter_please_rephrase"),
+])
+def test_an_unplaced_message_opens_a_refund_only_when_it_reads_as_one(dispatcher, domain, text, intent, opens, says):
+    events = run_action(ActionReadUnplacedMessage(), make_tracker(text, intent=intent), dispatcher, domain)
+    assert any(e.get("event") == "followup" and e.get("name") == "refund_form" for e in events) is opens
+    said = [m.get("text") or m.get("response") for m in dispatcher.messages]
+    assert said == ([replies.REFUND_FROM_DETAILS] if opens else [says])
+
+
+def test_the_refund_form_it_opens_reads_the_message(dispatcher, domain):
+    # as Rasa runs it: the user message, action_read_unplaced_message, then the form's own action
+    tracker = make_tracker(NEVER_DELIVERED, intent="inform", latest_action="refund_form")
+    tracker.events.insert(1, {"event": "action", "name": "action_read_unplaced_message"})
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["refund_reason"] == "service_not_rendered"
+    assert slots["service_date"] == "2026-11-16"  # today is pinned to 2026-11-21
+    assert slots["requested_slot"] == "invoice_number"

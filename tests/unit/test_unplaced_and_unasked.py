@@ -1,0 +1,46 @@
+"""Messages no form asked for: refund requests told as a story, and details the policy never asks."""
+from datetime import date
+
+import pytest
+
+from refund_desk.form_reading import read_message, reads_as_a_refund_request
+from refund_desk.parsing import DEFAULT_INVOICE
+
+TODAY = date(2026, 11, 23)
+# A policy that never asks the date (ITMediaSolutions: the work status and the kind decide).
+NO_DATE = ["invoice_number", "service_kind", "refund_reason", "service_status", "customer_name", "customer_email",
+           "confirmed"]
+
+
+@pytest.mark.parametrize("text, opens", [
+    ("we paid for a firewall audit last week and it never happened", True),
+    ("the migration you did doesn't match the scope we agreed, money back?", True),
+    ("the backup project kicked off on Monday but we don't need it anymore", True),
+    ("I'd like my money back for the router install", True),
+    ("INV-20431", False),
+    ("my e-mail is jane@example.com", False),
+    ("cancel my monitoring plan, we don't need it", False),
+    ("has my refund for the audit that never happened been approved?", False),
+    ("what's the weather like", False),
+])
+def test_a_message_no_rule_places_opens_a_refund_when_it_asks_for_one_or_gives_a_reason(text, opens):
+    assert reads_as_a_refund_request(text) is opens
+
+
+def read(text, requested=None, known=None, wanted=NO_DATE, kind="refund"):
+    return read_message(text, "request_refund", requested, wanted, known or {}, kind, TODAY, 0, DEFAULT_INVOICE)
+
+
+@pytest.mark.parametrize("text, requested, known, service_date", [
+    ("You delivered our site on Nov 10 and we don't like it", None, {}, "2026-11-10"),
+    ("the logo was handed over last Friday", "refund_reason", {}, "2026-11-20"),
+    ("a one-time project, finished on 3 November", "service_kind", {}, "2026-11-03"),
+    ("the work starts on December 5", None, {}, None),                        # still to come: no service date
+    ("the 1st", "next_billing_date", {}, None),                               # the answer to another date
+    ("1010", "amount_paid", {}, None),                                        # a number, not a date
+    ("we hate it, it went live Nov 12", None, {"service_date": "2026-11-10"}, None),  # known: changed only when asked
+])
+def test_a_service_date_the_policy_never_asks_is_kept_when_clearly_stated(text, requested, known, service_date):
+    r = read(text, requested=requested, known=known)
+    assert r.values.get("service_date") == service_date
+    assert not any("date" in p.lower() for p in r.problems)

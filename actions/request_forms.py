@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -160,7 +160,10 @@ class RequestFormValidation(FormValidationAction):
                                   domain: DomainDict) -> Optional[EventType]:
         """Always decide the next slot here: the active refund policy, not the domain, says what to ask."""
         missing = (s for s in self.wanted_slots(tracker) if tracker.slots.get(s) is None)
-        return SlotSet("requested_slot", next(missing, None))
+        slot = next(missing, None)
+        if slot in QUESTIONS:
+            QUESTIONS[slot](dispatcher, tracker, self.kind)
+        return SlotSet("requested_slot", slot)
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
@@ -229,73 +232,49 @@ class ValidateStatusForm(FormValidationAction):
         return extract_lookup_email(dispatcher, tracker)
 
 
-FORM_KINDS = {"refund_form": "refund", "cancellation_form": "cancellation", "chargeback_form": "chargeback"}
-
-
-def form_kind(tracker: Tracker) -> str:
-    return FORM_KINDS.get(tracker.active_loop_name or "", "refund")
-
-
-class ActionAskConfirmed(Action):
+def ask_confirmed(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> None:
     """Shows what was collected and asks the customer to confirm."""
-
-    def name(self) -> Text:
-        return "action_ask_confirmed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        kind = form_kind(tracker)
-        policy = runtime().policy
-        facts = [] if kind == "chargeback" else needed_facts(policy, kind, facts_from(tracker), today())
-        order = ["invoice_number", *facts, *CONTACT_SLOTS]
-        dispatcher.utter_message(text=replies.summary(kind, slot_values(tracker, [*order, *SIDE_SLOTS]), order,
-                                                      policy.identifier),
-                                 buttons=replies.YES_NO_BUTTONS)
-        return []
+    policy = runtime().policy
+    facts = [] if kind == "chargeback" else needed_facts(policy, kind, facts_from(tracker), today())
+    order = ["invoice_number", *facts, *CONTACT_SLOTS]
+    dispatcher.utter_message(text=replies.summary(kind, slot_values(tracker, [*order, *SIDE_SLOTS]), order,
+                                                  policy.identifier),
+                             buttons=replies.YES_NO_BUTTONS)
 
 
-class ActionAskInvoiceNumber(Action):
+def ask_invoice_number(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> None:
     """Asks for the identifier in the active policy's own word ("Customer ID", "order ID")."""
-
-    def name(self) -> Text:
-        return "action_ask_invoice_number"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(text=replies.ask_identifier(runtime().policy.identifier))
-        return []
+    dispatcher.utter_message(text=replies.ask_identifier(runtime().policy.identifier))
 
 
-class ActionAskServiceKind(Action):
+def ask_service_kind(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> None:
     """Asks the kind of service with the active policy's own words as the choices."""
-
-    def name(self) -> Text:
-        return "action_ask_service_kind"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        kinds = runtime().policy.service_kinds
-        dispatcher.utter_message(text=replies.ask_service_kind(kinds), buttons=replies.kind_buttons(kinds))
-        return []
+    kinds = runtime().policy.service_kinds
+    dispatcher.utter_message(text=replies.ask_service_kind(kinds), buttons=replies.kind_buttons(kinds))
 
 
-class ActionAskServiceDate(Action):
+def ask_service_date(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> None:
     """Asks the date the way the question looks (an appointment ahead, a charge behind), or asks
     which of two readings the customer meant when their earlier words were ambiguous."""
+    known = {"service_kind": tracker.get_slot("service_kind")}
+    direction = date_direction("service_date", kind, known)
+    words = tracker.get_slot("date_words")
+    if words and direction:
+        reading = read_date(words, today(), direction)
+        if reading.options:
+            dispatcher.utter_message(text=replies.which_date(reading.options),
+                                     buttons=replies.date_buttons(reading.options))
+            return
+    dispatcher.utter_message(text=replies.ask_service_date(kind, known["service_kind"]))
 
-    def name(self) -> Text:
-        return "action_ask_service_date"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        kind = form_kind(tracker)
-        known = {"service_kind": tracker.get_slot("service_kind")}
-        direction = date_direction("service_date", kind, known)
-        words = tracker.get_slot("date_words")
-        if words and direction:
-            reading = read_date(words, today(), direction)
-            if reading.options:
-                dispatcher.utter_message(text=replies.which_date(reading.options),
-                                         buttons=replies.date_buttons(reading.options))
-                return []
-        dispatcher.utter_message(text=replies.ask_service_date(kind, known["service_kind"]))
-        return []
+# Questions that depend on the conversation and the active refund policy. The validation action
+# asks them itself once it has chosen the next slot: no action_ask_* round trip to the action
+# server per turn. The other slots are asked by the domain's utter_ask_* responses.
+QUESTIONS: Dict[str, Callable[[CollectingDispatcher, Tracker, str], None]] = {
+    "invoice_number": ask_invoice_number, "service_kind": ask_service_kind,
+    "service_date": ask_service_date, "confirmed": ask_confirmed,
+}
 
 
 class ActionConfirmStop(Action):

@@ -1,8 +1,10 @@
 """Form validation actions, run on real Trackers."""
 import pytest
 
-from actions.request_forms import (ActionAskConfirmed, ValidateCancellationForm, ValidateRefundForm,
+from actions.request_forms import (ValidateCancellationForm, ValidateRefundForm, ask_confirmed,
                                    ValidateStatusForm)
+from actions.runtime import runtime
+from refund_desk import replies
 from tests.actions.conftest import make_tracker, run_action, slot_events, texts
 
 FILLED = {"invoice_number": "INV-20431", "service_date": "2026-11-17", "refund_reason": "duplicate_payment",
@@ -35,7 +37,7 @@ def test_the_third_miss_offers_a_person(dispatcher, domain):
     tracker = make_tracker("no clue", slots={"requested_slot": "invoice_number", "invoice_misses": 2},
                            active_loop="refund_form")
     run_action(ValidateRefundForm(), tracker, dispatcher, domain)
-    buttons = dispatcher.messages[-1]["buttons"]
+    buttons = [b for m in dispatcher.messages for b in m["buttons"]]
     assert {"title": "Talk to a person", "payload": "/request_human"} in buttons
 
 
@@ -46,7 +48,7 @@ def test_after_an_interruption_the_old_message_is_not_read_again(dispatcher, dom
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert "invoice_number" not in slots
     assert slots["requested_slot"] == "invoice_number"
-    assert dispatcher.messages == []
+    assert texts(dispatcher) == replies.ask_identifier(runtime().policy.identifier)  # only the question again
 
 
 def test_the_page_can_pass_the_customers_email(dispatcher, domain):
@@ -74,7 +76,7 @@ def test_all_filled_then_confirmation_ends_the_form(dispatcher, domain):
 
 def test_the_confirmation_question_shows_the_summary(dispatcher, domain):
     tracker = make_tracker("", slots={**FILLED, "requested_slot": "confirmed"}, active_loop="refund_form")
-    run_action(ActionAskConfirmed(), tracker, dispatcher, domain)
+    ask_confirmed(dispatcher, tracker, "refund")
     message = dispatcher.messages[0]
     for shown in ("INV-20431", "17 November 2026", "charged more than once", "Jane Doe", "jane@example.com"):
         assert shown in message["text"]
@@ -112,3 +114,17 @@ def test_a_question_that_is_really_a_request_is_answered_in_one_line(dispatcher,
         assert intro == []
     else:
         assert len(intro) == 1 and said in intro[0]
+
+
+@pytest.mark.parametrize("text, requested, filled, next_slot, asked", [
+    ("INV-20431", "invoice_number", {}, "service_date", "When was the service delivered or charged?"),
+    ("jane@example.com", "customer_email", {k: v for k, v in FILLED.items() if k != "customer_email"},
+     "confirmed", "Here is your refund request"),
+])
+def test_the_validation_action_asks_the_next_question_itself(dispatcher, domain, text, requested, filled,
+                                                             next_slot, asked):
+    # no action_ask_* round trip: the question comes back with the validation's events
+    tracker = make_tracker(text, slots={**filled, "requested_slot": requested}, active_loop="refund_form")
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["requested_slot"] == next_slot
+    assert asked in texts(dispatcher)

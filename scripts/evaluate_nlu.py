@@ -34,10 +34,10 @@ REJECTED = ("out_of_scope", "nlu_fallback")
 # Where a target is not reached yet, the floor sits just under what the model reaches, so that a
 # regression fails the build; the output says which targets are reached.
 BARS = {
-    "clinc_off_topic_rejected": ("min", 0.90, 0.94),
-    "customer_in_scope_accuracy": ("min", 0.95, 0.93),
+    "clinc_off_topic_rejected": ("min", 0.90, 0.93),
+    "customer_in_scope_accuracy": ("min", 0.95, 0.95),
     "customer_in_scope_rejected": ("max", 0.05, 0.04),
-    "customer_off_topic_rejected": ("min", 0.90, 0.89),
+    "customer_off_topic_rejected": ("min", 0.90, 0.90),
     "own_heldout_accuracy": ("min", 0.95, 0.97),
 }
 

@@ -17,7 +17,7 @@ from refund_desk.dates import read_date
 from actions.status_check import extract_lookup_email, status_required_slots
 from refund_desk.eligibility import needed_facts
 from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_stop, date_direction, read_lookup, read_message,
-                                      reads_as_an_answer)
+                                      reads_as_a_refund_of_a_started_service, reads_as_an_answer)
 from refund_desk.parsing import parse_email, parse_service_kind
 
 # Messages with these intents interrupt a form; rules answer them and the form goes on (or, for
@@ -28,7 +28,7 @@ INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human",
                         "request_refund"}
 # Actions that hand the message over from one form to another (a change of mind).
 SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request", "action_confirm_stop", "status_form",
-                     "action_read_unplaced_message")
+                     "cancellation_form", "action_read_unplaced_message")
 # A form's own intents are answers to it ("I want a refund for INV-2208" inside the refund form).
 OWN_INTENTS = {"refund_form": {"request_refund"}, "cancellation_form": {"cancel_service"},
                "chargeback_form": {"chargeback_filed"}, "status_form": {"check_request_status"}}
@@ -186,6 +186,16 @@ class ValidateCancellationForm(RequestFormValidation):
 
     def name(self) -> Text:
         return "validate_cancellation_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # The message that opened the form says a one-time service has already begun, and asks for no
+        # cancellation: the refund form takes over (and reads the message).
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if tracker.get_slot("requested_slot") is None and intent == "cancel_service" \
+                and reads_as_a_refund_of_a_started_service(tracker.latest_message.get("text")):
+            dispatcher.utter_message(text=replies.STARTED_SO_REFUND)
+            return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("refund_form")]
+        return await super().run(dispatcher, tracker, domain)
 
 
 class ValidateChargebackForm(RequestFormValidation):

@@ -433,6 +433,21 @@ def reads_as_a_refund_request(text: Optional[str]) -> bool:
             and not _DISPUTED.search(text))  # already disputed with the bank: a chargeback
 
 
+_STARTED = re.compile(r"\b(started|begun|began|underway|in progress)\b", re.I)
+
+
+def reads_as_a_refund_of_a_started_service(text: Optional[str]) -> bool:
+    """'The onboarding started last Thursday but we no longer need it': past cancelling in advance.
+
+    Read as a cancellation by the classifier ("no longer need it"), but the customer did not ask to
+    cancel and the one-time service has begun: what is left to ask for is a refund. A plan or an
+    explicit "cancel" stays a cancellation.
+    """
+    text = clip(text)
+    return (parse_service_status(text) == "started" and bool(_STARTED.search(text))
+            and not _CANCEL_WORDS.search(text) and parse_service_kind(text) != "recurring")
+
+
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:
     """A request reference or an identifier to look a request up by."""
     return parse_reference(text) or parse_identifier(text, identifier, answer=True)

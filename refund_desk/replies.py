@@ -274,6 +274,8 @@ def duplicate_charge_offer(policy: RefundPolicy) -> str:
     return "\n".join(lines)
 
 
+STARTED_SO_REFUND = ("That service has already begun, so there is nothing left to cancel in advance: "
+                     "I'll take this as a refund request, and the refund policy decides what can be refunded.")
 REFUND_FROM_DETAILS = "Sorry about that. Let's open a refund request for it."
 
 

@@ -2,7 +2,7 @@
 import pytest
 
 from actions.conversation import ActionReadUnplacedMessage
-from actions.request_forms import ValidateRefundForm
+from actions.request_forms import ValidateCancellationForm, ValidateRefundForm
 from refund_desk import replies
 from tests.actions.conftest import make_tracker, run_action, slot_events
 
@@ -36,3 +36,17 @@ def test_the_refund_form_it_opens_reads_the_message(dispatcher, domain):
     assert slots["refund_reason"] == "service_not_rendered"
     assert slots["service_date"] == "2026-11-16"  # today is pinned to 2026-11-21
     assert slots["requested_slot"] == "invoice_number"
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("the data migration started on Monday but we no longer need it", True),
+    ("cancel the data migration, it started on Monday", False),
+])
+def test_a_cancellation_of_a_service_already_begun_becomes_a_refund(dispatcher, domain, text, switches):
+    # as Rasa activates the form: the loop is already set when the validation runs
+    tracker = make_tracker(text, intent="cancel_service", latest_action="cancellation_form",
+                           active_loop="cancellation_form")
+    events = run_action(ValidateCancellationForm(), tracker, dispatcher, domain)
+    followups = [e["name"] for e in events if e.get("event") == "followup"]
+    assert followups == (["refund_form"] if switches else [])
+    assert (replies.STARTED_SO_REFUND in [m.get("text") for m in dispatcher.messages]) is switches

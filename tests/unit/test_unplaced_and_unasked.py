@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from refund_desk.form_reading import read_message, reads_as_a_refund_request
+from refund_desk.form_reading import read_message, reads_as_a_refund_of_a_started_service, reads_as_a_refund_request
 from refund_desk.parsing import DEFAULT_INVOICE
 
 TODAY = date(2026, 11, 23)
@@ -25,6 +25,19 @@ NO_DATE = ["invoice_number", "service_kind", "refund_reason", "service_status", 
 ])
 def test_a_message_no_rule_places_opens_a_refund_when_it_asks_for_one_or_gives_a_reason(text, opens):
     assert reads_as_a_refund_request(text) is opens
+
+
+@pytest.mark.parametrize("text, refund", [
+    ("the data migration started on Monday but we no longer need it", True),
+    ("our website project is already underway and we don't want it any more", True),
+    ("the audit began last week, the company was sold, we don't need it", True),
+    ("cancel the data migration, it started on Monday", False),  # asks to cancel: stays a cancellation
+    ("we no longer need the monitoring subscription that started in March", False),  # a plan
+    ("the installation hasn't started yet and we don't need it", False),  # ahead: a cancellation
+    ("we no longer need the installation next week", False),
+])
+def test_a_one_time_service_already_begun_is_a_refund_not_a_cancellation(text, refund):
+    assert reads_as_a_refund_of_a_started_service(text) is refund
 
 
 def read(text, requested=None, known=None, wanted=NO_DATE, kind="refund"):

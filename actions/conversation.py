@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, Restarted, SlotSet
+from rasa_sdk.events import (ActionExecuted, EventType, FollowupAction, Restarted, SessionStarted, SlotSet,
+                             UserUtteranceReverted)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -12,7 +13,7 @@ from actions.runtime import runtime, today
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case
-from refund_desk.form_reading import is_duplicate_charge, read_message, reads_as_an_answer
+from refund_desk.form_reading import is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
 from refund_desk.request_use_case import RequestOutcome
@@ -126,6 +127,15 @@ class ActionResetRequest(Action):
         return reset_request_slots()
 
 
+def keeps_the_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A command typed into the chat ('/restart', '/back', '/session_start') inside a form: the
+    request is kept and the customer told how to end it; False when no form is running."""
+    if not tracker.active_loop_name:
+        return False
+    dispatcher.utter_message(text=RESTART_IN_FORM)
+    return True
+
+
 class ActionRestart(Action):
     """'/restart' typed into the chat: never silently wipes a request in progress."""
 
@@ -133,7 +143,63 @@ class ActionRestart(Action):
         return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if tracker.active_loop_name:
-            dispatcher.utter_message(text=RESTART_IN_FORM)
-            return []
+        if keeps_the_request(dispatcher, tracker):
+            return []  # the form asks its question again
         return [Restarted()]
+
+
+class ActionBack(Action):
+    """'/back' typed into the chat: inside a form it would undo answers unseen, so the form goes on."""
+
+    def name(self) -> Text:
+        return "action_back"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if keeps_the_request(dispatcher, tracker):
+            return []  # the form asks its question again
+        return [UserUtteranceReverted(), UserUtteranceReverted()]  # Rasa's own '/back'
+
+
+def typed_session_start(tracker: Tracker) -> bool:
+    """Whether this session start is the customer's '/session_start', not a new or expired session."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_listen":
+            return False  # the message that starts the session is not logged yet
+        if event.get("event") == "user":
+            return ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "session_start"
+    return False
+
+
+class ActionSessionStart(Action):
+    """Rasa's session start (slots carried over as the domain says), except that '/session_start'
+    typed inside a form keeps the request and asks its question again."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from actions.request_forms import ask_again  # late: request_forms is the forms' module
+        if typed_session_start(tracker) and keeps_the_request(dispatcher, tracker):
+            await ask_again(dispatcher, tracker, domain)  # no form runs after a session start
+            return []
+        events: List[EventType] = [SessionStarted()]
+        if (domain.get("session_config") or {}).get("carry_over_slots_to_new_session", True):
+            events += [SlotSet(name, value) for name, value in tracker.slots.items() if value is not None]
+        return [*events, ActionExecuted("action_listen")]
+
+
+class ActionReadOutsideForm(Action):
+    """An unclear message, or details, with no request in progress: one that plainly asks for a
+    refund ("I think I was double billed", "charged twice for INV-23004 on Nov 17") opens the refund
+    form, which reads it; else details are asked what they are for, an unclear message to be
+    said another way."""
+
+    def name(self) -> Text:
+        return "action_read_outside_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if reads_as_a_refund_request(tracker.latest_message.get("text")):
+            return [FollowupAction("refund_form")]
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(response="utter_what_for" if intent == "inform" else "utter_please_rephrase")
+        return []

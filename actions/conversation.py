@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, Restarted, SlotSet
+from rasa_sdk.events import (ActionExecuted, EventType, FollowupAction, Restarted, SessionStarted, SlotSet,
+                             UserUtteranceReverted)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -145,6 +146,15 @@ class ActionReadUnplacedMessage(Action):
         return []
 
 
+def keeps_the_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A command typed into the chat ('/restart', '/back', '/session_start') inside a form: the
+    request is kept and the customer told how to end it; False when no form is running."""
+    if not tracker.active_loop_name:
+        return False
+    dispatcher.utter_message(text=RESTART_IN_FORM)
+    return True
+
+
 class ActionRestart(Action):
     """'/restart' typed into the chat: never silently wipes a request in progress."""
 
@@ -152,7 +162,46 @@ class ActionRestart(Action):
         return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if tracker.active_loop_name:
-            dispatcher.utter_message(text=RESTART_IN_FORM)
-            return []
+        if keeps_the_request(dispatcher, tracker):
+            return []  # the form asks its question again
         return [Restarted()]
+
+
+class ActionBack(Action):
+    """'/back' typed into the chat: inside a form it would undo answers unseen, so the form goes on."""
+
+    def name(self) -> Text:
+        return "action_back"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if keeps_the_request(dispatcher, tracker):
+            return []  # the form asks its question again
+        return [UserUtteranceReverted(), UserUtteranceReverted()]  # Rasa's own '/back'
+
+
+def typed_session_start(tracker: Tracker) -> bool:
+    """Whether this session start is the customer's '/session_start', not a new or expired session."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_listen":
+            return False  # the message that starts the session is not logged yet
+        if event.get("event") == "user":
+            return ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "session_start"
+    return False
+
+
+class ActionSessionStart(Action):
+    """Rasa's session start (slots carried over as the domain says), except that '/session_start'
+    typed inside a form keeps the request and asks its question again."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from actions.request_forms import ask_again  # late: request_forms is the forms' module
+        if typed_session_start(tracker) and keeps_the_request(dispatcher, tracker):
+            await ask_again(dispatcher, tracker, domain)  # no form runs after a session start
+            return []
+        events: List[EventType] = [SessionStarted()]
+        if (domain.get("session_config") or {}).get("carry_over_slots_to_new_session", True):
+            events += [SlotSet(name, value) for name, value in tracker.slots.items() if value is not None]
+        return [*events, ActionExecuted("action_listen")]

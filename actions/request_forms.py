@@ -25,7 +25,7 @@ from refund_desk.parsing import parse_email, parse_service_kind
 # a name can look off-topic to the classifier.
 INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human", "bot_challenge", "goodbye",
                         "chargeback", "chargeback_filed", "check_request_status", "cancel_service",
-                        "request_refund"}
+                        "request_refund", "restart", "back", "session_start"}
 # Actions that hand the message over from one form to another (a change of mind).
 SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request", "action_confirm_stop", "status_form",
                      "cancellation_form", "action_read_unplaced_message")
@@ -119,6 +119,18 @@ class RequestFormValidation(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
         return self.wanted_slots(tracker)
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        """As rasa_sdk's, except that the reading may hand the conversation over (the form stops)."""
+        extraction_events = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extraction_events)
+        events = await self.get_validation_events(dispatcher, tracker, domain)
+        tracker.add_slots(events)
+        handover = [e for e in extraction_events if e.get("event") != "slot"]
+        if handover:  # e.g. a refund for a service still to come: the cancellation is offered instead
+            return [*events, SlotSet("requested_slot", None), *handover]
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        return [*events, next_slot] if next_slot else events
+
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         events: List[EventType] = []
@@ -141,6 +153,9 @@ class RequestFormValidation(FormValidationAction):
         )
         if reading.upset:
             dispatcher.utter_message(text=replies.SORRY)
+        if reading.cancellation_instead:  # no refund for what has not happened yet: offer the cancellation
+            return [*events, *(SlotSet(k, v) for k, v in {**reading.values, "confirmed": None}.items()),
+                    ActiveLoop(None), FollowupAction("action_offer_cancellation")]  # run() ends the form
         if requested is None and replies.asks_how(tracker.latest_message.get("text")):
             dispatcher.utter_message(text=replies.request_here(self.kind))  # "how do I get a refund?"
         if reading.buttons == replies.KIND_BUTTONS:
@@ -306,3 +321,31 @@ class ActionConfirmStop(Action):
             return [FollowupAction(tracker.active_loop_name)]
         dispatcher.utter_message(response="utter_confirm_stop")
         return []
+
+
+class ActionOfferCancellation(Action):
+    """A refund asked for a prepaid service still to come: offers to cancel it instead (details are kept)."""
+
+    def name(self) -> Text:
+        return "action_offer_cancellation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(text=replies.CANCELLATION_INSTEAD, buttons=replies.CANCELLATION_OR_REFUND_BUTTONS)
+        return []
+
+
+# The kind of request each form collects, as its validation action says.
+FORM_KINDS = {form().form_name(): form.kind
+              for form in (ValidateRefundForm, ValidateCancellationForm, ValidateChargebackForm)}
+
+
+async def ask_again(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
+    """Asks the active form's question again, as the form itself would."""
+    slot = tracker.get_slot("requested_slot")
+    if slot in QUESTIONS:
+        QUESTIONS[slot](dispatcher, tracker, FORM_KINDS.get(tracker.active_loop_name or "", "refund"))
+        return
+    for response in (f"utter_ask_{tracker.active_loop_name}_{slot}", f"utter_ask_{slot}"):
+        if response in domain.get("responses", {}):
+            dispatcher.utter_message(response=response)
+            return

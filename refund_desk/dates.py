@@ -10,7 +10,8 @@ Rules (each tested in tests/unit/test_dates.py):
 - a numeric date whose first or second number is over 12 is unambiguous (21.10.2026, 03/14/2026);
   dots are day-first (21.10.); "03/04" with slashes or dashes is ambiguous: both readings come
   back in `options`, for the customer to choose;
-- a year-less date, a bare weekday or an ordinal is the nearest one in the asked direction;
+- a year-less date, a bare weekday or an ordinal is the nearest one in the asked direction, except
+  that a weekday named with the date ("Wednesday December 2nd") picks the year it falls on;
 - text without a date ("now", "this month", "y", "24/7 support") never becomes a date.
 """
 from __future__ import annotations
@@ -240,11 +241,21 @@ def _r_numeric(m, today, direction):
     return _numeric(int(m["a"]), int(m["b"]), m["y"], m["sep"], today, direction)
 
 
+_WEEKDAY_BEFORE = re.compile(rf"\b{_WEEKDAY},?\s+(?:the\s+)?$", re.I)
+
+
 def _month_day(m, today, direction):
     month = MONTHS[m["month"].lower()]
     day = int(m["day"]) if m["day"] else ORDINAL_WORDS[m["dayword"].lower()]
     if m["year"]:
         return DateReading(_safe(int(m["year"]), month, day))
+    named = _WEEKDAY_BEFORE.search(m.string[:m.start()])
+    if named:  # "Wednesday December 2nd": the weekday says which year's December 2nd, either way
+        weekday = WEEKDAYS[named["weekday"].lower()]
+        fits = [d for d in (_safe(today.year + i, month, day) for i in (-1, 0, 1))
+                if d and d.weekday() == weekday and abs((d - today).days) <= 183]
+        if len(fits) == 1:
+            return DateReading(fits[0])
     return _year_less(month, day, today, direction)
 
 

@@ -18,7 +18,7 @@ from refund_desk.dates import FUTURE, PAST, DateReading, read_date
 from refund_desk.facts import REFUND_REASONS
 from refund_desk.parsing import (classify_reason, clip, parse_amount, parse_count, parse_email, parse_identifier,
                                  parse_introduced_name, parse_name, parse_phone, parse_reference,
-                                 parse_service_kind, parse_service_status)
+                                 parse_service_kind, parse_service_status, typed_as_a_name)
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier
 
 MAX_INVOICE_MISSES = 3
@@ -39,6 +39,8 @@ _DONT_KNOW = re.compile(r"^\s*(i\s*(really\s*)?(do\s*n[o']?t|dunno|have no idea|
 # Details a customer may not know; "I don't know" is an answer to them (the team checks it).
 MAY_BE_UNKNOWN = ("service_date", "next_billing_date", "amount_paid", "issues_resolved")
 UNKNOWN = "unknown"
+# A reply to "What's your full name?" that names a person to talk to ("Talk To Manager").
+_A_PERSON = re.compile(r"\b(person|human|manager|supervisor|agent|someone|somebody|representative|operator)\b", re.I)
 _CHANGE_WHAT = re.compile(r"\b(change|fix|correct|edit|wrong|update|mistake|typo|incorrect|not right)\b", re.I)
 
 REASON_BUTTONS = replies.REASON_BUTTONS
@@ -55,6 +57,8 @@ class Reading:
     buttons: list[dict[str, str]] = field(default_factory=list)
     missed_invoice: bool = False
     upset: bool = False  # the customer is angry: acknowledge it before the next question
+    # A refund for a prepaid service plainly still to come: the refund stops and a cancellation is offered.
+    cancellation_instead: bool = False
 
 
 # slot -> (parser, question when unreadable)
@@ -87,9 +91,7 @@ def _accept_date(slot: str, found: DateReading, direction: Optional[str], kind: 
         return False
     if direction == PAST and value > today:
         if kind == "refund":  # a prepaid service still to come: that's a cancellation
-            reading.values["date_words"] = text
-            reading.problems.append(replies.CANCELLATION_INSTEAD)
-            reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
+            _offer_cancellation(reading, text, stop=not asked)
             reading.values[slot] = None
         elif asked:
             reading.problems.append(replies.date_in_future(value, kind))
@@ -151,7 +153,9 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
             found = read_date(text, today, direction)
         words = known.get("date_words") if slot == "service_date" else None
         if not found.found and words and direction is not None and known.get(slot) is None:
-            found = read_date(words, today, direction)  # the customer's earlier words, now readable
+            earlier = read_date(words, today, direction)  # the customer's earlier words, now readable
+            if not (kind == "refund" and earlier.value and earlier.value > today):
+                found = earlier  # (a date still to come was offered a cancellation: declined, it is no answer)
         if direction is None and found.found and "service_kind" in wanted:
             if slot == "service_date":
                 reading.values["date_words"] = text  # kept until the kind of service says which way to read it
@@ -177,6 +181,21 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
         if asked and not _states_other_facts(reading):
             reading.problems.append(replies.NO_DATE)
             reading.values[slot] = None
+
+
+def _offer_cancellation(reading: Reading, text: str, stop: bool) -> None:
+    """A refund for a service still to come: offer the cancellation instead.
+
+    Said unasked ("it's booked for Wednesday December 2nd"), the refund stops there and the offer
+    is the question; as the answer to the date question it may be a slip ("tomorrow" for
+    "yesterday"), so the offer comes with the date question again.
+    """
+    reading.values["date_words"] = text
+    if stop:
+        reading.cancellation_instead = True
+    else:
+        reading.problems.append(replies.CANCELLATION_INSTEAD)
+        reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
 
 
 def _states_other_facts(reading: Reading) -> bool:
@@ -253,10 +272,11 @@ def read_message(
                 reading.values[slot] = None
 
     _read_dates(text, requested_slot, wanted, known, kind, today, reading, correcting, confirming)
-    if kind == "refund" and _STILL_TO_COME.search(text) and not reading.problems:
-        reading.values["date_words"] = text
-        reading.problems.append(replies.CANCELLATION_INSTEAD)
-        reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
+    if kind == "refund" and _STILL_TO_COME.search(text) and reading.problems in ([], [replies.NO_DATE]) \
+            and not reading.cancellation_instead:
+        reading.problems = []  # "it's next week" is no date to read, but it says when
+        # where the policy asks how far the work got, "not started yet" is that answer, not only a cancellation
+        _offer_cancellation(reading, text, stop="service_status" not in wanted)
 
     if may_reread("refund_reason"):
         reason = classify_reason(text)
@@ -287,6 +307,8 @@ def read_message(
             reading.values[requested_slot] = value
             if value is None:
                 reading.problems.append(question)
+                if requested_slot == "customer_name" and _A_PERSON.search(text):
+                    reading.problems.append(replies.PERSON_INSTEAD_OF_NAME)
 
     if requested_slot == "invoice_number" and "invoice_number" not in reading.values:
         reading.missed_invoice = not _states_other_facts(reading) and intent != "out_of_scope"
@@ -380,14 +402,14 @@ _ONLY_STOP = re.compile(r"^\W*(please\s+)?(stop|cancel( it| this| that| the requ
 
 
 def reads_as_an_answer(text: Optional[str], requested: Optional[str], identifier: Identifier, today: date) -> bool:
-    """Whether a message the classifier took for 'stop' answers the question asked instead."""
+    """Whether a message the classifier took for 'stop' (or a hand-off, a why) is meant as the answer instead."""
     text = clip(text)
     if not requested or _ONLY_STOP.match(text):
         return False
     if parse_email(text) or parse_identifier(text, identifier, answer=requested == "invoice_number"):
         return True
-    if requested == "customer_name":
-        return parse_name(text) is not None
+    if requested == "customer_name":  # "Talk To Manager" typed as the name: the form asks again
+        return parse_name(text) is not None or typed_as_a_name(text)
     if requested in ("service_date", "next_billing_date"):
         return read_date(text, today, PAST).found or read_date(text, today, FUTURE).found
     return False

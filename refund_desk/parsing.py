@@ -250,13 +250,25 @@ _INTRODUCED = (
 )
 
 
+# An e-mail address given beside the name ("Kwame Mensah, kwame@example.gh"), with its label.
+_EMAIL_BESIDE = re.compile(r"(?:\b(?:and\s+)?(?:my\s+)?e-?mail(?:\s+address)?(?:\s+is)?\s*[:=]?\s*)?"
+                           + _EMAIL.pattern, re.I)
+
+
 def parse_name(text: Optional[str]) -> Optional[str]:
     """A person's name given as an answer (any script); None for text that plainly is no name.
 
     "I just told you. Alice Nguyen" gives Alice Nguyen; "Sofia Rossi (office manager)" gives
-    Sofia Rossi; a surname like "Stop" is a name.
+    Sofia Rossi; "Kwame Mensah, kwame@example.gh" gives Kwame Mensah (the e-mail is read
+    separately); a surname like "Stop" is a name; "/back" is a command.
     """
-    text = _PARENTHESES.sub("", clip(text)).strip()
+    text = clip(text).strip()
+    if text.startswith("/"):
+        return None
+    text = _PARENTHESES.sub("", text).strip()
+    without_email = _EMAIL_BESIDE.sub(" ", text)
+    if without_email != text:
+        text = without_email.strip(" ,;:-–—&+")  # the separator between the name and the address
     parts = [p for p in re.split(r"(?<=[.!?])\s+|\n+", text) if p.strip()]
     for part in reversed(parts or [text]):
         name = _one_name(part)
@@ -276,6 +288,20 @@ def _one_name(text: str) -> Optional[str]:
     if letters < 2 or sum(ch.isdigit() for ch in text) > 0 or len(text.split()) > 6:
         return None
     return " ".join(text.split())
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]*(?:['’-][^\W\d_]+)*")
+
+
+def typed_as_a_name(text: Optional[str]) -> bool:
+    """Whether a reply has the shape of a name typed in, whatever its words ("Talk To Manager").
+
+    Two to four words, each capitalised and nothing else: said where a name is asked, it is
+    meant as the name (to be asked again when it is plainly none), not as a request.
+    """
+    words = clip(text).strip().split()
+    return 2 <= len(words) <= 4 and "I" not in words and all(
+        _TITLE_WORD.fullmatch(w) and w[0].isupper() for w in words)
 
 
 def parse_introduced_name(text: Optional[str]) -> Optional[str]:

@@ -46,11 +46,14 @@ ASK_AGAIN = {
     "amount_paid": "I need an amount there, like 149.99.",
     "customer_name": "That doesn't look like a full name to me.",
 }
+PERSON_INSTEAD_OF_NAME = "If you'd rather talk to a person, just say “talk to a person”."
 NO_DATE = "I couldn't read a date in that."
 BAD_EMAIL = "That doesn't look like an e-mail address. Please type it like jane@example.com."
 CANCELLATION_INSTEAD = ("It sounds like the service hasn't happened yet. Then it's a cancellation rather than a "
                         "refund: shall I cancel it instead? (Otherwise, tell me the date it was delivered or charged.)")
 CANCELLATION_INSTEAD_BUTTONS = [{"title": "Yes, cancel it instead", "payload": "/cancel_service"}]
+# The same offer once the refund has stopped for it: a no carries on with the refund.
+CANCELLATION_OR_REFUND_BUTTONS = [*CANCELLATION_INSTEAD_BUTTONS, {"title": "No, it's a refund", "payload": "/deny"}]
 RESTART_IN_FORM = ("That would erase what you've told me for this request. If you want to end it, say "
                    "“stop”; otherwise let's carry on where we were.")
 SORRY = "I'm sorry this has been so frustrating. Let's get it sorted out."

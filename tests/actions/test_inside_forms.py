@@ -207,14 +207,46 @@ def test_a_name_that_sounds_like_a_handoff_goes_back_to_the_form(dispatcher, dom
     assert runtime().store.list() == [] and dispatcher.messages == []
 
 
-def test_talk_to_manager_is_a_handoff(dispatcher, domain):
-    tracker = make_tracker("Talk To Manager", intent="request_human", latest_action="action_deactivate_loop")
+def handoff_tracker(text: str, requested: str = "customer_name"):
+    """The tracker as action_handoff sees it: the rule left the form asking `requested` for this message."""
+    tracker = make_tracker(text, intent="request_human", latest_action="action_deactivate_loop",
+                           slots={"invoice_number": "INV-23004", "customer_name": "Chloe Martin"})
     tracker.events[:0] = [{"event": "active_loop", "name": "refund_form"},
-                          {"event": "slot", "name": "requested_slot", "value": "customer_name"}]
+                          {"event": "slot", "name": "requested_slot", "value": requested}]
     tracker.events[-1:] = [{"event": "action", "name": "action_deactivate_loop"},
                            {"event": "active_loop", "name": None}]
-    slots = slot_events(run_action(ActionHandoff(), tracker, dispatcher, domain))
-    assert slots["request_reference"].startswith("HO-")
+    return tracker
+
+
+@pytest.mark.parametrize("text", ["Talk To Manager", "Speak To Someone"])
+def test_words_typed_as_the_name_go_back_to_the_form_not_to_a_person(dispatcher, domain, text):
+    events = run_action(ActionHandoff(), handoff_tracker(text), dispatcher, domain)
+    assert {"event": "followup", "timestamp": None, "name": "refund_form"} in events
+    assert runtime().store.list() == [] and dispatcher.messages == []
+
+
+def test_the_form_asks_again_for_a_name_that_is_plainly_none_with_a_hint(dispatcher, domain):
+    tracker = make_tracker("Talk To Manager", intent="request_human", active_loop="refund_form",
+                           slots={"requested_slot": "customer_name", "invoice_number": "INV-45120",
+                                  "service_date": "2026-11-17", "refund_reason": "service_not_rendered"},
+                           latest_action="refund_form")
+    tracker.events[-1:] = [{"event": "action", "name": "action_deactivate_loop"},
+                           {"event": "action", "name": "action_handoff"}, {"event": "action", "name": "refund_form"}]
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["customer_name"] is None and slots["requested_slot"] == "customer_name"
+    assert "full name" in texts(dispatcher) and "talk to a person" in texts(dispatcher)
+
+
+@pytest.mark.parametrize("text, asked", [("actually I want to talk to a real person", "customer_email"),
+                                         ("talk to a manager", "customer_name"),
+                                         ("Talk To Manager", "customer_email")])
+def test_a_request_for_a_person_is_a_handoff_with_what_was_collected(dispatcher, domain, text, asked):
+    reference = slot_events(run_action(ActionHandoff(), handoff_tracker(text, asked), dispatcher,
+                                       domain))["request_reference"]
+    record = runtime().store.get(reference)
+    assert reference.startswith("HO-")
+    assert (record["kind"], record["invoice_number"], record["customer_name"]) == ("handoff", "INV-23004",
+                                                                                   "Chloe Martin")
 
 
 def test_a_name_after_a_bot_challenge_answer_is_read(dispatcher, domain):

@@ -188,6 +188,19 @@ def test_without_a_direction_unambiguous_dates_are_read(text, value):
     assert read_date(text, TODAY, None).value == d(value)
 
 
+@pytest.mark.parametrize("text, past, future", [
+    ("Wednesday December 2nd", "2026-12-02", "2026-12-02"),        # 2 December 2026 is a Wednesday: still to come
+    ("booked for Wed, Dec 2", "2026-12-02", "2026-12-02"),
+    ("Wednesday the 2nd of December", "2026-12-02", "2026-12-02"),
+    ("Saturday November 21", "2026-11-21", "2026-11-21"),          # 21 November 2026 was a Saturday: gone by
+    ("Friday November 20", "2026-11-20", "2026-11-20"),
+    ("December 2nd", "2025-12-02", "2026-12-02"),                  # no weekday: the question decides
+    ("Thursday December 2nd", "2025-12-02", "2026-12-02"),         # no December 2nd near today is a Thursday
+])
+def test_a_weekday_named_with_the_date_says_which_year(text, past, future):
+    assert (read_date(text, TODAY, PAST).value, read_date(text, TODAY, FUTURE).value) == (d(past), d(future))
+
+
 def test_dates_are_spoken_day_first():
     assert spoken(d("2026-03-04")) == "4 March 2026"
 

@@ -48,7 +48,7 @@ def test_answers_fill_the_requested_slot(requested, text, slot, value):
     ("invoice_number", "I don't know", "INV-20431"),
     ("service_date", "banana", "couldn't read a date"),
     ("service_date", "next week", "couldn't read a date"),
-    ("service_date", "next friday", "cancel it instead"),   # a refund for a service still to come
+    ("service_date", "next friday", "cancel it instead"),   # asked, maybe a slip: the offer, and the date again
     ("customer_email", "jane at example", "e-mail address"),
     ("customer_name", "12345", "full name"),
     ("confirmed", "maybe", "yes or no"),
@@ -57,6 +57,34 @@ def test_bad_answers_are_reasked_with_the_reason(requested, text, says):
     r = read(text, requested=requested)
     assert r.values[requested] is None  # the slot stays empty, so the form asks again
     assert says in " ".join(r.problems)
+
+
+@pytest.mark.parametrize("requested, text", [
+    (None, "we prepaid the install, it's booked for Wednesday December 2nd, we don't need it anymore"),
+    (None, "the installation is next week, we don't need it anymore"),
+    ("service_date", "it's next week, we don't need it anymore"),  # no slip: said to be still to come
+])
+def test_a_refund_for_a_service_still_to_come_is_a_cancellation_instead(requested, text):
+    r = read(text, requested=requested)
+    assert r.cancellation_instead and r.values.get("service_date") is None
+    assert r.values["date_words"] == text  # the cancellation reads the appointment from these words
+    assert r.problems == []                 # the offer replaces the form's next question
+
+
+def test_a_not_started_project_is_a_refund_where_the_policy_asks_how_far_the_work_got():
+    r = read("the project hasn't started yet and we've changed our minds", wanted=[*REFUND, "service_status"])
+    assert not r.cancellation_instead and "cancel it instead" in " ".join(r.problems)  # offered, the refund goes on
+
+
+@pytest.mark.parametrize("requested, text", [("service_date", "last friday"), (None, "charged twice on December 2nd")])
+def test_a_refund_for_a_service_that_happened_is_no_cancellation(requested, text):
+    assert not read(text, requested=requested).cancellation_instead
+
+
+@pytest.mark.parametrize("text, value", [("no", None), ("no, it was on the 2nd of November", "2026-11-02")])
+def test_a_declined_cancellation_is_not_offered_again_from_the_earlier_words(text, value):
+    r = read(text, requested="service_date", known={"date_words": "it's booked for Wednesday December 2nd"})
+    assert not r.cancellation_instead and r.values.get("service_date") == value
 
 
 def test_a_future_appointment_is_fine_for_a_cancellation():

@@ -6,7 +6,8 @@ import pytest
 from refund_desk.dates import read_date
 from refund_desk.parsing import (MAX_TEXT, classify_reason, parse_amount, parse_count, parse_email,
                                  parse_identifier, parse_introduced_name, parse_invoice_number, parse_name,
-                                 parse_phone, parse_reference, parse_service_kind, parse_service_status)
+                                 parse_phone, parse_reference, parse_service_kind, parse_service_status,
+                                 typed_as_a_name)
 from refund_desk.refund_policy import Identifier
 
 TODAY = date(2026, 11, 21)  # a Saturday
@@ -83,6 +84,11 @@ def test_identifiers_in_each_policys_format(text, identifier, answer, expected):
     ("jane@example.com", None),
     ("12345", None),
     ("yes", None),
+    ("Kwame Mensah, kwame.mensah@example.gh", "Kwame Mensah"),      # the e-mail is read as the e-mail
+    ("Kwame Mensah - my email is kwame@example.gh", "Kwame Mensah"),
+    ("name: Kwame Mensah, e-mail: kwame@example.gh", "Kwame Mensah"),
+    ("/back", None),                                                 # a command typed into the chat
+    ("/restart", None),
 ])
 def test_names(text, expected):
     assert parse_name(text) == expected
@@ -237,3 +243,19 @@ def test_spaced_references_as_answers(text, answer, expected):
 ])
 def test_a_change_of_mind_is_the_reason_when_work_has_not_started(text, reason):
     assert classify_reason(text) == reason
+
+
+@pytest.mark.parametrize("text, typed", [
+    ("Talk To Manager", True),       # no name, but typed where a name goes: asked again, not handed off
+    ("Priya Natarajan", True),
+    ("Jean-Luc O'Neill", True),
+    ("Mateo García", True),
+    ("talk to a manager", False),    # a request in the customer's words
+    ("Talk to a person", False),
+    ("I Want A Person", False),
+    ("TALK TO MANAGER", False),
+    ("Agent", False),
+    ("Please Put Me Through Now", False),
+])
+def test_replies_typed_as_a_name(text, typed):
+    assert typed_as_a_name(text) is typed

@@ -324,11 +324,16 @@ def read_message(
 
     if confirming:
         _read_confirmation(text, intent, known, wanted, reading, identifier)
-    elif intent == "out_of_scope" and requested_slot and not _states_other_facts(reading):
+    elif intent == "out_of_scope" and requested_slot and not _states_other_facts(reading) \
+            and not (requested_slot == "customer_email" and _TRIED_AN_ADDRESS.search(text)):
         # off-topic, and no answer to the question either: say what I can do, then ask again
         reading.problems, reading.buttons, reading.missed_invoice = [replies.OUT_OF_SCOPE_IN_FORM], [], False
         reading.values = {requested_slot: None}
     return reading
+
+
+# "zoe at example" to the e-mail question is a try at an address, whatever the classifier says.
+_TRIED_AN_ADDRESS = re.compile(r"@|\b(at|dot)\b", re.I)
 
 
 def _read_confirmation(text: str, intent: Optional[str], known: dict[str, Any], wanted: list[str],

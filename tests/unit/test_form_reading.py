@@ -145,6 +145,19 @@ def test_off_topic_inside_a_form_states_the_scope_and_asks_again():
     assert "only help with refunds" in r.problems[0]
 
 
+@pytest.mark.parametrize("text, tried", [
+    ("zoe at example", True),
+    ("zoe dot a at example dot com", True),
+    ("zoe@example", True),
+    ("what's the weather like?", False),
+])
+def test_a_try_at_an_address_the_classifier_took_for_off_topic_gets_the_address_hint(text, tried):
+    r = read(text, requested="customer_email", intent="out_of_scope")
+    assert r.values == {"customer_email": None}
+    assert ("only help with refunds" in r.problems[0]) is not tried
+    assert ("doesn't look like an e-mail" in r.problems[0]) is tried
+
+
 def test_a_name_the_classifier_took_for_off_topic_is_still_taken():
     r = read("Pat Morgan", requested="customer_name", intent="out_of_scope")
     assert r.values == {"customer_name": "Pat Morgan"}

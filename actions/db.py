@@ -4,22 +4,15 @@ customer hears "couldn't save yet" within seconds instead of every conversation 
 from __future__ import annotations
 
 import asyncio
-import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, Callable, TypeVar
 
+from actions.runtime import runtime
 from refund_desk.records import RecordStoreUnavailable
 
 T = TypeVar("T")
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="records")
-
-
-def timeout_seconds() -> float:
-    try:
-        return max(0.5, float(os.environ.get("DATABASE_TIMEOUT_SECONDS") or 4.0))
-    except ValueError:
-        return 4.0
 
 
 async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -27,6 +20,6 @@ async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     loop = asyncio.get_running_loop()
     try:
         return await asyncio.wait_for(loop.run_in_executor(_POOL, partial(fn, *args, **kwargs)),
-                                      timeout_seconds())
+                                      runtime().settings.database_timeout_seconds)
     except asyncio.TimeoutError as exc:
         raise RecordStoreUnavailable("the database did not answer in time") from exc

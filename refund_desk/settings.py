@@ -13,6 +13,8 @@ DEFAULT_REFUND_POLICY = PROJECT_ROOT / "refund_policies" / "pro_it_assist.yml"
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'refund_desk.db'}"
 DEFAULT_ACTION_SERVER_URL = "http://127.0.0.1:5055/webhook"
 SECRETS_FILE = PROJECT_ROOT / "var" / "secrets.env"  # generated on first run (refund_desk.security)
+DEFAULT_DATABASE_TIMEOUT_SECONDS = 4.0
+MIN_DATABASE_TIMEOUT_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Settings:
     redis_url: Optional[str] = None  # shared tracker and lock stores for several Rasa servers
     action_server_secret: Optional[str] = None  # Rasa sends it; the action server requires it
     tracker_store_url: Optional[str] = None  # where Rasa keeps conversations (SQLAlchemy URL)
+    # how long a conversation waits for the records database before "couldn't save yet"
+    database_timeout_seconds: float = DEFAULT_DATABASE_TIMEOUT_SECONDS
 
 
 def load_settings(
@@ -53,7 +57,17 @@ def load_settings(
         redis_url=get("REDIS_URL", "") or None,
         action_server_secret=get("ACTION_SERVER_SECRET", "") or None,
         tracker_store_url=get("TRACKER_STORE_URL", "") or default_tracker_store_url(database_url),
+        database_timeout_seconds=_seconds(get("DATABASE_TIMEOUT_SECONDS", ""), DEFAULT_DATABASE_TIMEOUT_SECONDS,
+                                          MIN_DATABASE_TIMEOUT_SECONDS),
     )
+
+
+def _seconds(text: str, default: float, minimum: float) -> float:
+    """A number of seconds from a setting; the default when unset or unreadable, never below minimum."""
+    try:
+        return max(minimum, float(text)) if text else default
+    except ValueError:
+        return default
 
 
 def default_tracker_store_url(database_url: str) -> str:

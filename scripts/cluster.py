@@ -181,6 +181,9 @@ def running_cluster(rasa_servers: int = 2, action_servers: int = 2, port: Option
                        DATABASE_URL=database_url, REDIS_URL=redis_url, ACTION_SERVER_URL=action_url,
                        SANIC_WORKERS="1", ACTION_SERVER_SANIC_WORKERS="1",
                        SANIC_HOST="127.0.0.1")  # rasa-sdk's listening address: loopback only
+            # Every server of the "cluster" shares this machine's cores with the load (and in `make
+            # test` with another test group): a record write may wait longer than one machine's 4 s.
+            env.setdefault("DATABASE_TIMEOUT_SECONDS", "15")
             env.update(extra_env or {})
             endpoints = workdir / "endpoints.yml"
             endpoints.write_text(yaml.safe_dump(cluster_endpoints(env, database_url, redis_url)))

@@ -9,7 +9,9 @@ from rasa_sdk.events import (ActionExecuted, EventType, FollowupAction, Restarte
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.request_forms import ask_again, interrupted_form
 from actions.runtime import runtime, today
+from actions.slots import latest_intent
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case
@@ -52,24 +54,6 @@ class ActionExplainChargeback(Action):
         dispatcher.utter_message(text=replies.chargeback_explanation(policy))
         dispatcher.utter_message(text=replies.REFUND_INSTEAD, buttons=replies.REFUND_INSTEAD_BUTTONS)
         return []
-
-
-def interrupted_form(tracker: Tracker) -> tuple:
-    """The form a rule just left for this message, and the slot it was asking for (or None, None)."""
-    seen_user, form, asked = False, None, None
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-            continue
-        if not seen_user:
-            if event.get("event") == "active_loop" and event.get("name") is None:
-                form = form or "?"
-            continue
-        if event.get("event") == "slot" and event.get("name") == "requested_slot" and asked is None:
-            asked = event.get("value")
-        if event.get("event") == "active_loop":
-            return (event.get("name") if form else None), asked
-    return None, None
 
 
 class ActionHandoff(Action):
@@ -141,8 +125,8 @@ class ActionReadUnplacedMessage(Action):
         if reads_as_a_refund_request(tracker.latest_message.get("text")):
             dispatcher.utter_message(text=replies.REFUND_FROM_DETAILS)
             return [FollowupAction("refund_form")]  # the form reads this message: its details are kept
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        dispatcher.utter_message(response="utter_what_for" if intent == "inform" else "utter_please_rephrase")
+        dispatcher.utter_message(response="utter_what_for" if latest_intent(tracker) == "inform"
+                                 else "utter_please_rephrase")
         return []
 
 
@@ -197,7 +181,6 @@ class ActionSessionStart(Action):
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        from actions.request_forms import ask_again  # late: request_forms is the forms' module
         if typed_session_start(tracker) and keeps_the_request(dispatcher, tracker):
             await ask_again(dispatcher, tracker, domain)  # no form runs after a session start
             return []

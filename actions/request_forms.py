@@ -11,7 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime, today
-from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, slot_values
+from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, latest_intent, slot_values
 from refund_desk import replies
 from refund_desk.dates import read_date
 from actions.status_check import extract_lookup_email, status_required_slots
@@ -52,6 +52,24 @@ def requested_before(tracker: Tracker) -> Optional[str]:
     return tracker.get_slot("requested_slot")
 
 
+def interrupted_form(tracker: Tracker) -> tuple[Optional[str], Optional[str]]:
+    """The form a rule just left for this message, and the slot it was asking for (or None, None)."""
+    seen_user, form, asked = False, None, None
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+            continue
+        if not seen_user:
+            if event.get("event") == "active_loop" and event.get("name") is None:
+                form = form or "?"
+            continue
+        if event.get("event") == "slot" and event.get("name") == "requested_slot" and asked is None:
+            asked = event.get("value")
+        if event.get("event") == "active_loop":
+            return (event.get("name") if form else None), asked
+    return None, None
+
+
 def answered_anyway(tracker: Tracker) -> bool:
     """Whether the latest message, which a rule answered, also answers the form's question."""
     actions = []
@@ -72,7 +90,7 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     Not when it interrupts the form (a rule answered it with another action since), nor when
     its intent is one that rules answer.
     """
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    intent = latest_intent(tracker)
     events = iter(reversed(tracker.events))
     handed_back = False  # action_confirm_stop found that the 'stop' answers the question
     for event in events:
@@ -91,6 +109,11 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     if intent in OPENING_INTENTS and tracker.get_slot("requested_slot") is None:
         return True  # the message that opened (or switched to) this form
     return intent not in INTERRUPTING_INTENTS - OWN_INTENTS.get(form, set())
+
+
+def hand_over_to(action: str) -> List[EventType]:
+    """Ends the form at once and lets `action` (another form) take the message over."""
+    return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction(action)]
 
 
 class RequestFormValidation(FormValidationAction):
@@ -146,7 +169,7 @@ class RequestFormValidation(FormValidationAction):
             requested = requested_before(tracker)  # back from a hand-off that was really an answer
         reading = read_message(
             tracker.latest_message.get("text"),
-            (tracker.latest_message.get("intent") or {}).get("name"),
+            latest_intent(tracker),
             requested if requested in wanted else None,
             wanted, known, self.kind, today(), int(tracker.get_slot("invoice_misses") or 0),
             runtime().policy.identifier,
@@ -205,11 +228,10 @@ class ValidateCancellationForm(RequestFormValidation):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         # The message that opened the form says a one-time service has already begun, and asks for no
         # cancellation: the refund form takes over (and reads the message).
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if tracker.get_slot("requested_slot") is None and intent == "cancel_service" \
+        if tracker.get_slot("requested_slot") is None and latest_intent(tracker) == "cancel_service" \
                 and reads_as_a_refund_of_a_started_service(tracker.latest_message.get("text")):
             dispatcher.utter_message(text=replies.STARTED_SO_REFUND)
-            return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("refund_form")]
+            return hand_over_to("refund_form")
         return await super().run(dispatcher, tracker, domain)
 
 
@@ -232,7 +254,7 @@ class ValidateStatusForm(FormValidationAction):
         # so the refund form takes over (and reads the message) instead of asking for a reference.
         if tracker.get_slot("lookup_key") is None and tracker.get_slot("requested_slot") in (None, "lookup_key") \
                 and asks_for_a_new_refund(tracker.latest_message.get("text")):
-            return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("refund_form")]
+            return hand_over_to("refund_form")
         return await super().run(dispatcher, tracker, domain)
 
     async def extract_lookup_key(self, dispatcher: CollectingDispatcher, tracker: Tracker,

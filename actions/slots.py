@@ -1,7 +1,7 @@
 """Slot names and the conversion between slot values and engine facts (through the facts codec)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from rasa_sdk import Tracker
 
@@ -17,6 +17,11 @@ REQUEST_SLOTS = ["invoice_number", *FACT_SLOTS, *CONTACT_SLOTS, "confirmed", *SI
 def facts_from(tracker: Tracker) -> dict[str, Any]:
     """Engine facts from the tracker's slots (dates as `date`, numbers as numbers)."""
     return decode_facts({name: tracker.get_slot(name) for name in BASE_FACTS})
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    """The intent the classifier gave the latest message (nlu_fallback included)."""
+    return (tracker.latest_message.get("intent") or {}).get("name")
 
 
 def slot_values(tracker: Tracker, names: list[str]) -> dict[str, Any]:

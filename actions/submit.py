@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Callable, List, Optional, Text
+from typing import Callable, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.db import off_loop
+from actions.request_forms import interrupted_form
 from actions.runtime import runtime, today
 from actions.slots import REQUEST_SLOTS, facts_from
 from refund_desk import replies, request_use_case
@@ -110,17 +111,6 @@ class ActionSubmitChargeback(Action):
         return outcome_events(outcome)
 
 
-def form_before_message(tracker: Tracker) -> Optional[str]:
-    """The form that was active when the latest message came."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "active_loop":
-            return event.get("name")
-    return None
-
-
 class ActionSwitchRequest(Action):
     """A change of mind inside a form: keep what still applies, forget the date read for the old kind."""
 
@@ -128,9 +118,8 @@ class ActionSwitchRequest(Action):
         return "action_switch_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        from actions.request_forms import requested_before  # late: request_forms is the forms' module
-        left = form_before_message(tracker)
-        if left and requested_before(tracker) == "refund_reason" and classify_reason(tracker.latest_message.get("text")):
+        left, asked = interrupted_form(tracker)
+        if left and asked == "refund_reason" and classify_reason(tracker.latest_message.get("text")):
             # "we want to stop the project, no longer needed" answers "what's the reason for the refund?":
             # the form that asked reads it as the reason; it is no change of mind
             return [FollowupAction(left)]

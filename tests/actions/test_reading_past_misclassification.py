@@ -49,12 +49,18 @@ def test_a_webpro_plan_cancellation_records_the_kind(dispatcher, domain, monkeyp
     assert slots["service_kind"] == "recurring"
 
 
+# What the change-of-mind rules run before action_switch_request (data/rules/*.yml).
+DEACTIVATED = [{"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None},
+               {"event": "slot", "name": "requested_slot", "value": None}]
+
+
 def test_a_reason_taken_for_a_change_of_mind_goes_back_to_the_form(dispatcher, domain):
     from actions.submit import ActionSwitchRequest
     tracker = make_tracker("we want to stop the project, no longer needed", intent="cancel_service",
                            slots={"requested_slot": None}, active_loop=None)
     tracker.events[:0] = [{"event": "active_loop", "name": "refund_form"},
                           {"event": "slot", "name": "requested_slot", "value": "refund_reason"}]
+    tracker.events += DEACTIVATED  # as the change-of-mind rules run it
     events = run_action(ActionSwitchRequest(), tracker, dispatcher, domain)
     assert events == [{"event": "followup", "timestamp": None, "name": "refund_form"}]
 
@@ -64,5 +70,6 @@ def test_a_real_change_of_mind_switches(dispatcher, domain):
     tracker = make_tracker("actually I'd rather cancel the appointment instead", intent="cancel_service")
     tracker.events[:0] = [{"event": "active_loop", "name": "refund_form"},
                           {"event": "slot", "name": "requested_slot", "value": "service_date"}]
+    tracker.events += DEACTIVATED
     events = run_action(ActionSwitchRequest(), tracker, dispatcher, domain)
     assert not any(e.get("event") == "followup" for e in events)

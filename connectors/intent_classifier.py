@@ -6,7 +6,7 @@ words outweigh the intercepts and the rare words of one training example decide;
 message's feature row (log(1 + count), then unit length) and lets config.yml set C:
 
     - name: connectors.intent_classifier.ScaledLogisticRegressionClassifier
-      C: 4.0            # inverse regularisation strength (sklearn's C)
+      C: 32             # inverse regularisation strength (sklearn's C)
       sublinear: true   # log(1 + count) before scaling
       normalize: true   # each row to unit L2 length
 

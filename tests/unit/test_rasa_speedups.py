@@ -97,3 +97,69 @@ async def _error_call() -> None:
         if session is not None:
             await session.close()
         await runner.cleanup()
+
+
+# ActionResultValidator: the verdict of the full schema, on valid and invalid responses alike.
+_SLOT = {"event": "slot", "timestamp": None, "name": "customer_name", "value": "Jane Doe"}
+_USER = {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 0.9},
+                                                       "entities": [{"entity": "x", "value": 1}]}}
+_RESPONSES = [
+    {"events": [_SLOT, {"event": "active_loop", "name": "refund_form"}, {"event": "bot", "text": "Name?"}],
+     "responses": [{"text": "What's your full name?"}]},
+    {"events": [_USER, {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0}]},
+    {"responses": []},
+    {},
+    {"events": [{**_SLOT, "name": 3}]},                              # a slot name must be a string
+    {"events": [{k: v for k, v in _SLOT.items() if k != "value"}]},  # a slot event needs a value
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": 7}]},
+    {"events": [{"event": ["slot"]}]},
+    {"events": ["slot"]},
+    {"events": [{**_SLOT, "timestamp": "today"}]},
+    {"events": [{**_USER, "parse_data": {"entities": [{"entity": "x"}]}}]},  # an entity needs a value
+    {"events": [{"event": "action", "hide_rule_turn": "yes"}]},
+    {"events": [_SLOT], "responses": ["not an object"]},
+    {"events": {"event": "slot"}},
+    [],
+    "events",
+]
+
+
+@pytest.mark.parametrize("result", _RESPONSES)
+def test_quick_check_agrees_with_the_full_schema(result):
+    from jsonschema.validators import validator_for
+
+    schema = RemoteAction.action_response_format_spec()
+    full_verdict = validator_for(schema)(schema).is_valid(result)
+    validator = rasa_speedups.ActionResultValidator(schema)
+    assert validator.quickly_valid(result) is full_verdict
+    if full_verdict:
+        validator.validate(result)
+    else:
+        with pytest.raises(ValidationError):
+            validator.validate(result)
+
+
+def test_every_event_name_of_the_schema_is_checked_quickly():
+    schema = RemoteAction.action_response_format_spec()
+    names = {alt["properties"]["event"]["const"] for alt in schema["properties"]["events"]["items"]["oneOf"]}
+    assert set(rasa_speedups.ActionResultValidator(schema).by_event) == names
+    assert len(names) == 23
+
+
+@pytest.mark.parametrize("name", ["user", "bot", "slot", "action", "active_loop", "session_started", "followup"])
+def test_event_classes_are_the_ones_rasa_finds(name):
+    from rasa.shared.core.events import Event
+
+    assert Event.resolve_by_type is not rasa_speedups._rasa_resolve_by_type
+    assert Event.resolve_by_type(name) is rasa_speedups._rasa_resolve_by_type(name)
+    assert Event.resolve_by_type(name) is Event.resolve_by_type(name)
+
+
+def test_unknown_event_names_behave_as_in_rasa():
+    from rasa.shared.core.events import Event, SlotSet
+
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")

@@ -12,10 +12,15 @@ message's feature row (log(1 + count), then unit length) and lets config.yml set
 
 The scaling is stateless, so the model is stored and loaded exactly as Rasa's (a skops file of
 the sklearn LogisticRegression).
+
+Predicting builds each message's row straight from its sentence features with numpy: Rasa's
+route (deep copies of the features, a sparse hstack per featurizer, a vstack, then the scaling
+as sparse-matrix operations) cost about 1 ms of the 2 ms a message took. The row and the
+probabilities are the same (tests/unit/test_intent_classifier.py); training keeps Rasa's route.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
 from scipy.sparse import csr_matrix, diags
@@ -25,7 +30,39 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
+
+
+def scale_values(values: np.ndarray, sublinear: bool, normalize: bool) -> np.ndarray:
+    """scale_rows for the values of one row."""
+    if sublinear:
+        values = np.log1p(np.abs(values)) * np.sign(values)
+    if normalize:
+        norm = np.sqrt(np.sum(values * values))
+        if norm:
+            values = values / norm
+    return values
+
+
+def sentence_row(message: Message) -> Optional[tuple[np.ndarray, np.ndarray, int]]:
+    """(columns, values, width) of the message's sparse sentence features, side by side in the
+    order Rasa combines them; None when it has dense sentence features (then Rasa's route)."""
+    columns, values, width = [], [], 0
+    for features in message.features:
+        if features.attribute != TEXT or features.type != FEATURE_TYPE_SENTENCE:
+            continue
+        if not features.is_sparse():
+            return None
+        matrix = features.features.tocoo()
+        columns.append(matrix.col.astype(np.int64) + width)
+        values.append(matrix.data.astype(np.float64))
+        width += matrix.shape[1]
+    if not columns:
+        return np.zeros(0, np.int64), np.zeros(0), 0
+    cols, inverse = np.unique(np.concatenate(columns), return_inverse=True)
+    return cols, np.bincount(inverse, weights=np.concatenate(values), minlength=len(cols)), width
 
 
 def scale_rows(X: csr_matrix, sublinear: bool, normalize: bool) -> csr_matrix:
@@ -59,3 +96,31 @@ class ScaledLogisticRegressionClassifier(LogisticRegressionClassifier):
     def _create_X(self, messages: List[Message]) -> csr_matrix:
         return scale_rows(super()._create_X(messages), bool(self.config["sublinear"]),
                           bool(self.config["normalize"]))
+
+    def _prediction_X(self, messages: List[Message]) -> csr_matrix:
+        """The rows _create_X gives, built with numpy (the same values)."""
+        rows = [sentence_row(message) for message in messages]
+        widths = {row[2] for row in rows if row is not None and row[2]}
+        if any(row is None for row in rows) or len(widths) > 1:
+            return self._create_X(messages)
+        width = widths.pop() if widths else self.clf.n_features_in_
+        sublinear, normalize = bool(self.config["sublinear"]), bool(self.config["normalize"])
+        data = [scale_values(values, sublinear, normalize) for _, values, _ in rows]
+        indptr = np.cumsum([0] + [len(cols) for cols, _, _ in rows])
+        return csr_matrix((np.concatenate(data) if data else np.zeros(0),
+                           np.concatenate([cols for cols, _, _ in rows]) if rows else np.zeros(0, np.int64),
+                           indptr), shape=(len(rows), width))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Rasa's LogisticRegressionClassifier.process, on rows from _prediction_X."""
+        probabilities = self.clf.predict_proba(self._prediction_X(messages))
+        for message, row in zip(messages, probabilities):
+            ranking = sorted(({"name": name, "confidence": confidence}
+                              for name, confidence in zip(self.clf.classes_, row)),
+                             key=lambda e: -e["confidence"])
+            intent = ranking[0]
+            if self.config[RANKING_LENGTH] > 0:
+                ranking = ranking[: self.config[RANKING_LENGTH]]
+            message.set("intent", intent, add_to_output=True)
+            message.set("intent_ranking", ranking, add_to_output=True)
+        return messages

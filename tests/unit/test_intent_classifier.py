@@ -25,3 +25,73 @@ def test_config_sets_c_and_keeps_rasa_defaults():
     config = ScaledLogisticRegressionClassifier.get_default_config()
     assert config["C"] == 1.0 and config["sublinear"] and config["normalize"]
     assert config["solver"] == "lbfgs"
+
+
+def _classifier(tmp_path, width: int, classes: int, seed: int):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    config = {**ScaledLogisticRegressionClassifier.get_default_config(), "C": 32.0}
+    classifier = ScaledLogisticRegressionClassifier(config, "lr", LocalModelStorage(tmp_path), Resource("lr"))
+    rng = np.random.default_rng(seed)
+    X = csr_matrix(rng.poisson(0.3, size=(60, width)).astype(float))
+    classifier.clf.fit(scale_rows(X, True, True), [f"intent_{i % classes}" for i in range(60)])
+    return classifier
+
+
+def _message(rng, widths: list[int]):
+    """A message with one sparse sentence feature per featurizer (repeated columns included) and
+    sequence features, which the classifier must ignore."""
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+    from scipy.sparse import coo_matrix
+
+    features = []
+    for i, width in enumerate(widths):
+        n = int(rng.integers(0, 5))
+        cols = rng.integers(0, width, size=n)
+        if n:
+            cols = np.append(cols, cols[0])  # a repeated column: its values add up
+        sentence = coo_matrix((rng.integers(1, 4, size=len(cols)).astype(float), (np.zeros(len(cols), int), cols)),
+                              shape=(1, width))
+        features.append(Features(coo_matrix(np.ones((2, width))), FEATURE_TYPE_SEQUENCE, TEXT, f"f{i}"))
+        features.append(Features(sentence, FEATURE_TYPE_SENTENCE, TEXT, f"f{i}"))
+    return Message(data={"text": "x"}, features=features)
+
+
+def test_prediction_rows_and_intents_are_those_of_rasas_route(tmp_path):
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    widths = [5, 9, 4]
+    classifier = _classifier(tmp_path, sum(widths), classes=4, seed=1)
+    rng = np.random.default_rng(2)
+    messages = [_message(rng, widths) for _ in range(40)]
+    ours = classifier._prediction_X(messages)
+    rasas = classifier._create_X(messages)
+    assert ours.shape == rasas.shape and ours.nnz > 40
+    assert np.allclose(ours.toarray(), rasas.toarray(), rtol=0, atol=1e-12)
+
+    expected = LogisticRegressionClassifier.process(classifier, [_copy(m) for m in messages])
+    got = classifier.process([_copy(m) for m in messages])
+    for e, g in zip(expected, got):
+        assert g.get("intent")["name"] == e.get("intent")["name"]
+        assert [r["name"] for r in g.get("intent_ranking")] == [r["name"] for r in e.get("intent_ranking")]
+        assert np.allclose([r["confidence"] for r in g.get("intent_ranking")],
+                           [r["confidence"] for r in e.get("intent_ranking")], rtol=0, atol=1e-12)
+
+
+def _copy(message):
+    from rasa.shared.nlu.training_data.message import Message
+
+    return Message(data=dict(message.data), features=list(message.features))
+
+
+def test_a_message_with_no_features_gets_the_same_prediction(tmp_path):
+    from rasa.shared.nlu.training_data.message import Message
+
+    classifier = _classifier(tmp_path, 6, classes=3, seed=3)
+    messages = [Message(data={"text": ""})]
+    assert classifier._prediction_X(messages).shape == (1, 6)
+    assert np.allclose(classifier.clf.predict_proba(classifier._prediction_X(messages)),
+                       classifier.clf.predict_proba(csr_matrix((1, 6))))

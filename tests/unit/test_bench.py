@@ -6,7 +6,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from scripts.bench import Bot, closed_loop, open_loop, percentile, process_tree, rss_mb, sustained_rate
+from scripts.bench import (MAX_PROBES, Bot, closed_loop, open_loop, percentile, process_tree, rss_mb,
+                           sustained_rate)
 
 
 class StandIn(BaseHTTPRequestHandler):
@@ -55,13 +56,15 @@ def test_open_loop_starts_rate_times_window_conversations(bot, monkeypatch):
     assert (result["conversations"], result["messages"], result["failed"]) == (4, 8, 0)
 
 
-def test_rate_search_stops_within_its_probe_limit(bot, monkeypatch):
+@pytest.mark.parametrize("limit, lowest_best", [(3, 2), (45, 39)])
+def test_rate_search_bisects_within_its_probe_limit(bot, monkeypatch, limit, lowest_best):
+    """The highest passing rate found is within 15% of the bot's limit, after at most MAX_PROBES."""
     monkeypatch.setattr("scripts.bench.open_loop", lambda b, rate, window: {
         "rate": rate, "conversations": 1, "messages": 2, "p50_ms": 1.0, "failed": 0,
-        "p95_ms": 100.0 if rate <= 3 else 900.0})
+        "p95_ms": 100.0 if rate <= limit else 900.0})
     best, probes = sustained_rate(bot, window=1, budget_s=60, start_rate=0.5, log=lambda m: None)
-    assert 2 <= best <= 3 and len(probes) <= 8
-    assert all(p["ok"] == (p["rate"] <= 3) for p in probes)
+    assert lowest_best <= best <= limit and len(probes) <= MAX_PROBES
+    assert all(p["ok"] == (p["rate"] <= limit) for p in probes)
 
 
 @pytest.mark.parametrize("values, q, expected", [([1, 2, 3, 4], 0.5, 2), ([5], 0.95, 5), (list(range(1, 101)), 0.95, 95)])

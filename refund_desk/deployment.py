@@ -23,6 +23,7 @@ from refund_desk.settings import Settings, load_settings
 
 
 ATOMIC_LOCK_STORE = "connectors.lock_store.AtomicRedisLockStore"
+APPENDING_TRACKER_STORE = "connectors.tracker_store.AppendingRedisTrackerStore"
 
 
 def redis_store(url: str, kind: str) -> dict[str, Any]:
@@ -61,7 +62,9 @@ def rasa_endpoints(settings: Settings) -> dict[str, Any]:
         action["headers"] = {"Authorization": f"Bearer {settings.action_server_secret}"}
     endpoints: dict[str, Any] = {"action_endpoint": action}
     if settings.redis_url:
-        endpoints["tracker_store"] = redis_store(settings.redis_url, "tracker_store")
+        # Rasa's RedisTrackerStore rebuilds the stored conversation on every save; ours only when it must.
+        endpoints["tracker_store"] = {**redis_store(settings.redis_url, "tracker_store"),
+                                      "type": APPENDING_TRACKER_STORE}
         # Rasa's RedisLockStore is not atomic across servers (GET, then SET); ours is (connectors/lock_store.py).
         endpoints["lock_store"] = {**redis_store(settings.redis_url, "lock_store"), "type": ATOMIC_LOCK_STORE}
     elif settings.tracker_store_url:

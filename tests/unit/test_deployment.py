@@ -18,7 +18,8 @@ def test_one_machine_needs_the_action_server_and_a_sqlite_tracker_store(tmp_path
 
 def test_redis_url_adds_tracker_and_lock_stores(tmp_path):
     endpoints = rasa_endpoints(settings(tmp_path, REDIS_URL="redis://:s3cret@cache.internal:6380/2"))
-    assert endpoints["tracker_store"] == {"type": "redis", "url": "cache.internal", "port": 6380, "db": 2,
+    assert endpoints["tracker_store"] == {"type": "connectors.tracker_store.AppendingRedisTrackerStore",
+                                          "url": "cache.internal", "port": 6380, "db": 2,
                                           "key_prefix": "refunddesk", "use_ssl": False, "password": "s3cret"}
     assert endpoints["lock_store"]["db"] == 3
     # our atomic subclass of RedisLockStore (connectors/lock_store.py), loaded by Rasa as module.Class

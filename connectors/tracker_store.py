@@ -1,0 +1,46 @@
+"""Rasa's RedisTrackerStore without rebuilding the stored conversation on every save.
+
+Rasa Open Source 3.6's RedisTrackerStore.save reads the stored conversation back, rebuilds it as
+a tracker (every event replayed), and merges it with the tracker being saved, so that earlier
+sessions, which `retrieve` leaves out, are kept. When the stored events are exactly the first
+events of the tracker being saved, as on every turn of a one-session conversation, that merge
+gives the tracker being saved; here that case is recognised on the JSON and the rebuild and the
+merge are skipped. In any other case Rasa's merge runs as before. Endpoints (written by
+refund_desk.deployment when REDIS_URL is set):
+
+    tracker_store:
+      type: connectors.tracker_store.AppendingRedisTrackerStore
+      url: 127.0.0.1
+      port: 6379
+      db: 0
+"""
+from __future__ import annotations
+
+import json
+from typing import Optional, Union
+
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+def continues(stored: Union[str, bytes], serialised: str) -> bool:
+    """The stored conversation's events are the first events of the serialised one."""
+    old = json.loads(stored).get("events") or []
+    new = json.loads(serialised).get("events") or []
+    return len(old) <= len(new) and new[:len(old)] == old
+
+
+class AppendingRedisTrackerStore(RedisTrackerStore):
+    """RedisTrackerStore whose save merges with the stored conversation only when it must."""
+
+    async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
+        await self.stream_events(tracker)
+        if not timeout and self.record_exp:
+            timeout = self.record_exp
+        key = self.key_prefix + tracker.sender_id
+        serialised = self.serialise_tracker(tracker)
+        stored = self.red.get(key)
+        if stored is not None and not continues(stored, serialised):
+            prior = self.deserialise_tracker(tracker.sender_id, stored)
+            serialised = self.serialise_tracker(self._merge_trackers(prior, tracker))
+        self.red.set(key, serialised, ex=timeout)

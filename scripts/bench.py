@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -56,6 +57,13 @@ REFUND_SCRIPT = [
 # bot_challenge, goodbye. Every turn gets an answer.
 STOCK_SCRIPT = ["hello", "I am very sad", "yes", "are you a bot?", "goodbye"]
 P95_TARGET_MS = 300.0
+# Each conversation its own invoice number (drawn without repeats), so every Refund Desk
+# conversation opens its own record and the count of records checks that none was lost.
+_INVOICES = itertools.count(random.SystemRandom().randrange(100_000, 500_000))
+
+
+def new_invoice() -> str:
+    return f"INV-{next(_INVOICES)}"  # itertools.count is safe across the bench's threads
 MAX_PROBES = 12  # open-loop probes per bot: doubling from 0.5 conv/s to 64 takes 8, bisecting 3-4 more
 
 
@@ -81,11 +89,13 @@ class Bot:
     pids: Callable[[], list[int]]
     check_end: Callable[[str], bool]
     setup: str = ""
+    references: list[str] = field(default_factory=list)  # what customers were told (Refund Desk)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def conversation(self, record: Callable[[float], None], pause: Optional[Callable[[], float]] = None) -> None:
         """One whole conversation; `record` gets each turn's latency in seconds."""
         sender = f"bench-{uuid.uuid4().hex[:12]}"
-        invoice = f"INV-{uuid.uuid4().int % 900000 + 100000}"
+        invoice = new_invoice()
         said = []
         for i, line in enumerate(self.script):
             if pause is not None and i:
@@ -99,6 +109,8 @@ class Bot:
             record(elapsed)
         if not self.check_end(" ".join(said)):
             raise RuntimeError(f"{self.name}: conversation {sender} ended badly: {' | '.join(said)[-400:]}")
+        with self.lock:
+            self.references += REFERENCE.findall(" ".join(said))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -315,10 +327,13 @@ def refund_desk(extra_env: dict[str, str], model: Path) -> Iterator[Bot]:
         setup = (f"{workers} Rasa Sanic worker(s), {a_workers} action-server worker(s), "
                  f"records in {'PostgreSQL' if 'postgresql' in assistant.env['DATABASE_URL'] else 'SQLite'}"
                  + (", Redis lock + tracker store" if assistant.env.get("REDIS_URL") else ", in-memory stores"))
-        yield Bot("Refund Desk", assistant.rasa_url, REFUND_SCRIPT, lambda: process_tree(rasa_proc.pid),
+        bot = Bot("Refund Desk", assistant.rasa_url, REFUND_SCRIPT, lambda: process_tree(rasa_proc.pid),
                   lambda said: bool(REFERENCE.search(said)), setup)
-        records = assistant.cli_json("requests", "list")
-        print(f"  records opened during the run: {len(records)}")
+        yield bot
+        stored = {r["reference"] for r in assistant.cli_json("requests", "list")}
+        missing = set(bot.references) - stored
+        print(f"  records opened during the run: {len(stored)}; of the {len(set(bot.references))} references "
+              f"customers were given, {len(missing)} missing from the records")
 
 
 # --------------------------------------------------------------------------------------------
@@ -410,7 +425,7 @@ async def _breakdown(model: Path, action_url: str, secret: str, db_url: str, con
         async def play(n: int) -> None:
             for _ in range(n):
                 sender = f"breakdown-{uuid.uuid4().hex[:10]}"
-                invoice = f"INV-{uuid.uuid4().int % 900000 + 100000}"
+                invoice = new_invoice()
                 said = []
                 for line in REFUND_SCRIPT:
                     t = time.perf_counter()

@@ -2,10 +2,12 @@
 
 Rasa Open Source 3.6's RedisTrackerStore.save reads the stored conversation back, rebuilds it as
 a tracker (every event replayed), and merges it with the tracker being saved, so that earlier
-sessions, which `retrieve` leaves out, are kept. When the stored events are exactly the first
-events of the tracker being saved, as on every turn of a one-session conversation, that merge
-gives the tracker being saved; here that case is recognised on the JSON and the rebuild and the
-merge are skipped. In any other case Rasa's merge runs as before. Endpoints (written by
+sessions, which `retrieve` leaves out, are kept. Rasa's merge keeps the tracker being saved as it
+is when its events up to the stored last event's time are the stored events. Here that case is
+recognised on the JSON: the stored events are exactly the first events of the tracker being
+saved, none of them is later than the last, and every new event is later than it (as on every
+turn of a conversation); then the rebuild and the merge are skipped. In any other case Rasa's
+merge runs as before. Endpoints (written by
 refund_desk.deployment when REDIS_URL is set):
 
     tracker_store:
@@ -24,10 +26,19 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 
 def continues(stored: Union[str, bytes], serialised: str) -> bool:
-    """The stored conversation's events are the first events of the serialised one."""
-    old = json.loads(stored).get("events") or []
-    new = json.loads(serialised).get("events") or []
-    return len(old) <= len(new) and new[:len(old)] == old
+    """The serialised conversation is the stored one with later events added (then Rasa's merge
+    returns it unchanged: RedisTrackerStore._merge_trackers, travel_back_in_time)."""
+    try:
+        old = json.loads(stored).get("events") or []
+        new = json.loads(serialised).get("events") or []
+        if len(old) > len(new) or new[:len(old)] != old:
+            return False
+        if not old:
+            return True
+        last = old[-1]["timestamp"]
+        return all(e["timestamp"] <= last for e in old) and all(e["timestamp"] > last for e in new[len(old):])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return False  # Rasa's path reads it (and raises its own error where it cannot)
 
 
 class AppendingRedisTrackerStore(RedisTrackerStore):

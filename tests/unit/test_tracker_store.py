@@ -34,16 +34,28 @@ def session(t: float) -> list:
             ActionExecuted("action_listen", timestamp=t + 0.02)]
 
 
+U1, B2, L3 = ({"event": "user", "timestamp": 1}, {"event": "bot", "timestamp": 2},
+              {"event": "action", "timestamp": 3})
+
+
 @pytest.mark.parametrize("old, new, expected", [
-    ([], [{"event": "user"}], True),
-    ([{"event": "user"}], [{"event": "user"}, {"event": "bot"}], True),
-    ([{"event": "user"}], [{"event": "user"}], True),
-    ([{"event": "user"}, {"event": "bot"}], [{"event": "user"}], False),      # the new one is shorter
-    ([{"event": "user", "text": "a"}], [{"event": "user", "text": "b"}], False),
-    ([{"event": "session_started"}], [{"event": "user"}], False),             # only the last session
+    ([], [U1], True),
+    ([U1], [U1, B2], True),
+    ([U1], [U1], True),
+    ([U1, B2], [U1], False),                                           # the new one is shorter
+    ([{**U1, "text": "a"}], [{**U1, "text": "b"}], False),
+    ([{"event": "session_started", "timestamp": 0}], [U1], False),     # only the last session
+    ([B2], [B2, U1], False),                # a new event earlier than the stored last: Rasa merges
+    ([B2], [B2, {**B2, "event": "user"}], False),                      # ... or at the same time
+    ([L3, B2], [L3, B2, {**L3, "timestamp": 4}], False),               # stored events out of order
+    ([{**U1, "timestamp": None}], [{**U1, "timestamp": None}, B2], False),
 ])
 def test_continues(old, new, expected):
     assert continues(json.dumps({"events": old}), json.dumps({"events": new})) is expected
+
+
+def test_a_stored_value_that_is_not_json_is_left_to_rasa():
+    assert continues(b"\xff\xfe", json.dumps({"events": [U1]})) is False
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +90,22 @@ def test_both_stores_keep_the_same_conversation_over_two_sessions(stores):
     names = [e["event"] for e in stored_events(ours, "c1")]
     assert names.count("session_started") == 2 and names.count("user") == 4  # the first session kept
     assert len(asyncio.run(ours.retrieve("c1")).events) < len(names)         # retrieve: last session only
+
+
+def test_events_earlier_than_the_stored_last_are_merged_as_rasa_does(stores):
+    """Rasa's merge drops a new event equal (timestamp included) to one it already has."""
+    rasas, ours = stores
+    for store in stores:
+        tracker = store.init_tracker("c3")
+        for event in [ActionExecuted("action_listen", timestamp=10.0), UserUttered("hi", timestamp=11.0)]:
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+        for event in [SlotSet("customer_name", "a", timestamp=5.0), SlotSet("customer_name", "a", timestamp=5.0),
+                      ActionExecuted("action_listen", timestamp=6.0)]:
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+    assert stored_events(ours, "c3") == stored_events(rasas, "c3")
+    assert [e["event"] for e in stored_events(ours, "c3")].count("slot") == 1
 
 
 def test_a_save_that_does_not_continue_the_stored_one_is_merged_as_rasa_does(stores):

@@ -12,9 +12,11 @@ wraps RulePolicy.predict_action_probabilities). The policies below return their 
 when the remembered prediction for the same step wins anyway, and run as usual otherwise: when
 RulePolicy has not run yet in that step, or its prediction can lose. Decisions are unchanged.
 
-Rasa runs the policies of one step in the order of their graph node names, so RulePolicy
-("run_RulePolicy…") runs before these ("run_connectors.policies…"); if that order changed,
-these would simply run every time.
+Rasa (dask's ordering of the graph) runs RulePolicy's node before these two, so the skip happens;
+if that order changed, these would find no prediction for their step and run every time
+(test_a_refund_opening_runs_neither_ted_nor_memoization would then fail). A prediction is
+remembered for a step (number of events, last event): a prediction the same tracker gets again
+with no new event is RulePolicy's again.
 """
 from __future__ import annotations
 

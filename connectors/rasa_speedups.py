@@ -37,8 +37,8 @@ class ActionResultValidator:
     jsonschema validates every event against all 23. Each of the 23 pins "event" to its own
     constant, so an event can only match the one whose constant is its "event" value: checking
     that one (with the common part) gives the same verdict. Only a response that passes this way
-    is accepted without the full schema; any other goes through the full schema, which gives
-    Rasa's error message.
+    is accepted without the full schema; any other goes through the full schema, and the error
+    raised is the one jsonschema.validate (Rasa's call) would raise.
     """
 
     def __init__(self, schema: Dict[str, Any]) -> None:
@@ -66,9 +66,13 @@ class ActionResultValidator:
         return True
 
     def validate(self, result: Any) -> None:
-        """Raises jsonschema's ValidationError where the full schema does."""
+        """Raises the ValidationError jsonschema.validate raises (its best match), where it does."""
+        from jsonschema.exceptions import best_match
+
         if not self.quickly_valid(result):
-            self.full.validate(result)
+            error = best_match(self.full.iter_errors(result))
+            if error is not None:
+                raise error
 
 
 _validator: Optional[ActionResultValidator] = None

@@ -13,11 +13,10 @@ message's feature row (log(1 + count), then unit length) and lets config.yml set
 The scaling is stateless, so the model is stored and loaded exactly as Rasa's (a skops file of
 the sklearn LogisticRegression).
 
-Predicting builds each message's row straight from its sentence features with numpy: Rasa's
-route (deep copies of the features, a sparse hstack per featurizer, a vstack, then the scaling
-as sparse-matrix operations) cost about 1 ms of the 2 ms a message took. The rows are the same
-to the bit, so are the probabilities (tests/unit/test_intent_classifier.py); training keeps
-Rasa's route.
+Each message's row is built straight from its sentence features with numpy: Rasa's route (deep
+copies of the features, a sparse hstack per featurizer, a vstack, then the scaling as
+sparse-matrix operations) cost about 1 ms of the 2 ms a message took. The rows are the same
+floats (tests/unit/test_intent_classifier.py), so training and probabilities are Rasa's too.
 """
 from __future__ import annotations
 
@@ -33,7 +32,6 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.utils.tensorflow.constants import RANKING_LENGTH
 
 
 def scale_values(values: np.ndarray, sublinear: bool, normalize: bool) -> np.ndarray:
@@ -95,34 +93,17 @@ class ScaledLogisticRegressionClassifier(LogisticRegressionClassifier):
             class_weight="balanced", tol=self.config["tol"], random_state=self.config["random_state"])
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:
-        return scale_rows(super()._create_X(messages), bool(self.config["sublinear"]),
-                          bool(self.config["normalize"]))
-
-    def _prediction_X(self, messages: List[Message]) -> csr_matrix:
-        """The rows _create_X gives, built with numpy (the same values)."""
-        rows = [sentence_row(message) for message in messages]
-        width = self.clf.n_features_in_
-        if any(row is None or row[2] != width for row in rows):
-            return self._create_X(messages)  # and sklearn's error where the widths do not fit
+        """Each message's scaled row, built with numpy from its sentence features: the same floats
+        as scale_rows over Rasa's rows, for training and prediction alike."""
         sublinear, normalize = bool(self.config["sublinear"]), bool(self.config["normalize"])
+        rows = [sentence_row(message) for message in messages]
+        width = getattr(self.clf, "n_features_in_", None) or (rows[0][2] if rows and rows[0] else None)
+        if not rows or any(row is None or row[2] != width for row in rows):
+            # dense features, or widths that do not fit: Rasa's route (and sklearn's error)
+            return scale_rows(super()._create_X(messages), sublinear, normalize)
         # Columns in descending order within a row, as scale_rows's sparse product leaves them, so
         # that the classifier sums each row's terms in the same order.
-        data = [scale_values(values, sublinear, normalize)[::-1] for _, values, _ in rows]
+        data = np.concatenate([scale_values(values, sublinear, normalize)[::-1] for _, values, _ in rows])
+        columns = np.concatenate([cols[::-1] for cols, _, _ in rows])
         indptr = np.cumsum([0] + [len(cols) for cols, _, _ in rows])
-        return csr_matrix((np.concatenate(data) if data else np.zeros(0),
-                           np.concatenate([cols[::-1] for cols, _, _ in rows]) if rows else np.zeros(0, np.int64),
-                           indptr), shape=(len(rows), width))
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Rasa's LogisticRegressionClassifier.process, on rows from _prediction_X."""
-        probabilities = self.clf.predict_proba(self._prediction_X(messages))
-        for message, row in zip(messages, probabilities):
-            ranking = sorted(({"name": name, "confidence": confidence}
-                              for name, confidence in zip(self.clf.classes_, row)),
-                             key=lambda e: -e["confidence"])
-            intent = ranking[0]
-            if self.config[RANKING_LENGTH] > 0:
-                ranking = ranking[: self.config[RANKING_LENGTH]]
-            message.set("intent", intent, add_to_output=True)
-            message.set("intent_ranking", ranking, add_to_output=True)
-        return messages
+        return csr_matrix((data, columns, indptr), shape=(len(rows), width))

@@ -1,5 +1,7 @@
 """connectors.intent_classifier: the row scaling that the intent classifier is trained on."""
 import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
 from scipy.sparse import csr_matrix
 
 from connectors.intent_classifier import ScaledLogisticRegressionClassifier, scale_rows
@@ -60,42 +62,38 @@ def _message(rng, widths: list[int]):
     return Message(data={"text": "x"}, features=features)
 
 
-def test_prediction_rows_and_intents_are_those_of_rasas_route(tmp_path):
+def _rasas_rows(classifier, messages):
+    """Rasa's route: LogisticRegressionClassifier's rows (feature copies, sparse stacks), then scale_rows."""
     from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 
+    return scale_rows(LogisticRegressionClassifier._create_X(classifier, messages), True, True)
+
+
+@pytest.mark.parametrize("fitted", [True, False])  # prediction, and training (no width known yet)
+def test_rows_and_probabilities_are_those_of_rasas_route(tmp_path, fitted):
     widths = [5, 9, 4]
     classifier = _classifier(tmp_path, sum(widths), classes=4, seed=1)
     rng = np.random.default_rng(2)
     messages = [_message(rng, widths) for _ in range(40)]
-    ours = classifier._prediction_X(messages)
-    rasas = classifier._create_X(messages)
+    rasas = _rasas_rows(classifier, messages)
+    if not fitted:
+        classifier.clf = LogisticRegression()
+    ours = classifier._create_X(messages)
     assert ours.shape == rasas.shape and ours.nnz > 40
     assert np.array_equal(ours.indptr, rasas.indptr) and np.array_equal(ours.indices, rasas.indices)
+    assert ours.indices.dtype == rasas.indices.dtype and ours.indptr.dtype == rasas.indptr.dtype
     assert np.array_equal(ours.data, rasas.data)  # the same floats, not merely close ones
-
-    expected = LogisticRegressionClassifier.process(classifier, [_copy(m) for m in messages])
-    got = classifier.process([_copy(m) for m in messages])
-    for e, g in zip(expected, got):
-        assert g.get("intent")["name"] == e.get("intent")["name"]
-        assert [r["name"] for r in g.get("intent_ranking")] == [r["name"] for r in e.get("intent_ranking")]
-        assert [r["confidence"] for r in g.get("intent_ranking")] == [r["confidence"] for r in e.get("intent_ranking")]
-
-
-def _copy(message):
-    from rasa.shared.nlu.training_data.message import Message
-
-    return Message(data=dict(message.data), features=list(message.features))
+    if fitted:
+        assert np.array_equal(classifier.clf.predict_proba(ours), classifier.clf.predict_proba(rasas))
 
 
 def test_a_message_without_features_fails_as_in_rasa(tmp_path):
     """Rasa's route cannot predict a message without sentence features (sklearn refuses the
     width); neither does this one."""
-    import pytest
-    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
     from rasa.shared.nlu.training_data.message import Message
 
     classifier = _classifier(tmp_path, 6, classes=3, seed=3)
     with pytest.raises(ValueError):
-        LogisticRegressionClassifier.process(classifier, [Message(data={"text": ""})])
+        classifier.clf.predict_proba(_rasas_rows(classifier, [Message(data={"text": ""})]))
     with pytest.raises(ValueError):
         classifier.process([Message(data={"text": ""})])

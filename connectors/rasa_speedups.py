@@ -99,19 +99,16 @@ def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
 
 
 _event_classes: Dict[str, Any] = {}
+_rasa_resolve_by_type: Any = None  # Rasa's Event.resolve_by_type, kept by install()
 
 
 def _resolve_event_class(type_name: str, default: Optional[Any] = None) -> Optional[Any]:
-    """Event.resolve_by_type, remembering each class found instead of walking every Event subclass per event."""
-    from rasa.shared.core.events import Event
-    from rasa.shared.utils.common import all_subclasses
-
+    """Event.resolve_by_type, remembering each class Rasa's walk over every Event subclass found."""
     found = _event_classes.get(type_name)
     if found is None:
-        found = next((cls for cls in all_subclasses(Event) if cls.type_name == type_name), None)
-        if found is None:
-            return _rasa_resolve_by_type(type_name, default)
-        _event_classes[type_name] = found
+        found = _rasa_resolve_by_type(type_name, default)
+        if found is not None and getattr(found, "type_name", None) == type_name:  # not a default
+            _event_classes[type_name] = found
     return found
 
 
@@ -166,9 +163,6 @@ async def _request(self: Any, method: str = "post", subpath: Optional[str] = Non
             return await response.json()
         except ContentTypeError:
             return None
-
-
-_rasa_resolve_by_type: Any = None
 
 
 def install() -> None:

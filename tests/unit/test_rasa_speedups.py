@@ -160,6 +160,7 @@ def test_event_classes_are_the_ones_rasa_finds(name):
     assert Event.resolve_by_type is not rasa_speedups._rasa_resolve_by_type
     assert Event.resolve_by_type(name) is rasa_speedups._rasa_resolve_by_type(name)
     assert Event.resolve_by_type(name) is Event.resolve_by_type(name)
+    assert rasa_speedups._event_classes[name] is Event.resolve_by_type(name)  # found once, then remembered
 
 
 def test_unknown_event_names_behave_as_in_rasa():
@@ -169,3 +170,4 @@ def test_unknown_event_names_behave_as_in_rasa():
     assert Event.resolve_by_type("no_such_event", SlotSet) is SlotSet
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
+    assert "topic" not in rasa_speedups._event_classes and "no_such_event" not in rasa_speedups._event_classes

@@ -1,6 +1,7 @@
 """Runtime configuration read from the environment and an optional `.env` file."""
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,11 +64,13 @@ def load_settings(
 
 
 def _seconds(text: str, default: float, minimum: float) -> float:
-    """A number of seconds from a setting; the default when unset or unreadable, never below minimum."""
+    """A number of seconds from a setting; the default when unset or unreadable (nan and inf
+    included), never below minimum."""
     try:
-        return max(minimum, float(text)) if text else default
+        seconds = float(text) if text else default
     except ValueError:
         return default
+    return max(minimum, seconds) if math.isfinite(seconds) else default
 
 
 def default_tracker_store_url(database_url: str) -> str:

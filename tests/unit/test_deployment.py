@@ -41,6 +41,7 @@ def test_settings_read_dotenv_under_the_environment(tmp_path):
     assert load_settings(environ={}, env_file=tmp_path / "missing").database_url.endswith("var/refund_desk.db")
 
 
-@pytest.mark.parametrize("value, seconds", [("", 4.0), ("12", 12.0), ("0.1", 0.5), ("soon", 4.0), ("2.5", 2.5)])
+@pytest.mark.parametrize("value, seconds", [("", 4.0), ("12", 12.0), ("0.1", 0.5), ("soon", 4.0), ("2.5", 2.5),
+                                            ("nan", 4.0), ("inf", 4.0), ("-3", 0.5)])
 def test_the_database_time_limit_is_a_setting(tmp_path, value, seconds):
     assert settings(tmp_path, DATABASE_TIMEOUT_SECONDS=value).database_timeout_seconds == seconds

@@ -57,6 +57,7 @@ REFUND_SCRIPT = [
 # bot_challenge, goodbye. Every turn gets an answer.
 STOCK_SCRIPT = ["hello", "I am very sad", "yes", "are you a bot?", "goodbye"]
 P95_TARGET_MS = 300.0
+MAX_PROBES = 12  # open-loop probes per bot: doubling from 0.5 conv/s to 64 takes 8, bisecting 3-4 more
 # Each conversation its own invoice number (drawn without repeats), so every Refund Desk
 # conversation opens its own record and the count of records checks that none was lost.
 _INVOICES = itertools.count(random.SystemRandom().randrange(100_000, 500_000))
@@ -64,7 +65,6 @@ _INVOICES = itertools.count(random.SystemRandom().randrange(100_000, 500_000))
 
 def new_invoice() -> str:
     return f"INV-{next(_INVOICES)}"  # itertools.count is safe across the bench's threads
-MAX_PROBES = 12  # open-loop probes per bot: doubling from 0.5 conv/s to 64 takes 8, bisecting 3-4 more
 
 
 # --------------------------------------------------------------------------------------------

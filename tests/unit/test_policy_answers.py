@@ -26,7 +26,7 @@ OTHER_CONTACTS = {"pro_it_assist": "proitassist.com", "itmediasolutions": "itmed
 DEV_TABLE = Path(__file__).resolve().parent / "policy_questions_dev.yml"
 # What the development table measured when the thresholds were chosen (right answers of 73
 # non-overview questions), in each mode; the floor is that figure.
-DEV_FLOOR = {"words": 64, "words and meaning": 64}
+DEV_FLOOR = {"words": 66, "words and meaning": 66}
 
 
 @lru_cache(maxsize=None)

@@ -47,7 +47,8 @@ LIMIT = re.compile(r"non-?refundable|\bnot\b|\bno\b|cannot|limited|impractical",
 # A deadline for the customer: "within 7 days of the service date", "24 hours before", "before the next billing cycle".
 DEADLINE = re.compile(r"within \S+ (?:calendar |business |working )?days of (?!approval)|(?:days|hours) before|"
                       r"before the next billing", re.I)
-OVERVIEW_LIMIT = 5
+# An overview quotes at most this many limits (besides two eligible cases and a deadline).
+OVERVIEW_LIMITS = 5
 
 
 def quote(clause: Clause) -> str:
@@ -102,21 +103,31 @@ def asked_contact_way(question: str) -> Optional[str]:
 
 
 def overview_sentences(policy: RefundPolicy) -> list[Clause]:
-    """The limits (what is not refundable, the customer's deadline) beside the eligible cases."""
-    sentences = sentences_of(policy)
-    limits, eligible = cases_sentences(policy, "non_refundable"), cases_sentences(policy, "refundable")
-    deadline = [s for s in sentences if DEADLINE.search(s.text)]
+    """Every limit (what is not refunded), the eligible cases and the customer's deadline."""
     chosen: list[Clause] = []
-    for group, most in ((limits, 2), (eligible, 2), (deadline, 1)):
-        for s in [s for s in group if s.id not in {c.id for c in chosen}][:most]:
+    for group, most in ((limit_sentences(policy), OVERVIEW_LIMITS), (cases_sentences(policy, "refundable"), 2),
+                        ([s for s in sentences_of(policy) if DEADLINE.search(s.text)], 1)):
+        for s in [s for s in group if s not in chosen][:most]:
             chosen.append(s)
-    return chosen[:OVERVIEW_LIMIT]
+    return chosen
+
+
+def limit_sentences(policy: RefundPolicy) -> list[Clause]:
+    """The sentences that say what is not refunded, whatever their topic, the policy-wide ones first."""
+    found = [s for s in sentences_of(policy) if "#not_refundable" in terms(s.text)
+             or ("non_refundable" in s.topics and LIMIT.search(s.text))]
+    return sorted(found, key=lambda s: "general" not in s.topics)
 
 
 def cases_sentences(policy: RefundPolicy, topic: str) -> list[Clause]:
-    """The sentences listing one kind of case, the policy-wide ones first; a limit must say one."""
-    found = [s for s in sentences_of(policy) if topic in s.topics and (topic != "non_refundable" or LIMIT.search(s.text))]
-    return sorted(found, key=lambda s: "general" not in s.topics)
+    """The sentences listing one kind of case: the limits (non_refundable), or the eligible cases (refundable)."""
+    if topic == "non_refundable":
+        return limit_sentences(policy)
+    found: list[Clause] = []
+    for s in sentences_of(policy):  # in the policy's order, a clause's first sentence only
+        if topic in s.topics and s.id not in {f.id for f in found}:
+            found.append(s)
+    return found
 
 
 def contact_answer(policy: RefundPolicy, way: str) -> tuple[str, list[Clause]]:

@@ -1,4 +1,4 @@
-"""What the actions share: settings, the active refund policy and the record store."""
+"""What the actions share: settings, the active refund policy (its answers index built at start-up) and the record store."""
 from __future__ import annotations
 
 import os
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from refund_desk import policy_answers
 from refund_desk.records import RecordStore
 from refund_desk.refund_policy import RefundPolicy
 from refund_desk.refund_policy_loader import load_refund_policy
@@ -23,7 +24,9 @@ class Runtime:
 def runtime() -> Runtime:
     """Built once per process; the database engine itself is created on first use."""
     settings = load_settings()
-    return Runtime(settings, load_refund_policy(settings.refund_policy), RecordStore(settings.database_url))
+    policy = load_refund_policy(settings.refund_policy)
+    policy_answers.prepare(policy)
+    return Runtime(settings, policy, RecordStore(settings.database_url))
 
 
 def today() -> date:

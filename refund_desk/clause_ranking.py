@@ -262,13 +262,22 @@ _INDEXES: "OrderedDict[tuple[Any, ...], ClauseIndex]" = OrderedDict()
 MAX_INDEXES = 16
 
 
+def _key(policy: RefundPolicy, embedder: Optional[Any]) -> tuple[Any, ...]:
+    return (policy.id, policy.clauses, id(embedder))  # the index holds the embedder, so its id stays its own
+
+
+def cached_index(policy: RefundPolicy, embedder: Optional[Any]) -> Optional[ClauseIndex]:
+    """The policy's index if it has been built, else None."""
+    index = _INDEXES.get(_key(policy, embedder))
+    return index if index is not None and index.embedder is embedder else None
+
+
 def clause_index(policy: RefundPolicy, embedder: Optional[Any]) -> ClauseIndex:
     """The policy's index, built on first use and kept (keyed by its clauses and the embedder)."""
-    key = (policy.id, policy.clauses, id(embedder))  # the index holds the embedder, so its id stays its own
-    index = _INDEXES.get(key)
-    if index is None or index.embedder is not embedder:
+    index = cached_index(policy, embedder)
+    if index is None:
         index = ClauseIndex(policy, embedder)
-        _INDEXES[key] = index
+        _INDEXES[_key(policy, embedder)] = index
         while len(_INDEXES) > MAX_INDEXES:
             _INDEXES.popitem(last=False)
     return index

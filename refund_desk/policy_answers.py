@@ -157,6 +157,12 @@ def best_sentences(policy: RefundPolicy, question: str, limit: int = 3,
     return [r.sentence for r in ranked[:limit] if r.score >= floor and r.lexical >= MIN_WORDS_QUOTED]
 
 
+def prepare(policy: RefundPolicy) -> None:
+    """Loads the sentence vectors and builds the policy's index now (the action server's start-up),
+    not at its first policy question (about 1 s)."""
+    clause_index(policy, shared_embedder())
+
+
 def answer_policy_question(policy: RefundPolicy, question: Optional[str], limit: int = 3,
                            embedder: Any = "installed") -> tuple[str, list[Clause]]:
     """The answer text and the sentences it quotes; where the policy is silent the answer says so."""

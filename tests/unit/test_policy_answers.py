@@ -13,7 +13,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from refund_desk import clause_ranking
-from refund_desk.clause_ranking import clause_index, sentences_of, shared_embedder, split_sentences, terms
+from refund_desk.clause_ranking import cached_index, clause_index, sentences_of, shared_embedder, split_sentences, terms
 from refund_desk.policy_answers import (OVERVIEW_LIMITS, answer_policy_question, asked_cases, asked_contact_way,
                                         is_overview, limit_sentences, overview_sentences)
 from refund_desk.refund_policy_loader import load_refund_policy
@@ -295,6 +295,17 @@ def test_sentence_vectors_are_computed_once_per_policy_not_per_question():
         answer_policy_question(loaded, question, embedder=counting)
     assert counting.texts == sentences + 3  # the policy's sentences once, then one text per question
     assert clause_index(loaded, counting) is clause_index(loaded, counting)
+
+
+def test_the_index_is_built_before_the_first_question():
+    loaded = load_refund_policy(POLICIES / "tech_support_004.yml")
+    embedder = CountingEmbedder(shared_embedder())
+    assert cached_index(loaded, embedder) is None
+    clause_index(loaded, embedder)
+    built = cached_index(loaded, embedder)
+    assert built is not None and built.dense is not None
+    answer_policy_question(loaded, "can I cancel any time?", embedder=embedder)
+    assert cached_index(loaded, embedder) is built
 
 
 def test_without_installed_vectors_answers_go_by_words_alone(monkeypatch, tmp_path):

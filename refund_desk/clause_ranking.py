@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Container, Optional
 
-import numpy as np
 from ruamel.yaml import YAML
 
 from refund_desk.refund_policy import Clause, RefundPolicy
@@ -50,13 +49,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                        "will not be refunded", "no refund", "no refunds", "not eligible", "do not qualify",
                        "doesn't qualify", "does not qualify", "not issued", "not possible", "not applicable",
                        "not offered", "not be granted", "not granted", "not available", "excluded", "exclusions",
-                       "not covered", "refunds do not apply", "isn't refundable", "aren't refundable", "is not refundable",
-                       "are not refundable", "can't get a refund", "can't i get a refund", "cannot get a refund",
-                       "won't you refund", "don't you refund", "do you not refund"),
+                       "not covered", "refunds do not apply", "isn't refundable", "aren't refundable",
+                       "is not refundable", "are not refundable", "can't get a refund", "can't i get a refund",
+                       "cannot get a refund", "won't you refund", "don't you refund", "do you not refund"),
     "credit": ("credit", "credits", "store credit", "voucher", "account credit"),
     "crypto": ("crypto", "cryptocurrency", "bitcoin", "btc", "ethereum", "usdt"),
-    "payment_method": ("card", "different card", "another card", "other card", "same card", "send it to", "paypal", "payment method",
-                       "cheque", "check", "bank transfer", "wire", "cash", "same payment"),
+    "payment_method": ("card", "different card", "another card", "other card", "same card", "send it to", "paypal",
+                       "payment method", "cheque", "check", "bank transfer", "wire", "cash", "same payment"),
     "fee": ("fee", "fees", "penalty", "penalties", "charges", "cost", "deduct", "deducting", "keep"),
     "guarantee": ("guarantee", "guaranteed", "warranty", "100%", "promise"),
     "unsatisfied": ("didn't work", "did not work", "doesn't work", "unsuccessful", "not fixed", "still broken",
@@ -111,10 +110,13 @@ ABBREVIATION_END = re.compile(r"\b(?:e\.g|i\.e|etc|vs|no|approx)\.$", re.I)
 DENSE_WEIGHT = 0.3
 
 
+FOLDED = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"), ("\u00a0", " "))
+
+
 def fold(text: Optional[str]) -> str:
     """Lower case with typographic quotes, dashes and spaces folded to plain ones."""
     text = unicodedata.normalize("NFKC", text or "").lower()
-    for fancy, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"), ("\u00a0", " ")):
+    for fancy, plain in FOLDED:
         text = text.replace(fancy, plain)
     return re.sub(r"\s+", " ", text).strip()
 

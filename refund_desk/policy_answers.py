@@ -36,7 +36,8 @@ QUALIFYING = re.compile(r"\b(eligib\w*|qualif\w*|refundable|entitled|covered)\b|
 CONTACT_WAYS = {
     "phone number": (r"\b(phone|call|ring|telephone|number|hotline)\b", r"\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4}"),
     "e-mail address": (r"\b(e-?mail|mail|write)\b", r"[\w.+-]+@[\w. -]+\.\w+"),
-    "postal address": (r"\b(postal|mailing|street|office|address)\b(?!.*\be-?mail)", r"\b\d+ [A-Z][a-z]+ (St|Street|Ave|Road|Rd)\b"),
+    "postal address": (r"\b(postal|mailing|street|office|address)\b(?!.*\be-?mail)",
+                       r"\b\d+ [A-Z][a-z]+ (St|Street|Ave|Road|Rd)\b"),
 }
 CONTACT_QUESTION_WORDS = frozenset(content_words(
     "contact reach phone number call ring telephone hotline email e-mail mail address postal mailing street "

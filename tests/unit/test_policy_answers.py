@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from refund_desk import clause_ranking
-from refund_desk.clause_ranking import cached_index, clause_index, sentences_of, shared_embedder, split_sentences, terms
+from refund_desk.clause_ranking import (cached_index, clause_index, sentences_of, shared_embedder, split_sentences,
+                                        terms)
 from refund_desk.policy_answers import (OVERVIEW_LIMITS, answer_policy_question, asked_cases, asked_contact_way,
                                         is_overview, limit_sentences, overview_sentences)
 from refund_desk.refund_policy_loader import load_refund_policy

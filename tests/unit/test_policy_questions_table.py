@@ -31,7 +31,8 @@ MEASURED = {"itmediasolutions": 19, "pro_it_assist": 16, "pro_spherent": 18, "te
             "webpro_it_solutions": 18}
 FLOORS: dict[str, dict[str, int]] = {"words": MEASURED, "words and meaning": MEASURED}
 # Mis-encodings seen in copied web text (UTF-8 read as Windows-1252): folded back before comparing.
-MOJIBAKE = {"â€™": "'", "â€˜": "'", "â€œ": '"', "â€\x9d": '"', "â€“": "-", "â€”": "-", "Â ": " ", "Â": ""}
+MOJIBAKE = {"â€™": "'", "â€˜": "'", "â€œ": '"', "â€\x9d": '"', "â€“": "-", "â€”": "-",
+            "Â ": " ", "Â": ""}
 
 
 def words_of(text: str) -> list[str]:
@@ -82,8 +83,8 @@ def judge(name: str, question: dict, embedder) -> tuple[str, bool, str]:
 
 
 @pytest.mark.parametrize("text, other, same", [
-    ("Approved refunds are issued within 7–14 business days.", "Approved refunds are issued within 7â€“14 business  days.",
-     True),
+    ("Approved refunds are issued within 7–14 business days.",
+     "Approved refunds are issued within 7â€“14 business  days.", True),
     ("You’ve opted.", "You've opted.", True),
     ("Duplicate Payment: If you were accidentally charged more than once.", "Duplicate Payment: If you were "
      "accidentally charged more than once for the same service.", True),
@@ -119,7 +120,8 @@ def test_evaluation_table(label, capsys):
         lines.append(f"  {name}: " + ", ".join(f"{k} {right[k]}/{asked[k]}" for k in ("answered", "silent", "overview"))
                      + f"; all {sum(right.values())}/{sum(asked.values())}")
         floor = FLOORS[label].get(name)
-        assert floor is None or sum(right.values()) >= floor, f"{name}: {sum(right.values())} < {floor}\n" + "\n".join(misses)
+        assert floor is None or sum(right.values()) >= floor, (
+            f"{name}: {sum(right.values())} < {floor}\n" + "\n".join(misses))
     with capsys.disabled():
         print(f"\npolicy answers, evaluation table ({label}): {right_total}/{total} right")
         print("\n".join(lines))

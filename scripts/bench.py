@@ -505,9 +505,9 @@ def refund_desk_settings(workers: int) -> Iterator[dict[str, str]]:
 
     Several Rasa workers need shared stores, so with more than one a throwaway Redis
     (tests/support/redis.py) holds the conversations and the locks, as REDIS_URL does for `make run`.
-    The worker counts come from refund_desk.serving, as for `make run`.
+    The worker counts come from deploy.workers, as for `make run`.
     """
-    from refund_desk.serving import memory_gb, worker_counts
+    from deploy.workers import memory_gb, worker_counts
 
     cores = os.cpu_count() or 1
     if workers == 0:  # auto: as make run would with REDIS_URL set, when Redis is installed

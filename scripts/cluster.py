@@ -34,7 +34,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from refund_desk.deployment import ATOMIC_LOCK_STORE, rasa_endpoints, redis_store  # noqa: E402
+from deploy.endpoints import ATOMIC_LOCK_STORE, rasa_endpoints, redis_store  # noqa: E402
 from refund_desk.settings import load_settings  # noqa: E402
 from tests.support.postgres import temporary_postgres  # noqa: E402
 from tests.support.redis import temporary_redis  # noqa: E402

@@ -9,7 +9,7 @@ mkdir -p var "$run_dir"
 # Rasa's endpoints from the settings: the action server with its shared secret, a SQL tracker
 # store (SQLite under var/ by default), Redis stores when REDIS_URL is set. The first run
 # generates the secrets into var/secrets.env (mode 0600); the environment and .env win.
-$BIN/python -m refund_desk.deployment "$run_dir/endpoints.runtime.yml"
+$BIN/python -m deploy.endpoints "$run_dir/endpoints.runtime.yml"
 while IFS='=' read -r key value; do
   case "$key" in ''|'#'*) continue ;; esac
   [ -n "${!key:-}" ] || export "$key=$value"
@@ -17,10 +17,10 @@ done < var/secrets.env
 ACTION_HOST="${ACTION_HOST:-127.0.0.1}"   # private: only Rasa on this machine calls it
 RASA_HOST="${RASA_HOST:-127.0.0.1}"       # put a reverse proxy with TLS in front (docs/security.md)
 probe_host() { case "$1" in 0.0.0.0|::|'') echo 127.0.0.1 ;; *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
-# Sanic workers for both servers, decided in one place (refund_desk/serving.py): one per core,
+# Sanic workers for both servers, decided in one place (deploy/workers.py): one per core,
 # Rasa only with REDIS_URL (shared conversations and locks); SANIC_WORKERS and
 # ACTION_SERVER_SANIC_WORKERS in the environment or .env win.
-workers="$($BIN/python -m refund_desk.serving)"; eval "$workers"
+workers="$($BIN/python -m deploy.workers)"; eval "$workers"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM

@@ -163,7 +163,7 @@ def running_assistant(
     finished = False
     try:
         endpoints = workdir / "endpoints.yml"
-        subprocess.run([sys.executable, "-m", "refund_desk.deployment", str(endpoints)], cwd=PROJECT_ROOT,
+        subprocess.run([sys.executable, "-m", "deploy.endpoints", str(endpoints)], cwd=PROJECT_ROOT,
                        env=env, check=True)
         procs.append(start_action_server(env, action_port, workdir))
         rasa_cmd = [

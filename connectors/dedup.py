@@ -53,7 +53,9 @@ class SqliteSeenEvents:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True,
                                             connect_args={"timeout": 2})
-        _metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            conn.execute(text("BEGIN IMMEDIATE"))  # workers starting together: one creates the table
+            _metadata.create_all(conn)
 
     def any_seen(self, keys: Iterable[Optional[str]]) -> bool:
         wanted = _keys(keys)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from refund_desk.settings import PROJECT_ROOT
+
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -32,6 +33,20 @@ def latest_model() -> Path:
     if not models:
         raise RuntimeError("no trained model in models/: run `make train` first")
     return models[-1]
+
+
+def stop(*procs: subprocess.Popen, timeout: float = 20) -> None:
+    """Ends the processes: all asked to terminate at once, then each waited for (killed when it does
+    not end within `timeout` seconds)."""
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 240.0) -> None:
@@ -90,18 +105,14 @@ class Assistant:
         The Rasa server holds no refund-policy data, so one model and one Rasa server serve any
         policy; only the action server needs restarting.
         """
-        old = self.processes[0]
-        old.terminate()
-        old.wait(timeout=20)
+        stop(self.processes[0])
         self.env.update(env)
         self.processes[0] = start_action_server(self.env, self.action_port, self.workdir)
 
     def restart_rasa(self) -> None:
         """Stop the Rasa server and start it again on the same port (conversations in memory are lost
         unless a shared tracker store keeps them)."""
-        old = self.processes[1]
-        old.terminate()
-        old.wait(timeout=30)
+        stop(self.processes[1], timeout=30)
         port = int(self.rasa_url.rsplit(":", 1)[1])
         self.processes[1] = start_rasa_server(self.rasa_cmd, self.env, port, self.workdir)
 
@@ -179,13 +190,7 @@ def running_assistant(
                         env, workdir, procs, rasa_cmd, env["RASA_AUTH_TOKEN"])
         finished = True
     finally:
-        for p in reversed(procs):
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(*reversed(procs))
         if finished:
             shutil.rmtree(workdir, ignore_errors=True)
         else:

@@ -16,9 +16,10 @@ KEYS = [f"event:Ev{i}" for i in range(40)]
 
 def _claim_all(store_kind: str, where: str, start: multiprocessing.Barrier, results: multiprocessing.Queue) -> None:
     """One worker process: claims every key (with the same message key beside each, as Slack's
-    `message` and `app_mention` events of one message share it), reports the keys it won."""
-    store = SqliteSeenEvents(Path(where)) if store_kind == "sqlite" else RedisSeenEvents(where)
+    `message` and `app_mention` events of one message share it), reports the keys it won. Both
+    processes open the store at the same moment, as two workers starting together do."""
     start.wait(timeout=30)
+    store = SqliteSeenEvents(Path(where)) if store_kind == "sqlite" else RedisSeenEvents(where)
     won = [key for key in KEYS if store.claim([key, f"message:C1:{key}"])]
     results.put(won)
 

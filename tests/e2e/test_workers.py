@@ -35,13 +35,13 @@ def children(pid: int) -> list[int]:
     return sorted(found)
 
 
-def bytes_read(pid: int) -> int:
-    """What the process has read from files so far (/proc/PID/io rchar): a worker reads the
-    conversation from the tracker store on every turn it takes, and nothing while idle."""
+def bytes_written(pid: int) -> int:
+    """What the process has written so far (/proc/PID/io wchar): a worker writes each turn it takes
+    to the tracker store, and nothing while idle."""
     for line in Path(f"/proc/{pid}/io").read_text().splitlines():
-        if line.startswith("rchar:"):
+        if line.startswith("wchar:"):
             return int(line.split()[1])
-    raise AssertionError(f"no rchar in /proc/{pid}/io")
+    raise AssertionError(f"no wchar in /proc/{pid}/io")
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def two_workers():
 def test_two_workers_keep_the_order_of_50_rapid_turns_of_one_conversation(two_workers):
     workers = children(two_workers.processes[1].pid)
     assert len(workers) == 2, f"Rasa should run 2 Sanic workers, found {workers}"
-    read_before = {w: bytes_read(w) for w in workers}
+    written_before = {w: bytes_written(w) for w in workers}
 
     sender = f"rapid-{uuid.uuid4().hex[:12]}"
     texts = [f"hello there, message {i}" for i in range(TURNS)]
@@ -84,6 +84,6 @@ def test_two_workers_keep_the_order_of_50_rapid_turns_of_one_conversation(two_wo
                       if sent[j] < answered[i] and sent[i] < answered[j])
     assert overlapping > 0, "some turns were in flight together (else the lock was never needed)"
 
-    worked = {w: bytes_read(w) - read_before[w] for w in workers}
-    print(f"\n{TURNS} turns, {overlapping} pairs in flight together; bytes read by each worker: {worked}")
+    worked = {w: bytes_written(w) - written_before[w] for w in workers}
+    print(f"\n{TURNS} turns, {overlapping} pairs in flight together; bytes written by each worker: {worked}")
     assert all(n > 0 for n in worked.values()), f"both workers took turns: {worked}"

@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, to import it
+from refund_desk.settings import PROJECT_ROOT as ROOT  # noqa: E402
 from tests.support.load import REFERENCE, REFUND_SCRIPT, play_all, rest_turn  # noqa: E402
 from tests.support.servers import (VENV_BIN, free_port, latest_model, running_assistant,  # noqa: E402
                                    stop, wait_until_up)

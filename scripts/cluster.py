@@ -32,10 +32,9 @@ from urllib.parse import urlparse
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, to import it
 from deploy.endpoints import ATOMIC_LOCK_STORE, rasa_endpoints, redis_store  # noqa: E402
-from refund_desk.settings import load_settings  # noqa: E402
+from refund_desk.settings import PROJECT_ROOT as ROOT, load_settings  # noqa: E402
 from tests.support.postgres import temporary_postgres  # noqa: E402
 from tests.support.redis import temporary_redis  # noqa: E402
 from tests.support.servers import VENV_BIN, free_port, latest_model, stop, wait_until_up  # noqa: E402

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Iterator
 
 HERE = Path(__file__).resolve().parent
-PROJECT_ROOT = HERE.parents[1]
-for path in (str(PROJECT_ROOT), str(HERE)):
+for path in (str(HERE.parents[1]), str(HERE)):  # the project and these helpers, to import them
     if path not in sys.path:
         sys.path.insert(0, path)
 
+from refund_desk.settings import PROJECT_ROOT  # noqa: E402
 from tests.support.servers import free_port, stop, wait_until_up  # noqa: E402
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # a test value, not a real secret

@@ -286,7 +286,8 @@ def stock_bot(cache: Path) -> Iterator[Bot]:
 
 @contextmanager
 def refund_desk(name: str, extra_env: dict[str, str], model: Path) -> Iterator[Bot]:
-    with running_assistant(extra_env=extra_env, model=model) as assistant:
+    # as long as the stock bot may take: each worker loads the model, on a machine that may be busy
+    with running_assistant(extra_env=extra_env, model=model, start_timeout=900) as assistant:
         rasa_proc = assistant.processes[1]
         workers = extra_env.get("SANIC_WORKERS", "1")
         a_workers = extra_env.get("ACTION_SERVER_SANIC_WORKERS", "1")

@@ -46,7 +46,8 @@ def bytes_written(pid: int) -> int:
 
 @pytest.fixture(scope="module")
 def two_workers():
-    with running_assistant(extra_env={"SANIC_WORKERS": "2"}) as assistant:
+    # two workers load the model at once: on a busy 2-core machine that takes longer than one
+    with running_assistant(extra_env={"SANIC_WORKERS": "2"}, start_timeout=600) as assistant:
         yield assistant
 
 

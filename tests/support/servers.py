@@ -139,10 +139,11 @@ def start_action_server(env: dict[str, str], port: int, workdir: Path) -> subpro
     return proc
 
 
-def start_rasa_server(cmd: list[str], env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
+def start_rasa_server(cmd: list[str], env: dict[str, str], port: int, workdir: Path,
+                      timeout: float = 240.0) -> subprocess.Popen:
     log = workdir / "rasa.log"
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
-    wait_until_up(f"http://127.0.0.1:{port}/", proc, log)  # "/" answers once the model is loaded
+    wait_until_up(f"http://127.0.0.1:{port}/", proc, log, timeout)  # "/" answers once the model is loaded
     return proc
 
 
@@ -151,11 +152,14 @@ def running_assistant(
     extra_env: Optional[dict[str, str]] = None,
     credentials: Optional[Path] = None,
     model: Optional[Path] = None,
+    start_timeout: float = 240.0,
 ) -> Iterator[Assistant]:
     """Both servers on free ports, with their own SQLite database unless DATABASE_URL is given.
 
     Rasa's endpoints are written from the settings as `make run` writes them (the action server's
-    secret, a SQL tracker store beside the records, Redis stores when REDIS_URL is set). Rasa's
+    secret, the SQLite tracker and lock stores beside the records, Redis stores when REDIS_URL is
+    set). Rasa runs one worker unless extra_env sets SANIC_WORKERS; `start_timeout` bounds the
+    model's loading. Rasa's
     HTTP API is on, with a token (Assistant.api_url adds it).
     """
     workdir = Path(tempfile.mkdtemp(prefix="refund-desk-e2e-"))
@@ -185,7 +189,7 @@ def running_assistant(
             "--endpoints", str(endpoints),
             "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
         ]
-        procs.append(start_rasa_server(rasa_cmd, env, rasa_port, workdir))
+        procs.append(start_rasa_server(rasa_cmd, env, rasa_port, workdir, start_timeout))
         yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", action_port,
                         env, workdir, procs, rasa_cmd, env["RASA_AUTH_TOKEN"])
         finished = True

@@ -44,6 +44,8 @@ def test_rasa_configuring_its_warnings_does_not_bring_them_back(monkeypatch):
         pass
 
     with warnings.catch_warnings(record=True) as caught:
+        warnings.resetwarnings()  # not pytest's filters (pyproject ignores DeprecationWarning)
+        warnings.filterwarnings("once", category=DeprecationWarning)  # what importing Sanic does
         quiet_third_party_warnings(running_rasa=True)
         rasa_common._filter_warnings(log_level=logging.INFO)
         warnings.warn_explicit("pyparsing style", UserAndDeprecation, "m.py", 1, module="matplotlib.fontconfig_pattern")

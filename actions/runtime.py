@@ -1,7 +1,6 @@
 """What the actions share: settings, the active refund policy and the record store."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -28,5 +27,4 @@ def runtime() -> Runtime:
 
 def today() -> date:
     """Today's date; REFUND_DESK_TODAY (YYYY-MM-DD) pins it for demos and reproducible tests."""
-    pinned = os.environ.get("REFUND_DESK_TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()
+    return runtime().settings.today or date.today()

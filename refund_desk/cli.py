@@ -6,13 +6,15 @@ import getpass
 import json
 import sys
 from datetime import date
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Sequence, TextIO
 
 from refund_desk.eligibility import Decision, decide
 from refund_desk.facts import BASE_FACTS, REFUND_REASONS, REQUEST_KINDS, decode_fact
 from refund_desk.records import STATUSES, RecordStore, RecordStoreUnavailable, UnknownRequest
 from refund_desk.refund_policy_loader import RefundPolicyError, check_refund_policy, load_refund_policy
+from refund_desk.schema import current_revision, upgrade_database
 from refund_desk.settings import load_settings
+from refund_desk.staff import StaffDesk, StaffError
 
 LIST_COLUMNS = ("reference", "kind", "status", "invoice_number", "eligibility", "customer_name",
                 "channel", "created_at")
@@ -57,6 +59,42 @@ def cmd_requests(args: argparse.Namespace) -> int:
     record = store.set_status(args.reference, args.status, actor=args.by, note=args.note,
                               for_customer=args.for_customer)
     _print_json(record) if args.json else print(f"{record['reference']} is now {record['status']}")
+    return 0
+
+
+def read_password(stream: TextIO = sys.stdin) -> str:
+    """The new password: asked twice without echo on a terminal, else one line of the stream."""
+    if stream.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise StaffError("the two passwords differ")
+        return password
+    return stream.readline().rstrip("\r\n")
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    desk = StaffDesk(RecordStore(load_settings().database_url))
+    if args.action == "add":
+        print(f"staff account {desk.add(args.email, read_password())} added")
+    elif args.action == "remove":
+        desk.remove(args.email)
+        print(f"staff account {args.email.strip().lower()} removed (its sessions ended)")
+    else:
+        accounts = desk.list()
+        if args.json:
+            _print_json(accounts)
+        for account in [] if args.json else accounts:
+            print(f"{account['email']}  (since {account['created_at']})")
+        if not accounts and not args.json:
+            print("no staff accounts")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    store = RecordStore(load_settings().database_url)
+    upgrade_database(store.engine)  # RecordStore applied them already on connecting; this says so
+    with store.engine.connect() as conn:
+        print(f"records database at revision {current_revision(conn)}")
     return 0
 
 
@@ -128,6 +166,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     requests.set_defaults(func=cmd_requests)
 
+    staff = groups.add_parser("staff", help="staff accounts for the console")
+    actions = staff.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("add", help="add an account (the password: one line on standard input)")
+    p.add_argument("email")
+    p = actions.add_parser("remove", help="remove an account and end its sessions")
+    p.add_argument("email")
+    p = actions.add_parser("list", help="list the accounts")
+    p.add_argument("--json", action="store_true")
+    staff.set_defaults(func=cmd_staff)
+
+    db = groups.add_parser("db", help="the records database")
+    actions = db.add_subparsers(dest="action", required=True)
+    actions.add_parser("upgrade", help="apply the schema migrations (make run does it before starting)")
+    db.set_defaults(func=cmd_db)
+
     policy = groups.add_parser("policy", help="refund-policy files")
     actions = policy.add_subparsers(dest="action", required=True)
     p = actions.add_parser("check", help="validate a refund-policy file")
@@ -154,6 +207,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except RecordStoreUnavailable as exc:
         print(f"refund-desk: the request database is unavailable: {exc}", file=sys.stderr)
         return 3
+    except StaffError as exc:
+        print(f"refund-desk: {exc}", file=sys.stderr)
+        return 1
     except RefundPolicyError as exc:
         print(f"refund-desk: {exc}", file=sys.stderr)
         return 1

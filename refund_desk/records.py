@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, ContextManager, Iterator, Optional
 
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, create_engine,
                         func, inspect, or_, select, text)
@@ -212,6 +212,11 @@ class RecordStore:
             self._engine = None  # build a fresh engine next time: the server may be back
             raise RecordStoreUnavailable(str(exc)) from exc
 
+    def transaction(self) -> ContextManager[Session]:
+        """A session on this database for the stores that share it (staff accounts); a database
+        failure becomes RecordStoreUnavailable."""
+        return self._database()
+
     def open_request(self, req: NewRequest, *, actor: str = "assistant") -> OpenedRequest:
         """Open a request, or return this customer's active one of the same kind for the same
         invoice. Another customer's claim on the same invoice is opened too, linked to the first
@@ -343,19 +348,17 @@ def _cleaned(req: NewRequest) -> NewRequest:
 
 
 def create_schema(engine: Engine) -> None:
-    """Tables created and upgraded in one transaction; on PostgreSQL under an advisory lock, so that
-    servers writing their first records at once do not both CREATE TABLE (the loser's
+    """Tables created or upgraded by the migrations (refund_desk.schema), one process at a time:
+    servers writing their first records at once must not both CREATE TABLE (the loser's
     DuplicateTable or pg_type UniqueViolation became a customer's "couldn't save")."""
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
-        Base.metadata.create_all(conn)
-        _upgrade(conn)
+    from refund_desk.schema import upgrade_database
+
+    upgrade_database(engine)
 
 
 def _upgrade(conn: Connection) -> None:
-    """Bring a database made by an earlier version up to this schema (columns added, the
-    per-invoice unique index replaced by the per-customer one)."""
+    """Bring a database made before migrations by an earlier version up to the baseline (columns
+    added, the per-invoice unique index replaced by the per-customer one)."""
     inspector = inspect(conn)
     added = {"requests": {"customer_key": "TEXT", "related_reference": "VARCHAR(16)"},
              "status_changes": {"for_customer": "BOOLEAN NOT NULL DEFAULT FALSE"}}

@@ -16,6 +16,11 @@ DEFAULT_ACTION_SERVER_URL = "http://127.0.0.1:5055/webhook"
 SECRETS_FILE = PROJECT_ROOT / "var" / "secrets.env"  # generated on first run (refund_desk.security)
 DEFAULT_DATABASE_TIMEOUT_SECONDS = 4.0
 MIN_DATABASE_TIMEOUT_SECONDS = 0.5
+DEFAULT_STAFF_HOST = "127.0.0.1"
+DEFAULT_STAFF_PORT = 8090
+DEFAULT_CONSOLE_URL = "http://127.0.0.1:8090"
+DEFAULT_STAFF_SESSION_HOURS = 8.0
+MIN_STAFF_SESSION_HOURS = 0.05  # three minutes
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,12 @@ class Settings:
     tracker_store_url: Optional[str] = None  # where Rasa keeps conversations (SQLAlchemy URL)
     # how long a conversation waits for the records database before "couldn't save yet"
     database_timeout_seconds: float = DEFAULT_DATABASE_TIMEOUT_SECONDS
+    # the staff console (console/): where it listens, its address in links, its sessions
+    staff_host: str = DEFAULT_STAFF_HOST
+    staff_port: int = DEFAULT_STAFF_PORT
+    console_url: str = DEFAULT_CONSOLE_URL
+    staff_session_hours: float = DEFAULT_STAFF_SESSION_HOURS
+    staff_cookie_secure: bool = False  # the session cookie only over HTTPS (behind TLS)
 
 
 def load_settings(
@@ -51,6 +62,7 @@ def load_settings(
     if not policy.is_absolute():
         policy = (PROJECT_ROOT / policy).resolve()
     database_url = get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    console_url = get("CONSOLE_URL", DEFAULT_CONSOLE_URL).rstrip("/")
     return Settings(
         database_url=database_url,
         refund_policy=policy,
@@ -60,6 +72,12 @@ def load_settings(
         tracker_store_url=get("TRACKER_STORE_URL", "") or default_tracker_store_url(database_url),
         database_timeout_seconds=_seconds(get("DATABASE_TIMEOUT_SECONDS", ""), DEFAULT_DATABASE_TIMEOUT_SECONDS,
                                           MIN_DATABASE_TIMEOUT_SECONDS),
+        staff_host=get("STAFF_HOST", DEFAULT_STAFF_HOST),
+        staff_port=_port(get("STAFF_PORT", ""), DEFAULT_STAFF_PORT),
+        console_url=console_url,
+        staff_session_hours=_seconds(get("STAFF_SESSION_HOURS", ""), DEFAULT_STAFF_SESSION_HOURS,
+                                     MIN_STAFF_SESSION_HOURS),
+        staff_cookie_secure=_flag(get("STAFF_COOKIE_SECURE", ""), default=console_url.startswith("https://")),
     )
 
 
@@ -71,6 +89,27 @@ def _seconds(text: str, default: float, minimum: float) -> float:
     except ValueError:
         return default
     return max(minimum, seconds) if math.isfinite(seconds) else default
+
+
+def _port(text: str, default: int) -> int:
+    try:
+        port = int(text) if text else default
+    except ValueError:
+        raise ValueError(f"not a port number: {text!r}") from None
+    if not 0 < port < 65536:
+        raise ValueError(f"not a port number: {text!r}")
+    return port
+
+
+def _flag(text: str, *, default: bool) -> bool:
+    """true/1/yes or false/0/no; the default when unset."""
+    if not text:
+        return default
+    if text.lower() in ("true", "1", "yes", "on"):
+        return True
+    if text.lower() in ("false", "0", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, not {text!r}")
 
 
 def default_tracker_store_url(database_url: str) -> str:

@@ -62,8 +62,9 @@ def cmd_requests(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_password(stream: TextIO = sys.stdin) -> str:
-    """The new password: asked twice without echo on a terminal, else one line of the stream."""
+def read_password(stream: Optional[TextIO] = None) -> str:
+    """The new password: asked twice without echo on a terminal, else one line of standard input."""
+    stream = stream or sys.stdin
     if stream.isatty():
         password = getpass.getpass("password: ")
         if getpass.getpass("again: ") != password:

@@ -17,14 +17,13 @@ import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import pytest
 
 from refund_desk.schema import head_revision
-from tests.support.servers import (PROJECT_ROOT, free_port, latest_model, running_assistant, start_action_server,
-                                   wait_until_up)
+from tests.support.servers import (PROJECT_ROOT, free_port, latest_model, listening_addresses, running_assistant,
+                                   start_action_server, wait_until_up)
 
 pytestmark = pytest.mark.e2e
 
@@ -51,26 +50,6 @@ def chat(base: str, sender: str, text: str, timeout: float = 90) -> str:
     status, _, body = request(f"{base}/webhooks/rest/webhook", {"sender": sender, "message": text}, timeout=timeout)
     assert status == 200, body[:300]
     return "\n".join(m.get("text") or "" for m in json.loads(body))
-
-
-def listening_addresses(port: int) -> set[str]:
-    """Local addresses with a listening TCP socket on `port` (from /proc, IPv4 and IPv6)."""
-    found = set()
-    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            local, state = line.split()[1], line.split()[3]
-            host, hex_port = local.split(":")
-            if state != "0A" or int(hex_port, 16) != port:
-                continue
-            if width == 8:
-                found.add(".".join(str(int(host[i:i + 2], 16)) for i in (6, 4, 2, 0)))
-            else:
-                found.add("::" if set(host) == {"0"} else host)
-    return found
 
 
 REFUND_STEPS = ["I want a refund for invoice INV-{n}, you charged me twice yesterday", "Kim Park",

@@ -15,6 +15,7 @@ from refund_desk.settings import Settings, load_settings
 from refund_desk.staff import csrf_matches
 
 PUBLIC_PATHS = ("/login", "/healthz")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")  # every other method needs the CSRF token
 HERE = Path(__file__).resolve().parent
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -56,7 +57,7 @@ async def database_down(request: web.Request, handler: Any) -> web.StreamRespons
 @web.middleware
 async def staff_session(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every page but the login needs a live session (the API answers 401, pages send to /login);
-    every POST with a session needs its CSRF token (the API: in X-CSRF-Token; forms: csrf_token)."""
+    every POST (any unsafe method) with a session needs its CSRF token (the API: in X-CSRF-Token; forms: csrf_token)."""
     desk = request.app[DESK]
     token = request.cookies.get(SESSION_COOKIE)
     session = await desk.run(desk.staff.session, token) if token else None
@@ -66,7 +67,7 @@ async def staff_session(request: web.Request, handler: Handler) -> web.StreamRes
         if is_api:
             return web.json_response({"error": "not signed in"}, status=401)
         raise web.HTTPSeeOther("/login")
-    if request.method == "POST" and session is not None and request.path not in PUBLIC_PATHS:
+    if request.method not in SAFE_METHODS and session is not None and request.path not in PUBLIC_PATHS:
         given = request.headers.get(CSRF_HEADER)
         if given is None and not is_api:
             given = (await request.post()).get("csrf_token")

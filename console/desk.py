@@ -3,6 +3,7 @@ and the readers, called off the event loop (SQLAlchemy and Argon2 are synchronou
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -19,6 +20,7 @@ from refund_desk.staff import SignedIn, StaffDesk
 from refund_desk.transcripts import read_transcript
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 SIGNED_IN = "signed_in"  # request key: the SignedIn of the session cookie, or None
 SESSION_COOKIE = "refund_desk_staff"
 CSRF_HEADER = "X-CSRF-Token"
@@ -43,7 +45,12 @@ class ConsoleDesk:
     def request_detail(self, reference: str) -> dict[str, Any]:
         """The record's fields, its history (record["history"]) and the conversation's transcript."""
         record = self.store.get(reference)
-        record["transcript"] = read_transcript(self.settings, record.get("sender_id"))
+        try:
+            record["transcript"] = read_transcript(self.settings, record.get("sender_id"))
+            record["transcript_unavailable"] = False
+        except Exception as exc:  # noqa: BLE001  the tracker store down: the record still shows
+            log.warning("could not read the conversation of %s: %s", record["reference"], type(exc).__name__)
+            record["transcript"], record["transcript_unavailable"] = [], True
         return record
 
     def change_status(self, reference: str, status: Any, by: str, note: Any, for_customer: bool) -> None:

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import pytest
 
 from refund_desk.records import NewRequest, RecordStore
-from tests.console.console_helpers import console_server
+from tests.staff_console.console_helpers import console_server
 from tests.support.servers import PROJECT_ROOT, VENV_BIN, running_assistant
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ from connectors.tracker_store import AppendingRedisTrackerStore
 from refund_desk.deployment import redis_store
 from refund_desk.settings import load_settings
 from refund_desk.transcripts import read_transcript, transcript
-from tests.console.conversations import conversation_events, sql_tracker_store, store_conversation
+from tests.staff_console.conversations import conversation_events, sql_tracker_store, store_conversation
 from tests.support.redis import temporary_redis
 
 LINES = [
@@ -61,3 +61,13 @@ def test_the_redis_tracker_store_conversation_is_read_with_make_runs_key_prefix(
 ])
 def test_events_without_a_text_are_left_out(event):
     assert transcript([event]) == []
+
+
+def test_an_unreachable_tracker_store_leaves_the_request_readable(tmp_path):
+    from console.desk import ConsoleDesk
+    from refund_desk.records import NewRequest
+    desk = ConsoleDesk.from_settings(load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'records.db'}",
+                                                    "TRACKER_STORE_URL": "postgresql://nobody@127.0.0.1:9/none"}))
+    ref = desk.store.open_request(NewRequest(kind="handoff", sender_id="s-1")).reference
+    detail = desk.request_detail(ref)
+    assert (detail["reference"], detail["transcript"], detail["transcript_unavailable"]) == (ref, [], True)

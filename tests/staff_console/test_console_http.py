@@ -12,8 +12,8 @@ import requests
 from refund_desk.records import NewRequest, RecordStore, RequestRecord, customer_view
 from refund_desk.settings import load_settings
 from refund_desk.staff import MAX_FAILURES_PER_ACCOUNT, StaffDesk
-from tests.console.console_helpers import console_server, csrf_token, signed_in_client
-from tests.console.conversations import conversation_events, sql_tracker_store, store_conversation
+from tests.staff_console.console_helpers import console_server, csrf_token, signed_in_client
+from tests.staff_console.conversations import conversation_events, sql_tracker_store, store_conversation
 from tests.support.servers import listening_addresses
 
 PASSWORD = "correct horse battery"

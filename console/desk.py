@@ -13,6 +13,7 @@ import jinja2
 from aiohttp import web
 
 from refund_desk.facts import STATUSES
+from refund_desk.outbox import record_store
 from refund_desk.records import RecordStore
 from refund_desk.request_search import RequestFilter, related_requests
 from refund_desk.settings import Settings
@@ -35,7 +36,7 @@ class ConsoleDesk:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ConsoleDesk":
-        store = RecordStore(settings.database_url)
+        store = record_store(settings)
         return cls(settings, store, StaffDesk(store, session_hours=settings.staff_session_hours))
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -10,6 +10,7 @@ from typing import Any, Optional, Sequence, TextIO
 
 from refund_desk.eligibility import Decision, decide
 from refund_desk.facts import BASE_FACTS, REFUND_REASONS, REQUEST_KINDS, decode_fact
+from refund_desk.outbox import SmtpTransport, outbox_counts, record_store, run_sender
 from refund_desk.records import STATUSES, RecordStore, RecordStoreUnavailable, UnknownRequest
 from refund_desk.refund_policy_loader import RefundPolicyError, check_refund_policy, load_refund_policy
 from refund_desk.schema import current_revision, upgrade_database
@@ -38,7 +39,7 @@ def _print_record(record: dict[str, Any]) -> None:
 
 
 def cmd_requests(args: argparse.Namespace) -> int:
-    store = RecordStore(load_settings().database_url)
+    store = record_store(load_settings())  # a note for the customer is e-mailed to them too
     if args.action == "list":
         records = store.list(status=args.status, kind=args.kind)
         if args.json:
@@ -88,6 +89,19 @@ def cmd_staff(args: argparse.Namespace) -> int:
             print(f"{account['email']}  (since {account['created_at']})")
         if not accounts and not args.json:
             print("no staff accounts")
+    return 0
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    store = RecordStore(settings.database_url)
+    if args.action == "status":
+        _print_json(outbox_counts(store.engine))
+        return 0
+    if not settings.smtp_url:
+        print("e-mail is off: SMTP_URL is not set")
+        return 0
+    run_sender(store.engine, SmtpTransport(settings.smtp_url), settings.mail_from, once=args.once)
     return 0
 
 
@@ -181,6 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
     actions = db.add_subparsers(dest="action", required=True)
     actions.add_parser("upgrade", help="apply the schema migrations (make run does it before starting)")
     db.set_defaults(func=cmd_db)
+
+    mail = groups.add_parser("mail", help="the e-mail outbox")
+    actions = mail.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("run", help="deliver the outbox's e-mail over SMTP_URL until stopped (make run starts it)")
+    p.add_argument("--once", action="store_true", help="one round, then exit")
+    actions.add_parser("status", help="how many e-mails are sent, waiting and retrying")
+    mail.set_defaults(func=cmd_mail)
 
     policy = groups.add_parser("policy", help="refund-policy files")
     actions = policy.add_subparsers(dest="action", required=True)

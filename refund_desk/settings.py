@@ -15,6 +15,7 @@ DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'refund_desk.db'}"
 DEFAULT_ACTION_SERVER_URL = "http://127.0.0.1:5055/webhook"
 SECRETS_FILE = PROJECT_ROOT / "var" / "secrets.env"  # generated on first run (refund_desk.security)
 DEFAULT_DATABASE_TIMEOUT_SECONDS = 4.0
+DEFAULT_MAIL_FROM = "Refund Desk <refund-desk@localhost>"
 MIN_DATABASE_TIMEOUT_SECONDS = 0.5
 DEFAULT_STAFF_HOST = "127.0.0.1"
 DEFAULT_STAFF_PORT = 8090
@@ -39,6 +40,9 @@ class Settings:
     console_url: str = DEFAULT_CONSOLE_URL
     staff_session_hours: float = DEFAULT_STAFF_SESSION_HOURS
     staff_cookie_secure: bool = False  # the session cookie only over HTTPS (behind TLS)
+    smtp_url: Optional[str] = None  # smtp://user:pass@host:port or smtps://...; unset: no e-mail
+    mail_from: str = DEFAULT_MAIL_FROM
+    billing_mailbox: Optional[str] = None  # unset: the address in the refund policy's contact clause
 
 
 def load_settings(
@@ -72,6 +76,9 @@ def load_settings(
         tracker_store_url=get("TRACKER_STORE_URL", "") or default_tracker_store_url(database_url),
         database_timeout_seconds=_seconds(get("DATABASE_TIMEOUT_SECONDS", ""), DEFAULT_DATABASE_TIMEOUT_SECONDS,
                                           MIN_DATABASE_TIMEOUT_SECONDS),
+        smtp_url=get("SMTP_URL", "") or None,
+        mail_from=get("MAIL_FROM", DEFAULT_MAIL_FROM),
+        billing_mailbox=get("BILLING_MAILBOX", "") or None,
         staff_host=get("STAFF_HOST", DEFAULT_STAFF_HOST),
         staff_port=_port(get("STAFF_PORT", ""), DEFAULT_STAFF_PORT),
         console_url=console_url,

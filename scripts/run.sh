@@ -41,6 +41,14 @@ if [ "$mode" != shell ]; then
   $BIN/python -m console.server --host "$STAFF_HOST" --port "${STAFF_PORT:-8090}" > "$run_dir/console.log" 2>&1 &
   pids+=($!)
 fi
+# E-mail (the outbox the records are written with) goes out over SMTP_URL; without it, none is written.
+if [ -n "${SMTP_URL:-}" ]; then
+  $BIN/refund-desk mail run > "$run_dir/mail.log" 2>&1 &
+  pids+=($!)
+  echo "E-mail on: requests and notes for customers are sent over SMTP_URL (log: $run_dir/mail.log)"
+else
+  echo "E-mail off: SMTP_URL is not set, so no e-mail is written or sent"
+fi
 
 if [ "$mode" = shell ]; then
   $BIN/rasa shell --model models/refund-desk.tar.gz --endpoints "$run_dir/endpoints.runtime.yml"

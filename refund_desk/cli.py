@@ -130,6 +130,9 @@ def _print_figures(figures: dict[str, Any]) -> None:
         print(f"{key.replace('_', ' '):>30}: " + (", ".join(f"{k} {v}" for k, v in figures[key].items()) or "none"))
     hours = figures["median_hours_to_status_change"]
     print(f"{'median hours to status change':>30}: {'n/a' if hours is None else hours}")
+    csat = figures["csat"]
+    share = "n/a" if csat["average"] is None else f"{csat['average']:.0%} said it helped"
+    print(f"{'CSAT':>30}: {share} ({csat['responses']} answers)")
 
 
 def cmd_db(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ them (Intercom's and Zendesk's resolution rate and containment):
 - abandoned: the conversation ended in the middle of a form;
 - requests_opened (hand-offs included), requests_by_kind, requests_by_outcome;
 - median_hours_to_status_change: from a request's opening to the first change staff made;
+- csat: the answers to "Did this help?" and the share of yes (customer satisfaction);
 - per_policy and per_channel: the same figures for each refund policy and channel.
 """
 from __future__ import annotations
@@ -87,7 +88,7 @@ def _returned(conv: Conversation, others: list[Conversation]) -> bool:
 
 
 def figures(conversations: list[Conversation], records: list[Mapping[str, Any]],
-            everyone: list[Conversation]) -> dict[str, Any]:
+            everyone: list[Conversation], ratings: list[Mapping[str, Any]]) -> dict[str, Any]:
     handed_off = [c for c in conversations if c.asked_for_a_person or any(r["kind"] == "handoff" for r in c.records)]
     helped = [c for c in conversations if c not in handed_off
               and (c.answered_question or any(r["kind"] != "handoff" for r in c.records))]
@@ -101,14 +102,19 @@ def figures(conversations: list[Conversation], records: list[Mapping[str, Any]],
         "requests_by_kind": dict(sorted(Counter(r["kind"] for r in records).items())),
         "requests_by_outcome": dict(sorted(Counter(r.get("eligibility") or "none" for r in records).items())),
         "median_hours_to_status_change": round(median(hours), 2) if hours else None,
+        # CSAT: the share of "yes" answers to "Did this help?" (1.0 = every customer who answered said yes)
+        "csat": {"responses": len(ratings),
+                 "average": round(sum(bool(r["helped"]) for r in ratings) / len(ratings), 4) if ratings else None},
     }
 
 
 def build_report(conversations: list[Conversation], records: list[Mapping[str, Any]],
-                 since: Optional[datetime], active_policy: str) -> dict[str, Any]:
+                 since: Optional[datetime], active_policy: str,
+                 ratings: Optional[list[Mapping[str, Any]]] = None) -> dict[str, Any]:
     """The figures overall, per refund policy and per channel. Conversations and records before
     `since` are left out; a conversation that opened no request counts under the active policy."""
     records = [r for r in records if since is None or _created(r) >= since]
+    ratings = [r for r in ratings or [] if since is None or _created(r) >= since]
     conversations = [c for c in conversations if since is None or (c.started and c.started >= since)]
     by_sender: dict[str, list[Mapping[str, Any]]] = {}
     for record in records:
@@ -119,26 +125,30 @@ def build_report(conversations: list[Conversation], records: list[Mapping[str, A
     def policy_of(conv: Conversation) -> str:
         return next((r["refund_policy"] for r in conv.records if r.get("refund_policy")), active_policy)
 
-    report = figures(conversations, records, conversations)
+    report = figures(conversations, records, conversations, ratings)
     report["per_policy"] = {
         policy: figures([c for c in conversations if policy_of(c) == policy],
-                        [r for r in records if (r.get("refund_policy") or active_policy) == policy], conversations)
+                        [r for r in records if (r.get("refund_policy") or active_policy) == policy], conversations,
+                        [r for r in ratings if (r.get("refund_policy") or active_policy) == policy])
         for policy in sorted({policy_of(c) for c in conversations} | {r.get("refund_policy") or active_policy
                                                                        for r in records})}
     channel_of = {c.sender_id: c.channel or "unknown" for c in conversations}
     report["per_channel"] = {
         channel: figures([c for c in conversations if (c.channel or "unknown") == channel],
                          [r for r in records if (r.get("channel") or channel_of.get(r.get("sender_id") or "", "unknown"))
-                          == channel], conversations)
-        for channel in sorted(set(channel_of.values()) | {r.get("channel") or "unknown" for r in records})}
+                          == channel], conversations,
+                         [r for r in ratings if (r.get("channel") or "unknown") == channel])
+        for channel in sorted(set(channel_of.values()) | {r.get("channel") or "unknown" for r in [*records, *ratings]})}
     return report
 
 
 def current_report(settings: "Settings", store: "RecordStore", since: Optional[datetime] = None) -> dict[str, Any]:
     """The report over the tracker store and the records the settings name (CLI and console)."""
+    from refund_desk.ratings import all_ratings
     from refund_desk.refund_policy_loader import load_refund_policy
     from refund_desk.transcripts import all_conversations
 
     conversations = [c for c in (conversation_from_events(sender, events) for sender, events
                                  in all_conversations(settings, since).items()) if c is not None]
-    return build_report(conversations, store.list(), since, load_refund_policy(settings.refund_policy).id)
+    return build_report(conversations, store.list(), since, load_refund_policy(settings.refund_policy).id,
+                        all_ratings(store))

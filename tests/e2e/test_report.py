@@ -21,7 +21,10 @@ def test_the_report_counts_what_happened(assistant):
     email = f"ann.{uuid.uuid4().hex[:6]}@example.com"
     first = refund(assistant, f"rep-{uuid.uuid4().hex[:8]}", "INV-41001", email)
     refund(assistant, f"rep-{uuid.uuid4().hex[:8]}", "INV-41002", email)  # the same customer comes back
-    say(assistant, f"rep-{uuid.uuid4().hex[:8]}", "how long does a refund take?")
+    asker = f"rep-{uuid.uuid4().hex[:8]}"
+    assert "Did this help?" in say(assistant, asker, "how long does a refund take?")
+    assert "glad it helped" in say(assistant, asker, "yes")
+    assert "Did this help?" not in say(assistant, asker, "and how do I ask for one?")  # asked once
     say(assistant, f"rep-{uuid.uuid4().hex[:8]}", "I want to talk to a person")
     say(assistant, f"rep-{uuid.uuid4().hex[:8]}", "I'd like a refund please")  # and then says nothing more
     assistant.cli("requests", "set-status", first, "in_review", "--note", "checking")
@@ -34,3 +37,4 @@ def test_the_report_counts_what_happened(assistant):
     assert after["requests_by_kind"]["handoff"] - before["requests_by_kind"].get("handoff", 0) == 1
     assert after["median_hours_to_status_change"] is not None
     assert after["per_channel"]["rest"]["conversations"] >= 5
+    assert after["csat"]["responses"] - before["csat"]["responses"] == 1

@@ -45,9 +45,19 @@ RECORDS = [
 ]
 
 
+RATINGS = [
+    {"sender_id": "question", "helped": True, "channel": "rest", "refund_policy": "pro_it_assist",
+     "created_at": "2026-12-01T09:01:00Z"},
+    {"sender_id": "refund-then-back", "helped": False, "channel": "socketio", "refund_policy": "pro_it_assist",
+     "created_at": "2026-12-01T09:02:00Z"},
+    {"sender_id": "back-two-days-later", "helped": True, "channel": "socketio", "refund_policy": "pro_it_assist",
+     "created_at": "2026-12-03T09:02:00Z"},
+]
+
+
 def report(since=None):
     conversations = [c for c in (conversation_from_events(s, e) for s, e in EVENTS.items()) if c]
-    return build_report(conversations, RECORDS, since, "pro_it_assist")
+    return build_report(conversations, RECORDS, since, "pro_it_assist", RATINGS)
 
 
 def test_the_figures():
@@ -59,6 +69,7 @@ def test_the_figures():
     assert r["requests_by_kind"] == {"handoff": 1, "refund": 2}
     assert r["requests_by_outcome"] == {"eligible": 1, "none": 1, "review": 1}
     assert r["median_hours_to_status_change"] == 4.0  # 6 hours and 2 hours
+    assert r["csat"] == {"responses": 3, "average": 0.6667}  # two of three said yes
 
 
 def test_per_channel_and_per_policy():
@@ -67,13 +78,17 @@ def test_per_channel_and_per_policy():
     assert r["per_channel"]["slack"]["handed_off"] == 1 and r["per_channel"]["rest"]["resolved_by_assistant"] == 1
     assert r["per_channel"]["socketio"]["abandoned"] == 1 and r["per_channel"]["socketio"]["requests_opened"] == 2
     assert r["per_policy"]["pro_it_assist"]["conversations"] == 5
+    assert r["per_channel"]["rest"]["csat"] == {"responses": 1, "average": 1.0}
+    assert r["per_channel"]["socketio"]["csat"] == {"responses": 2, "average": 0.5}
 
 
 def test_since_leaves_earlier_conversations_and_records_out():
     r = report(since=datetime(2026, 12, 2))
     assert (r["conversations"], r["requests_opened"], r["resolved_by_assistant"]) == (1, 1, 1)
+    assert r["csat"]["responses"] == 1
 
 
 def test_no_conversations():
     empty = build_report([], [], None, "pro_it_assist")
     assert empty["conversations"] == 0 and empty["median_hours_to_status_change"] is None
+    assert empty["csat"] == {"responses": 0, "average": None}

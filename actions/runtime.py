@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from refund_desk.outbox import record_store
 from refund_desk.records import RecordStore
 from refund_desk.refund_policy import RefundPolicy
 from refund_desk.refund_policy_loader import load_refund_policy
@@ -22,7 +23,8 @@ class Runtime:
 def runtime() -> Runtime:
     """Built once per process; the database engine itself is created on first use."""
     settings = load_settings()
-    return Runtime(settings, load_refund_policy(settings.refund_policy), RecordStore(settings.database_url))
+    policy = load_refund_policy(settings.refund_policy)
+    return Runtime(settings, policy, record_store(settings, policy))
 
 
 def today() -> date:

@@ -68,6 +68,21 @@ def create_app(secret: str, actions_package: str = "actions") -> Sanic:
     return app
 
 
+def migrate_before_serving(database_url: str) -> None:
+    """The records schema at the newest migration before the workers start, so that the first
+    customer's write does not wait for it; with a throwaway engine (the workers fork after this
+    and make their own). A database that is down now is tried again on first use."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from refund_desk.records import RecordStore
+
+    store = RecordStore(database_url)
+    try:
+        store.engine.dispose()
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("records database not reachable at start (%s); trying again on first use", type(exc).__name__)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Refund Desk's private action server")
     settings = load_settings()
@@ -79,6 +94,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     secret = settings.action_server_secret
     if not secret:
         secret = ensure_secrets()["ACTION_SERVER_SECRET"]
+    migrate_before_serving(settings.database_url)
     from rasa_sdk import utils
 
     app = create_app(secret, args.actions)

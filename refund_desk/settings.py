@@ -21,9 +21,15 @@ DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'refund_desk.db'}"
 DEFAULT_ACTION_SERVER_URL = "http://127.0.0.1:5055/webhook"
 SECRETS_FILE = VAR_DIR / "secrets.env"  # generated on first run (refund_desk.security)
 DEFAULT_DATABASE_TIMEOUT_SECONDS = 4.0
+DEFAULT_MAIL_FROM = "Refund Desk <refund-desk@localhost>"
 MIN_DATABASE_TIMEOUT_SECONDS = 0.5
 DEFAULT_MAX_MESSAGE_CHARS = 5000
 DEFAULT_ACTION_PORT = 5055
+DEFAULT_STAFF_HOST = "127.0.0.1"
+DEFAULT_STAFF_PORT = 8090
+DEFAULT_CONSOLE_URL = "http://127.0.0.1:8090"
+DEFAULT_STAFF_SESSION_HOURS = 8.0
+MIN_STAFF_SESSION_HOURS = 0.05  # three minutes
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,15 @@ class Settings:
     action_server_probe: bool = True  # channels check the action server's /health (off in channel tests)
     slack_dedup_db: Optional[Path] = None  # SQLite file of Slack events seen (without REDIS_URL)
     lock_store_db: Optional[Path] = None  # SQLite file of the Rasa workers' conversation locks (without REDIS_URL)
+    # the staff console (console/): where it listens, its address in links, its sessions
+    staff_host: str = DEFAULT_STAFF_HOST
+    staff_port: int = DEFAULT_STAFF_PORT
+    console_url: str = DEFAULT_CONSOLE_URL
+    staff_session_hours: float = DEFAULT_STAFF_SESSION_HOURS
+    staff_cookie_secure: bool = False  # the session cookie only over HTTPS (behind TLS)
+    smtp_url: Optional[str] = None  # smtp://user:pass@host:port or smtps://...; unset: no e-mail
+    mail_from: str = DEFAULT_MAIL_FROM
+    billing_mailbox: Optional[str] = None  # unset: the address in the refund policy's contact clause
 
 
 def load_settings(
@@ -62,6 +77,7 @@ def load_settings(
     database_url = get("DATABASE_URL", DEFAULT_DATABASE_URL)
     tracker_store_url = get("TRACKER_STORE_URL", "") or default_tracker_store_url(database_url)
     pinned_today = get("REFUND_DESK_TODAY", "")
+    console_url = get("CONSOLE_URL", DEFAULT_CONSOLE_URL).rstrip("/")
     return Settings(
         database_url=database_url,
         refund_policy=policy,
@@ -78,6 +94,15 @@ def load_settings(
         action_server_probe=get("ACTION_SERVER_PROBE", "on").lower() not in ("off", "false", "0"),
         slack_dedup_db=_path(get("SLACK_DEDUP_DB", "")) or beside_conversations(tracker_store_url, "slack_events.db"),
         lock_store_db=beside_conversations(tracker_store_url, "locks.db"),
+        smtp_url=get("SMTP_URL", "") or None,
+        mail_from=get("MAIL_FROM", DEFAULT_MAIL_FROM),
+        billing_mailbox=get("BILLING_MAILBOX", "") or None,
+        staff_host=get("STAFF_HOST", DEFAULT_STAFF_HOST),
+        staff_port=_port(get("STAFF_PORT", ""), DEFAULT_STAFF_PORT),
+        console_url=console_url,
+        staff_session_hours=_seconds(get("STAFF_SESSION_HOURS", ""), DEFAULT_STAFF_SESSION_HOURS,
+                                     MIN_STAFF_SESSION_HOURS),
+        staff_cookie_secure=_flag(get("STAFF_COOKIE_SECURE", ""), default=console_url.startswith("https://")),
     )
 
 
@@ -128,6 +153,25 @@ def beside_conversations(tracker_store_url: str, name: str) -> Path:
     else under var/."""
     conversations = sqlite_file(tracker_store_url)
     return conversations.with_name(name) if conversations else VAR_DIR / name
+def _port(text: str, default: int) -> int:
+    try:
+        port = int(text) if text else default
+    except ValueError:
+        raise ValueError(f"not a port number: {text!r}") from None
+    if not 0 < port < 65536:
+        raise ValueError(f"not a port number: {text!r}")
+    return port
+
+
+def _flag(text: str, *, default: bool) -> bool:
+    """true/1/yes or false/0/no; the default when unset."""
+    if not text:
+        return default
+    if text.lower() in ("true", "1", "yes", "on"):
+        return True
+    if text.lower() in ("false", "0", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, not {text!r}")
 
 
 def default_tracker_store_url(database_url: str) -> str:

@@ -13,11 +13,15 @@ mkdir -p var "$run_dir"
 # store (SQLite under var/ by default), Redis stores when REDIS_URL is set. The first run
 # generates the secrets into var/secrets.env (mode 0600); the environment and .env win.
 $BIN/python -m deploy.endpoints "$run_dir/endpoints.runtime.yml"
+# The records database brought to the newest schema (Alembic; a database from before migrations
+# is recognised and upgraded in place) before any server uses it.
+$BIN/refund-desk db upgrade
 while IFS='=' read -r key value; do
   case "$key" in ''|'#'*) continue ;; esac
   [ -n "${!key:-}" ] || export "$key=$value"
 done < var/secrets.env
 ACTION_HOST="${ACTION_HOST:-127.0.0.1}"   # private: only Rasa on this machine calls it
+STAFF_HOST="${STAFF_HOST:-127.0.0.1}"     # the staff console: put it behind TLS before opening it up
 RASA_HOST="${RASA_HOST:-127.0.0.1}"       # put a reverse proxy with TLS in front (docs/security.md)
 probe_host() { case "$1" in 0.0.0.0|::|'') echo 127.0.0.1 ;; *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
 # Sanic workers for both servers, decided in one place (deploy/workers.py): one per core (the
@@ -35,6 +39,19 @@ for _ in $(seq 1 120); do
   if ! kill -0 "${pids[0]}" 2>/dev/null; then cat "$run_dir/actions.log" >&2; echo "the action server did not start (log above)" >&2; exit 1; fi
   sleep 0.5
 done
+
+if [ "$mode" != shell ]; then
+  $BIN/python -m console.server --host "$STAFF_HOST" --port "${STAFF_PORT:-8090}" > "$run_dir/console.log" 2>&1 &
+  pids+=($!)
+fi
+# E-mail (the outbox the records are written with) goes out over SMTP_URL; without it, none is written.
+if [ -n "${SMTP_URL:-}" ]; then
+  $BIN/refund-desk mail run > "$run_dir/mail.log" 2>&1 &
+  pids+=($!)
+  echo "E-mail on: requests and notes for customers are sent over SMTP_URL (log: $run_dir/mail.log)"
+else
+  echo "E-mail off: SMTP_URL is not set, so no e-mail is written or sent"
+fi
 
 if [ "$mode" = shell ]; then
   "${QUIETLY[@]}" rasa shell --model models/refund-desk.tar.gz --endpoints "$run_dir/endpoints.runtime.yml"
@@ -65,8 +82,9 @@ $SANIC_WORKERS Rasa worker(s), each loads it; $ACTION_SERVER_SANIC_WORKERS actio
   Chat in the browser:  http://localhost:${WEB_PORT:-8080}
   Chat over REST:       curl -s localhost:${RASA_PORT:-5005}/webhooks/rest/webhook -d '{"sender":"me","message":"hi"}'
   Chat in a terminal:   make shell
+  Staff console:        http://$(probe_host "$STAFF_HOST"):${STAFF_PORT:-8090}  (accounts: .venv/bin/refund-desk staff add EMAIL)
   Staff records:        .venv/bin/refund-desk requests list
-Stop with Ctrl-C. Logs: $run_dir/actions.log, $run_dir/web.log
+Stop with Ctrl-C. Logs: $run_dir/actions.log, $run_dir/console.log, $run_dir/web.log
 MSG
 # Rasa's HTTP API (conversations, model, training) is off unless RASA_ENABLE_API=true, and then
 # needs RASA_AUTH_TOKEN (generated) or RASA_JWT_SECRET. Browsers may call Rasa only from

@@ -69,7 +69,7 @@ class Handler(SimpleHTTPRequestHandler):
         return None
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-        path = urlsplit(self.path).path
+        path = self.logged_path = urlsplit(self.path).path
         if path in ("/", "/index.html"):
             body = demo_page(self.rasa_url)
             self.send_response(HTTPStatus.OK)
@@ -97,7 +97,7 @@ class Handler(SimpleHTTPRequestHandler):
 
     def log_request(self, code="-", size="-") -> None:  # noqa: ANN001: the path without its query string
         method = self.command or "-"
-        path = urlsplit(self.path or "").path if self.command else "-"
+        path = getattr(self, "logged_path", None) or (urlsplit(self.path or "").path if self.command else "-")
         status = code.value if isinstance(code, HTTPStatus) else code
         self.log_message("%s %s %s", printable(method), printable(path), status)
 

@@ -64,6 +64,10 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 
+    def parse_request(self) -> bool:
+        self.logged_path = None  # set by do_GET; a request that fails before it logs no path of the last one
+        return super().parse_request()
+
     def list_directory(self, path):  # noqa: ANN001 (http.server's signature): no listings
         self.send_error(HTTPStatus.NOT_FOUND)
         return None

@@ -18,6 +18,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from refund_desk.languages import detect_language
+from refund_desk.security import is_our_command
 
 OTHER_LANGUAGE_INTENT = "other_language"
 
@@ -32,7 +33,7 @@ class OtherLanguageClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text: Optional[str] = message.get(TEXT)
-            if not text or text.startswith("/") or detect_language(text) is None:
+            if not text or is_our_command(text) or detect_language(text) is None:  # other "/..." is text
                 continue
             intent = {INTENT_NAME_KEY: OTHER_LANGUAGE_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != OTHER_LANGUAGE_INTENT]

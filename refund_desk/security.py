@@ -5,9 +5,14 @@
   ``.env`` win over that file.
 * Input: control characters (including NUL) are stripped from everything a customer types, and
   messages longer than ``MAX_MESSAGE_CHARS`` are refused before they reach NLU.
+* Typed commands: a message that looks like ``/intent`` or ``/intent{...}`` is the customer's text,
+  except the payloads our own buttons send and the commands the forms handle (OUR_COMMANDS).
+* Website chat sessions: the server issues each session id with a secret; rejoining needs both.
+* REST bodies: what makes a body answerable (rest_body_problem).
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import re
@@ -23,6 +28,18 @@ GENERATED_SECRETS = ("ACTION_SERVER_SECRET", "RASA_AUTH_TOKEN")
 # newline (a customer may paste a multi-line description). Carriage returns become newlines.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
+SESSION_SECRET = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
+
+# The "/intent" payloads our buttons send (domain.yml responses and refund_desk/replies.py; a unit
+# test checks that every such payload is here) and the commands typed into the chat that the forms
+# handle without losing a request (/restart, /back, /session_start: actions/conversation.py).
+BUTTON_COMMANDS = frozenset({"/affirm", "/deny", "/request_refund", "/cancel_service", "/check_request_status",
+                             "/request_human", "/chargeback_filed"})
+TYPED_COMMANDS = frozenset({"/restart", "/back", "/session_start"})
+OUR_COMMANDS = BUTTON_COMMANDS | TYPED_COMMANDS
+
+MAX_SENDER_CHARS = 128
+MAX_BODY_DEPTH = 8  # nesting of a REST body (the metadata object inside the body object inside ...)
 
 
 def clean_text(text: Optional[str]) -> Optional[str]:
@@ -63,6 +80,74 @@ def is_session_id(value: object) -> bool:
 
 def new_session_id() -> str:
     return secrets.token_hex(16)
+
+
+def new_session_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def is_session_secret(value: object) -> bool:
+    return isinstance(value, str) and bool(SESSION_SECRET.fullmatch(value))
+
+
+def secret_digest(secret: str) -> str:
+    """What is stored of a session secret: its SHA-256, so a copy of the store opens no session."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def is_our_command(text: Optional[str]) -> bool:
+    """Whether a message is one of our buttons' payloads or a command the forms handle, to be read
+    as an intent; any other "/..." message is the customer's text."""
+    return isinstance(text, str) and text.strip() in OUR_COMMANDS
+
+
+def reads_as_a_command(text: Optional[str]) -> bool:
+    """Whether Rasa would read this message as an intent ("/intent", "/intent{...}")."""
+    return isinstance(text, str) and text.strip().startswith("/")
+
+
+def nesting_depth(value: object) -> int:
+    """How deeply lists and dicts nest in a parsed JSON value (a string is 0, {} is 1), without
+    recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def rest_body_problem(body: object) -> Optional[str]:
+    """Why a parsed REST body cannot be answered (a short text for a 400), or None when it can."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    if nesting_depth(body) > MAX_BODY_DEPTH:
+        return "the body is nested too deeply"
+    sender, message = body.get("sender"), body.get("message")
+    if sender is None:
+        return "sender is required"
+    if not isinstance(sender, str):
+        return "sender must be a string"
+    if not sender.strip() or len(sender) > MAX_SENDER_CHARS or not sender.isprintable():
+        return f"sender must be 1 to {MAX_SENDER_CHARS} printable characters"
+    if is_session_id(sender):
+        return "this sender id is reserved for website chat sessions"
+    if message is None:
+        return "message is required"
+    if not isinstance(message, str):
+        return "message must be a string"
+    if not clean_text(message).strip():
+        return "message is blank"
+    metadata = body.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        return "metadata must be a JSON object"
+    return None
 
 
 def same_secret(given: Optional[str], expected: Optional[str]) -> bool:

@@ -87,13 +87,15 @@ $SANIC_WORKERS Rasa worker(s), each loads it; $ACTION_SERVER_SANIC_WORKERS actio
 Stop with Ctrl-C. Logs: $run_dir/actions.log, $run_dir/console.log, $run_dir/web.log
 MSG
 # Rasa's HTTP API (conversations, model, training) is off unless RASA_ENABLE_API=true, and then
-# needs RASA_AUTH_TOKEN (generated) or RASA_JWT_SECRET. Browsers may call Rasa only from
-# WIDGET_ORIGINS (space- or comma-separated; never "*").
-origin_list="${WIDGET_ORIGINS:-http://localhost:${WEB_PORT:-8080} http://127.0.0.1:${WEB_PORT:-8080}}"
-read -r -a origins <<< "${origin_list//,/ }"
-for o in "${origins[@]}"; do
-  if [ "$o" = "*" ]; then echo "WIDGET_ORIGINS must list origins, not *" >&2; exit 1; fi
-done
+# needs RASA_AUTH_TOKEN (generated) or RASA_JWT_SECRET. Browsers may call Rasa (CORS, and the
+# socket.io handshake) only from WIDGET_ORIGINS (refund_desk/settings.py; never "*").
+origin_list="$($BIN/python -c 'import sys
+from refund_desk.settings import load_settings
+try:
+    print(" ".join(load_settings().widget_origins))
+except ValueError as exc:
+    sys.exit(f"refund-desk: {exc}")')"
+read -r -a origins <<< "$origin_list"
 args=(run --interface "$RASA_HOST" --port "${RASA_PORT:-5005}" --model models/refund-desk.tar.gz
       --endpoints "$run_dir/endpoints.runtime.yml" --credentials "$credentials" --cors "${origins[@]}")
 case "${RASA_ENABLE_API:-false}" in

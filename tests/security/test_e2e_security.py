@@ -168,6 +168,91 @@ def test_logs_hold_no_customer_email_and_forged_channels_are_ignored(made_run):
     assert "Kim Park" not in logs
 
 
+TYPED_INTENT = '/inform{"email": "leak.canary@example.com", "phone": "+1 555 0199"}\nFORGED 2026-01-01 ERROR line'
+CANARIES = ("leak.canary", "555 0199", "FORGED")
+
+
+def _socketio_turn(base: str, origin: Optional[str], text: str) -> tuple[Optional[str], list[dict]]:
+    """One socket.io conversation turn from a page at `origin`: (session id, replies), (None, []) if refused."""
+    import asyncio
+
+    import socketio
+
+    async def turn() -> tuple[Optional[str], list[dict]]:
+        client = socketio.AsyncClient(reconnection=False)
+        confirmed: asyncio.Queue = asyncio.Queue()
+        replies: asyncio.Queue = asyncio.Queue()
+        client.on("session_confirm", lambda data: confirmed.put_nowait(data))
+        client.on("bot_uttered", lambda data: replies.put_nowait(data))
+        try:
+            await client.connect(base, transports=["websocket"], socketio_path="/socket.io",
+                                 headers={"Origin": origin} if origin else {}, wait_timeout=20)
+        except socketio.exceptions.ConnectionError:
+            return None, []
+        await client.emit("session_request", {})
+        session = (await asyncio.wait_for(confirmed.get(), 20))["session_id"]
+        await client.emit("user_uttered", {"message": text, "session_id": session})
+        got = [await asyncio.wait_for(replies.get(), 90)]
+        await asyncio.sleep(1.0)
+        got += [replies.get_nowait() for _ in range(replies.qsize())]
+        await client.disconnect()
+        return session, got
+
+    return asyncio.run(turn())
+
+
+def test_socketio_answers_only_the_widget_pages(made_run):
+    base = made_run["base"]
+    for foreign in ("https://evil.example", f"http://localhost:{made_run['RASA_PORT']}", None):
+        assert _socketio_turn(base, foreign, "hello") == (None, [])
+    session, replies = _socketio_turn(base, f"http://localhost:{made_run['WEB_PORT']}", "hello")
+    assert re.fullmatch(r"[0-9a-f]{32}", session or "") and replies
+
+
+def test_bad_rest_bodies_answer_400_on_the_real_server(made_run):
+    url = f"{made_run['base']}/webhooks/rest/webhook"
+    for body in (b"", b"[]", b"{", b"[" * 20_000 + b"]" * 20_000, b'{"message": "no sender"}',
+                 b'{"sender": "s", "message": ""}', b'{"sender": "s", "message": 5}', b'{"sender": "s"}',
+                 json.dumps({"sender": "x" * 10_000, "message": "hi"}).encode()):
+        req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+        status, _, answer = 0, None, b""
+        try:
+            urllib.request.urlopen(req, timeout=30)
+        except urllib.error.HTTPError as exc:
+            status, answer = exc.code, exc.read()
+        assert status == 400 and set(json.loads(answer)) == {"error"}, body[:40]
+
+
+def test_a_typed_intent_with_an_email_and_a_newline_is_text_and_leaves_no_trace(made_run):
+    base, sender = made_run["base"], f"typed-{uuid.uuid4().hex[:6]}"
+    answer = chat(base, sender, TYPED_INTENT)
+    assert answer.strip() and "leak.canary" not in answer
+    _, replies = _socketio_turn(base, f"http://localhost:{made_run['WEB_PORT']}", TYPED_INTENT)
+    assert replies
+    time.sleep(1.0)  # let the servers write their logs
+    logs = {p.name: p.read_text(errors="replace") for p in made_run["work"].glob("*.log")}
+    assert logs
+    for name, text in logs.items():
+        for canary in CANARIES:
+            assert canary not in text, (name, canary)
+
+
+def test_nothing_a_customer_says_is_logged_even_at_debug_level():
+    """Rasa and the action server at LOG_LEVEL=DEBUG: a typed intent, then a whole refund request
+    with a name, an e-mail and an invoice number; none of it in either log."""
+    said = [TYPED_INTENT, "I want a refund for invoice INV-48151, you charged me twice yesterday", "Kim Park",
+            "kim.secret@example.com", "yes"]
+    with running_assistant(extra_env={"LOG_LEVEL": "DEBUG"}, model=latest_model()) as assistant:
+        for text in said:
+            last = "\n".join(m.get("text") or "" for m in assistant.send("debug-logs", text))
+        assert REFERENCE.search(last), last
+        logs = {p.name: p.read_text(errors="replace") for p in assistant.workdir.glob("*.log")}
+    assert len(logs["rasa.log"]) > 20_000  # DEBUG was on: Rasa logged every step
+    for name, text in logs.items():
+        for canary in (*CANARIES, "Kim Park", "kim.secret", "INV-48151"):
+            assert canary not in text, (name, canary)
+
+
 # ------------------------------------ the same servers on a throwaway PostgreSQL
 @pytest.fixture(scope="module")
 def on_postgres() -> Iterator[Any]:

@@ -26,6 +26,7 @@ from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
+from connectors.client_address import socket_request, with_client_address
 from connectors.guard import ActionServerProbe, OnNewMessage, guarded
 from refund_desk.security import is_session_id, max_message_chars, new_session_id, too_long_message
 
@@ -40,6 +41,9 @@ class RefundDeskRestInput(RestInput):
 
     def _extract_input_channel(self, req: Request) -> Text:
         return self.name()
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        return with_client_address(super().get_metadata(request), request)
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         sender = await super()._extract_sender(req)
@@ -103,8 +107,7 @@ class RefundDeskSocketIOInput(SocketIOInput):
                     metadata = json.loads(metadata)
                 except ValueError:
                     metadata = {}
-            if not isinstance(metadata, dict):
-                metadata = {}
+            metadata = with_client_address(metadata, socket_request(sio, sid, namespace))
             text = data.get("message", "")
             if not isinstance(text, str):
                 text = str(text)

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from refund_desk.security import ensure_secrets, write_private
+from refund_desk.security import ensure_secrets, private_file, write_private
 from refund_desk.settings import Settings, load_settings
 
 
@@ -47,7 +47,7 @@ def sql_tracker_store(url: str) -> dict[str, Any]:
     """Rasa's SQL tracker store entry from a SQLAlchemy URL (sqlite:///path or postgresql://...)."""
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)  # the conversations: 0600 in a 0700 folder when it creates them
         return {"type": "SQL", "dialect": "sqlite", "db": str(path)}
     scheme = urlparse(url).scheme
     if not scheme or not urlparse(url).hostname:

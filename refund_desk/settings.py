@@ -28,6 +28,9 @@ class Settings:
     tracker_store_url: Optional[str] = None  # where Rasa keeps conversations (SQLAlchemy URL)
     # how long a conversation waits for the records database before "couldn't save yet"
     database_timeout_seconds: float = DEFAULT_DATABASE_TIMEOUT_SECONDS
+    # behind a reverse proxy: the header carrying the client's address (X-Forwarded-For); unset,
+    # the channels take the peer address and believe no header
+    forwarded_for_header: Optional[str] = None
 
 
 def load_settings(
@@ -60,6 +63,7 @@ def load_settings(
         tracker_store_url=get("TRACKER_STORE_URL", "") or default_tracker_store_url(database_url),
         database_timeout_seconds=_seconds(get("DATABASE_TIMEOUT_SECONDS", ""), DEFAULT_DATABASE_TIMEOUT_SECONDS,
                                           MIN_DATABASE_TIMEOUT_SECONDS),
+        forwarded_for_header=get("FORWARDED_FOR_HEADER", "") or None,
     )
 
 

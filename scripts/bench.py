@@ -25,7 +25,6 @@ import itertools
 import json
 import os
 import random
-import re
 import statistics
 import subprocess
 import secrets
@@ -44,8 +43,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.support.servers import (VENV_BIN, free_port, latest_model, running_assistant,  # noqa: E402
                                    wait_until_up)
+from refund_desk.facts import REFERENCE_WRITTEN  # noqa: E402
 
-REFERENCE = re.compile(r"\bRF-[A-Z2-9]{6}\b")
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
 REFUND_SCRIPT = [
     "I was charged twice for invoice {invoice} yesterday",
     "Jane Doe",

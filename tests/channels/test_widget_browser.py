@@ -23,6 +23,7 @@ import pytest
 
 from channel_helpers import PROJECT_ROOT, echo_server
 from tests.support.servers import free_port, wait_until_up
+from refund_desk.facts import REFERENCE_WRITTEN
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -31,7 +32,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-dev-shm-usage"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 WEB = PROJECT_ROOT / "web"
-REFERENCE = re.compile(r"\bRF-[A-Z0-9]{6}\b")
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
 SOCKETIO = """
 rest:
 socketio:

@@ -24,10 +24,11 @@ import pytest
 
 from tests.support.servers import (PROJECT_ROOT, free_port, latest_model, running_assistant, start_action_server,
                                    wait_until_up)
+from refund_desk.facts import REFERENCE_WRITTEN
 
 pytestmark = pytest.mark.e2e
 
-REFERENCE = re.compile(r"\b(?:RF|CX|CB|HO)-[A-Z0-9]{6}\b")
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # The policies' own contact addresses may appear in logs (they are public), customers' may not.
 CUSTOMER_EMAILS = ("kim.secret@example.com", "nul.case@example.com")

@@ -73,7 +73,9 @@ class RequestRecord(Base):
     )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The record as staff and the customer's status answer see it; control characters a row
+        stored by an earlier version may hold are left out here too, so that nothing prints them."""
+        return clean_value({
             "reference": self.reference,
             "kind": self.kind,
             "status": self.status,
@@ -94,7 +96,7 @@ class RequestRecord(Base):
             "created_at": self.created_at.isoformat(timespec="seconds") + "Z",
             "updated_at": self.updated_at.isoformat(timespec="seconds") + "Z",
             "history": [c.to_dict() for c in self.changes],
-        }
+        })
 
 
 class StatusChange(Base):

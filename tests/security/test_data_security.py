@@ -54,6 +54,20 @@ def test_a_stored_name_has_no_direction_controls(store):
     assert store.get(opened.reference)["customer_name"] == "AnneoD"
 
 
+def test_a_name_stored_raw_by_an_earlier_version_is_printed_without_them(store, capsys, monkeypatch):
+    from refund_desk.cli import main
+
+    opened = store.open_request(refund())
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE requests SET customer_name = :n WHERE reference = :r"),
+                     {"n": "Ann\u202eeoD", "r": opened.reference})
+    assert store.get(opened.reference)["customer_name"] == "AnneoD"
+    monkeypatch.setenv("DATABASE_URL", store.database_url)
+    assert main(["requests", "show", opened.reference]) == 0
+    shown = capsys.readouterr().out
+    assert "AnneoD" in shown and not set(shown) & set(DIRECTION_CONTROLS)
+
+
 # ---- file modes ----------------------------------------------------------------------------------
 def test_the_records_database_is_created_private(tmp_path):
     folder = tmp_path / "var"

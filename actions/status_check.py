@@ -92,12 +92,14 @@ async def check_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
                 records = [await off_loop(rt.store.get, key or "")]
             except UnknownRequest:
                 records = []
-        if records and all(r.get("sender_id") == tracker.sender_id or not is_invoice(key) for r in records):
-            # the reference, or this conversation's own request: proof enough, not counted
-            await off_loop(rt.store.forget_lookup, counted)
     except RecordStoreUnavailable:
         dispatcher.utter_message(text=replies.lookup_unavailable(rt.policy))
         return done
+    if records and all(r.get("sender_id") == tracker.sender_id or not is_invoice(key) for r in records):
+        try:  # the reference, or this conversation's own request: proof enough, not counted
+            await off_loop(rt.store.forget_lookup, counted)
+        except RecordStoreUnavailable:
+            pass  # it stays counted: the answer is still given
     if records:  # every request of the customer's for that identifier: a refund and a cancellation both show
         dispatcher.utter_message(text="\n\n".join(replies.status_message(customer_view(r), rt.policy) for r in records))
         return done

@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.csat import ask_once
 from actions.db import off_loop
 from actions.request_forms import interrupted_form
 from actions.runtime import runtime, today
@@ -42,7 +43,7 @@ def request_details(tracker: Tracker, kind: str) -> RequestDetails:
 
 
 def unsaved_buttons(outcome: RequestOutcome) -> list:
-    """A save that failed offers to try again ("yes" does: ActionAnswerYes)."""
+    """A save that failed offers to try again ("yes" does: actions.csat.ActionAnswerYesNo)."""
     return [] if outcome.saved else replies.TRY_AGAIN_BUTTONS
 
 
@@ -82,7 +83,7 @@ class SubmitRequest(Action, ABC):
         outcome = await settle(lambda: request_use_case.decide_and_record(rt.policy, rt.store, details, today()),
                                lambda: RequestOutcome(replies.not_saved_message(rt.policy)))
         dispatcher.utter_message(text=outcome.message, buttons=unsaved_buttons(outcome))
-        return outcome_events(outcome)
+        return outcome_events(outcome) + (ask_once(dispatcher, tracker) if outcome.saved else [])
 
 
 class ActionSubmitRefund(SubmitRequest):
@@ -114,7 +115,7 @@ class ActionSubmitChargeback(Action):
         outcome = await settle(lambda: request_use_case.record_chargeback(rt.policy, rt.store, details),
                                lambda: RequestOutcome(replies.not_saved_message(rt.policy)))
         dispatcher.utter_message(text=outcome.message, buttons=unsaved_buttons(outcome))
-        return outcome_events(outcome)
+        return outcome_events(outcome) + (ask_once(dispatcher, tracker) if outcome.saved else [])
 
 
 class ActionSwitchRequest(Action):
@@ -152,7 +153,7 @@ def unsaved_submit(tracker: Tracker) -> Optional[str]:
             name = event.get("name")
             if name in SUBMITS:
                 return name
-            if name not in ("action_listen", "action_answer_yes"):
+            if name not in ("action_listen", "action_answer_yes_no"):
                 return None
     return None
 
@@ -161,16 +162,8 @@ def latest_intent_of(event: dict) -> Optional[str]:
     return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
 
 
-class ActionAnswerYes(Action):
-    """"yes" with nothing asked: after "couldn't save yet" it tries the save again; otherwise it
-    asks what the yes is for."""
-
-    def name(self) -> Text:
-        return "action_answer_yes"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        submit = unsaved_submit(tracker)
-        if submit is None:
-            dispatcher.utter_message(response="utter_what_for")
-            return []
-        return await SUBMITS[submit]().run(dispatcher, tracker, domain)
+async def retry_unsaved(dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> Optional[List[EventType]]:
+    """After "couldn't save yet", a "yes" saves again (the events), else None (nothing to retry)."""
+    submit = unsaved_submit(tracker)
+    return None if submit is None else await SUBMITS[submit]().run(dispatcher, tracker, domain)

@@ -5,7 +5,8 @@ from rasa_sdk import Tracker
 
 from actions.conversation import ActionCheckStatus
 from actions.runtime import runtime
-from actions.submit import ActionAnswerYes, ActionSubmitRefund
+from actions.csat import ActionAnswerYesNo
+from actions.submit import ActionSubmitRefund
 from refund_desk.records import RecordStoreUnavailable
 from tests.actions.conftest import ALL_SLOTS, make_tracker, run_action, slot_events, texts
 
@@ -45,12 +46,12 @@ def test_yes_after_couldnt_save_saves_the_request(dispatcher, domain, monkeypatc
     assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == ["/affirm", "/deny"]
 
     dispatcher.messages.clear()  # "yes": the save is tried again and fails again
-    events = run_action(ActionAnswerYes(), yes_after(["action_submit_refund", "action_listen"]), dispatcher, domain)
+    events = run_action(ActionAnswerYesNo(), yes_after(["action_submit_refund", "action_listen"]), dispatcher, domain)
     assert "request_reference" not in slot_events(events) and "couldn't save" in texts(dispatcher)
 
     dispatcher.messages.clear()  # "yes" once more: saved
-    tracker = yes_after(["action_submit_refund", "action_listen", "action_answer_yes", "action_listen"])
-    slots = slot_events(run_action(ActionAnswerYes(), tracker, dispatcher, domain))
+    tracker = yes_after(["action_submit_refund", "action_listen", "action_answer_yes_no", "action_listen"])
+    slots = slot_events(run_action(ActionAnswerYesNo(), tracker, dispatcher, domain))
     reference = slots["request_reference"]
     assert reference in texts(dispatcher) and slots["confirmed"] is None
     record = store.get(reference)
@@ -64,11 +65,11 @@ def test_yes_with_nothing_to_retry_asks_what_for(dispatcher, domain):
     dispatcher.messages.clear()
     # after a save the request slots are cleared: "yes" does not save a second time
     cleared = {**REFUND, **{k: v for k, v in slot_events(saved).items() if k in REFUND}}
-    run_action(ActionAnswerYes(), yes_after(["action_submit_refund", "action_listen"], cleared), dispatcher, domain)
+    run_action(ActionAnswerYesNo(), yes_after(["action_submit_refund", "action_listen"], cleared), dispatcher, domain)
     assert [m.get("response") for m in dispatcher.messages] == ["utter_what_for"]
     # nor after anything else
     dispatcher.messages.clear()
-    run_action(ActionAnswerYes(), yes_after(["utter_greet", "action_listen"]), dispatcher, domain)
+    run_action(ActionAnswerYesNo(), yes_after(["utter_greet", "action_listen"]), dispatcher, domain)
     assert [m.get("response") for m in dispatcher.messages] == ["utter_what_for"]
     assert len(runtime().store.list()) == 1
 

@@ -80,7 +80,7 @@ def test_the_records_database_is_created_private(tmp_path):
 
 def test_the_conversations_and_slack_databases_are_created_private(tmp_path):
     from connectors.dedup import SqliteSeenEvents
-    from refund_desk.deployment import sql_tracker_store
+    from deploy.endpoints import sql_tracker_store
 
     sql_tracker_store(f"sqlite:///{tmp_path / 'a' / 'conversations.db'}")
     assert mode(tmp_path / "a") == 0o700 and mode(tmp_path / "a" / "conversations.db") == 0o600

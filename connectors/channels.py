@@ -31,6 +31,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from connectors.client_address import socket_request, with_client_address
 from connectors.guard import ActionServerProbe, OnNewMessage, guarded
 from connectors.widget_sessions import SessionStore, session_store
 from refund_desk.security import (MAX_BODY_DEPTH, is_session_id, is_session_secret, max_message_chars, nesting_depth,
@@ -62,6 +63,22 @@ class RefundDeskRestInput(RestInput):
     def name(cls) -> Text:
         return "rest"
 
+<<<<<<< HEAD
+=======
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        return with_client_address(super().get_metadata(request), request)
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        sender = await super()._extract_sender(req)
+        if is_session_id(sender):
+            # the form of a website session id: REST must not reach a widget conversation
+            raise InvalidUsage("this sender id is reserved for website chat sessions")
+        return sender
+
+>>>>>>> sec-data
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         handle = guarded(on_new_message, ActionServerProbe.from_settings(), max_message_chars())
         bp = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -156,8 +173,12 @@ class RefundDeskSocketIOInput(SocketIOInput):
                     metadata = json.loads(metadata)
                 except (ValueError, RecursionError):
                     metadata = {}
+<<<<<<< HEAD
             if not isinstance(metadata, dict) or nesting_depth(metadata) > MAX_BODY_DEPTH:
                 metadata = {}
+=======
+            metadata = with_client_address(metadata, socket_request(sio, sid, namespace))
+>>>>>>> sec-data
             text = data.get("message", "")
             if not isinstance(text, str):
                 text = str(text)

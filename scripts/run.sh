@@ -8,7 +8,12 @@ BIN=.venv/bin
 QUIETLY=($BIN/python -m deploy.quietly)
 mode="${1:-server}"
 run_dir="${RUN_DIR:-var}"   # logs and the runtime endpoints (tests point it elsewhere)
+# What this start writes under var/ and the run folder (databases, logs, secrets) is the owner's
+# alone: folders 0700, files 0600; those an earlier version or a looser umask left are tightened.
+umask 077
 mkdir -p var "$run_dir"
+$BIN/python -c 'import sys; from pathlib import Path; from refund_desk.security import tighten_tree
+for folder in sys.argv[1:]: tighten_tree(Path(folder))' var "$run_dir"
 # Rasa's endpoints from the settings: the action server with its shared secret, a SQL tracker
 # store (SQLite under var/ by default), Redis stores when REDIS_URL is set. The first run
 # generates the secrets into var/secrets.env (mode 0600); the environment and .env win.
@@ -66,7 +71,7 @@ if [ -n "${SLACK_BOT_TOKEN:-}" ] && [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
 fi
 if [ ! -f web/dist/widget.js ] || [ web/src/widget.js -nt web/dist/widget.js ]; then
   if command -v npm >/dev/null 2>&1; then
-    (cd web && npm ci --no-audit --no-fund >/dev/null) || echo "could not build the chat widget (npm ci failed)" >&2
+    (umask 022; cd web && npm ci --no-audit --no-fund >/dev/null) || echo "could not build the chat widget (npm ci failed)" >&2
   else
     echo "npm is missing, so the browser demo is off: install Node.js 18+ (apt-get install nodejs npm)" >&2
   fi

@@ -24,6 +24,7 @@ import pytest
 
 from channel_helpers import PROJECT_ROOT, echo_server
 from tests.support.servers import free_port, stop, wait_until_up
+from refund_desk.facts import REFERENCE_WRITTEN
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -32,8 +33,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-dev-shm-usage"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 WEB = PROJECT_ROOT / "web"
+<<<<<<< HEAD
 REFERENCE = re.compile(r"\bRF-[A-Z0-9]{6}\b")
 CREDENTIALS = (PROJECT_ROOT / "credentials.yml").read_text()  # our REST and socket.io channels
+=======
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
+SOCKETIO = """
+rest:
+socketio:
+  user_message_evt: user_uttered
+  bot_message_evt: bot_uttered
+  session_persistence: true
+"""
+>>>>>>> sec-data
 
 SHADOW = "document.querySelector('#refund-desk-widget').shadowRoot"
 

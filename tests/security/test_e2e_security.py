@@ -11,6 +11,7 @@ import json
 import os
 import re
 import signal
+import stat
 import subprocess
 import time
 import urllib.error
@@ -21,13 +22,14 @@ from typing import Any, Iterator, Optional
 
 import pytest
 
+from refund_desk.facts import REFERENCE_WRITTEN
 from refund_desk.schema import head_revision
 from tests.support.servers import (PROJECT_ROOT, free_port, latest_model, listening_addresses, running_assistant,
                                    start_action_server, wait_until_up)
 
 pytestmark = pytest.mark.e2e
 
-REFERENCE = re.compile(r"\b(?:RF|CX|CB|HO)-[A-Z0-9]{6}\b")
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # The policies' own contact addresses may appear in logs (they are public), customers' may not.
 CUSTOMER_EMAILS = ("kim.secret@example.com", "nul.case@example.com")
@@ -74,6 +76,9 @@ def made_run(tmp_path_factory) -> Iterator[dict[str, Any]]:
     if not model.exists():
         pytest.skip("no models/refund-desk.tar.gz: run `make train` first")
     log = work / "run.log"
+    work.chmod(0o755)  # as an earlier version left it: run.sh tightens it and what is in it
+    (work / "earlier.log").write_text("from an earlier start\n")
+    (work / "earlier.log").chmod(0o644)
     proc = subprocess.Popen(["bash", "scripts/run.sh"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"),
                             stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{ports['RASA_PORT']}"
@@ -168,6 +173,7 @@ def test_logs_hold_no_customer_email_and_forged_channels_are_ignored(made_run):
     assert "Kim Park" not in logs
 
 
+<<<<<<< HEAD
 TYPED_INTENT = '/inform{"email": "leak.canary@example.com", "phone": "+1 555 0199"}\nFORGED 2026-01-01 ERROR line'
 CANARIES = ("leak.canary", "555 0199", "FORGED")
 
@@ -251,6 +257,20 @@ def test_nothing_a_customer_says_is_logged_even_at_debug_level():
     for name, text in logs.items():
         for canary in (*CANARIES, "Kim Park", "kim.secret", "INV-48151"):
             assert canary not in text, (name, canary)
+=======
+def test_make_run_keeps_var_and_its_files_private(made_run):
+    base, sender = made_run["base"], f"modes-{uuid.uuid4().hex[:6]}"
+    assert chat(base, sender, "hello").strip()  # the conversations database
+    assert "couldn't find" in chat(base, sender, "what's the status of RF-ZZZZZ-ZZZZ2?")  # the records (a count)
+    work, var = made_run["work"], PROJECT_ROOT / "var"
+    modes = {str(p.relative_to(work)): stat.S_IMODE(p.stat().st_mode) for p in work.rglob("*")}
+    assert {"records.db", "conversations.db", "actions.log", "endpoints.runtime.yml", "earlier.log",
+            "run.log"} <= set(modes), modes
+    assert {name: m for name, m in modes.items() if m != (0o700 if (work / name).is_dir() else 0o600)} == {}
+    assert stat.S_IMODE(work.stat().st_mode) == 0o700
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700
+    assert stat.S_IMODE((var / "secrets.env").stat().st_mode) == 0o600
+>>>>>>> sec-data
 
 
 # ------------------------------------ the same servers on a throwaway PostgreSQL
@@ -347,9 +367,18 @@ def test_a_hung_postgresql_holds_only_writing_conversations(on_postgres):
             assert greeting.result(timeout=60).strip()
             said = writing.result(timeout=60)
         assert "couldn't save" in said and not REFERENCE.search(said), said
+        # a status look-up waits at most the writers' limit (DATABASE_TIMEOUT_SECONDS, 8 s here), not one per call
+        started = time.monotonic()
+        looked = say(on_postgres, f"looker-{uuid.uuid4().hex[:6]}", "what's the status of RF-ZZZZZ-ZZZZ3?")
+        assert "technical problem" in looked and time.monotonic() - started < 16, looked
     finally:
         for pid in pids:
             os.kill(pid, signal.SIGCONT)
+    time.sleep(2)  # the database answers again
+    retried = say(on_postgres, writer, "yes")  # "yes" after "couldn't save yet" tries the save again
+    found = REFERENCE.search(retried)
+    assert found, retried
+    assert on_postgres.cli_json("requests", "show", found.group())["invoice_number"] == "INV-74747"
 
 
 def _open_refund(assistant, sender: str, invoice: str, name: str, email: str) -> str:

@@ -63,22 +63,6 @@ class RefundDeskRestInput(RestInput):
     def name(cls) -> Text:
         return "rest"
 
-<<<<<<< HEAD
-=======
-    def _extract_input_channel(self, req: Request) -> Text:
-        return self.name()
-
-    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
-        return with_client_address(super().get_metadata(request), request)
-
-    async def _extract_sender(self, req: Request) -> Optional[Text]:
-        sender = await super()._extract_sender(req)
-        if is_session_id(sender):
-            # the form of a website session id: REST must not reach a widget conversation
-            raise InvalidUsage("this sender id is reserved for website chat sessions")
-        return sender
-
->>>>>>> sec-data
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         handle = guarded(on_new_message, ActionServerProbe.from_settings(), max_message_chars())
         bp = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -94,9 +78,12 @@ class RefundDeskRestInput(RestInput):
             body, problem = read_rest_body(request.body)
             if body is None:
                 return _bad_request(problem or "invalid body")
+            if is_session_id(body["sender"]):
+                # the form of a website session id: REST must not reach a widget conversation
+                return _bad_request("this sender id is reserved for website chat sessions")
             collector = CollectingOutputChannel()
             message = UserMessage(body["message"], collector, body["sender"], input_channel=self.name(),
-                                  metadata=body.get("metadata"))
+                                  metadata=with_client_address(body.get("metadata"), request))
             try:
                 await handle(message)
             except asyncio.CancelledError:
@@ -173,12 +160,9 @@ class RefundDeskSocketIOInput(SocketIOInput):
                     metadata = json.loads(metadata)
                 except (ValueError, RecursionError):
                     metadata = {}
-<<<<<<< HEAD
             if not isinstance(metadata, dict) or nesting_depth(metadata) > MAX_BODY_DEPTH:
                 metadata = {}
-=======
             metadata = with_client_address(metadata, socket_request(sio, sid, namespace))
->>>>>>> sec-data
             text = data.get("message", "")
             if not isinstance(text, str):
                 text = str(text)

@@ -3,20 +3,15 @@
 * Secrets: the action server's shared secret and the Rasa HTTP API token are generated on first
   run into ``var/secrets.env`` (mode 0600), so ``make run`` needs no set-up. The environment and
   ``.env`` win over that file.
-<<<<<<< HEAD
-* Input: control characters (including NUL) are stripped from everything a customer types, and
-  messages longer than ``MAX_MESSAGE_CHARS`` are refused before they reach NLU.
+* Input: control characters (including NUL, and the Unicode direction controls that make a name
+  print backwards) are stripped from everything a customer types, and messages longer than
+  ``MAX_MESSAGE_CHARS`` are refused before they reach NLU.
 * Typed commands: a message that looks like ``/intent`` or ``/intent{...}`` is the customer's text,
   except the payloads our own buttons send and the commands the forms handle (OUR_COMMANDS).
 * Website chat sessions: the server issues each session id with a secret; rejoining needs both.
 * REST bodies: what makes a body answerable (rest_body_problem).
-=======
-* Input: control characters (including NUL, and the Unicode direction controls that make a name
-  print backwards) are stripped from everything a customer types, and messages longer than
-  ``MAX_MESSAGE_CHARS`` are refused before they reach NLU.
 * Files: what Refund Desk writes under ``var/`` (databases, logs, secrets) is its owner's alone:
   folders 0700, files 0600.
->>>>>>> sec-data
 """
 from __future__ import annotations
 

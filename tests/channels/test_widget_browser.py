@@ -33,19 +33,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-dev-shm-usage"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 WEB = PROJECT_ROOT / "web"
-<<<<<<< HEAD
-REFERENCE = re.compile(r"\bRF-[A-Z0-9]{6}\b")
-CREDENTIALS = (PROJECT_ROOT / "credentials.yml").read_text()  # our REST and socket.io channels
-=======
 REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
-SOCKETIO = """
-rest:
-socketio:
-  user_message_evt: user_uttered
-  bot_message_evt: bot_uttered
-  session_persistence: true
-"""
->>>>>>> sec-data
+CREDENTIALS = (PROJECT_ROOT / "credentials.yml").read_text()  # our REST and socket.io channels
 
 SHADOW = "document.querySelector('#refund-desk-widget').shadowRoot"
 

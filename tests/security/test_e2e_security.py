@@ -173,7 +173,6 @@ def test_logs_hold_no_customer_email_and_forged_channels_are_ignored(made_run):
     assert "Kim Park" not in logs
 
 
-<<<<<<< HEAD
 TYPED_INTENT = '/inform{"email": "leak.canary@example.com", "phone": "+1 555 0199"}\nFORGED 2026-01-01 ERROR line'
 CANARIES = ("leak.canary", "555 0199", "FORGED")
 
@@ -257,7 +256,8 @@ def test_nothing_a_customer_says_is_logged_even_at_debug_level():
     for name, text in logs.items():
         for canary in (*CANARIES, "Kim Park", "kim.secret", "INV-48151"):
             assert canary not in text, (name, canary)
-=======
+
+
 def test_make_run_keeps_var_and_its_files_private(made_run):
     base, sender = made_run["base"], f"modes-{uuid.uuid4().hex[:6]}"
     assert chat(base, sender, "hello").strip()  # the conversations database
@@ -270,7 +270,6 @@ def test_make_run_keeps_var_and_its_files_private(made_run):
     assert stat.S_IMODE(work.stat().st_mode) == 0o700
     assert stat.S_IMODE(var.stat().st_mode) == 0o700
     assert stat.S_IMODE((var / "secrets.env").stat().st_mode) == 0o600
->>>>>>> sec-data
 
 
 # ------------------------------------ the same servers on a throwaway PostgreSQL

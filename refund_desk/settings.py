@@ -39,6 +39,8 @@ class Settings:
     console_url: str = DEFAULT_CONSOLE_URL
     staff_session_hours: float = DEFAULT_STAFF_SESSION_HOURS
     staff_cookie_secure: bool = False  # the session cookie only over HTTPS (behind TLS)
+    # behind a reverse proxy on this machine: a login's address is the last X-Forwarded-For entry
+    staff_behind_proxy: bool = False
 
 
 def load_settings(
@@ -78,6 +80,7 @@ def load_settings(
         staff_session_hours=_seconds(get("STAFF_SESSION_HOURS", ""), DEFAULT_STAFF_SESSION_HOURS,
                                      MIN_STAFF_SESSION_HOURS),
         staff_cookie_secure=_flag(get("STAFF_COOKIE_SECURE", ""), default=console_url.startswith("https://")),
+        staff_behind_proxy=_flag(get("STAFF_BEHIND_PROXY", ""), default=False),
     )
 
 

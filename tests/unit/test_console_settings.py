@@ -30,6 +30,8 @@ def test_defaults_keep_the_console_on_loopback():
     ({"STAFF_SESSION_HOURS": "0"}, "staff_session_hours", 0.05),     # never below three minutes
     ({"STAFF_SESSION_HOURS": "nan"}, "staff_session_hours", 8.0),    # unreadable: the default
     ({"STAFF_SESSION_HOURS": "soon"}, "staff_session_hours", 8.0),
+    ({}, "staff_behind_proxy", False),
+    ({"STAFF_BEHIND_PROXY": "true"}, "staff_behind_proxy", True),
 ])
 def test_console_settings(values, field, expected):
     assert getattr(settings(**values), field) == expected
@@ -40,3 +42,19 @@ def test_console_settings(values, field, expected):
 def test_values_that_cannot_be_meant_stop_the_start(values):
     with pytest.raises(ValueError):
         settings(**values)
+
+
+@pytest.mark.parametrize("behind_proxy, headers, expected", [
+    (False, {}, "10.1.1.1"),
+    (False, {"X-Forwarded-For": "203.0.113.9"}, "10.1.1.1"),  # not trusted unless behind a proxy
+    (True, {"X-Forwarded-For": "203.0.113.9"}, "203.0.113.9"),
+    (True, {"X-Forwarded-For": "1.2.3.4, 203.0.113.9"}, "203.0.113.9"),  # the client's own claim ignored
+    (True, {}, "10.1.1.1"),
+])
+def test_the_login_limits_address(behind_proxy, headers, expected):
+    from aiohttp.test_utils import make_mocked_request
+
+    from console.desk import client_address
+    request = make_mocked_request("POST", "/login", headers=headers)
+    request._transport_peername = ("10.1.1.1", 40000)
+    assert client_address(request, behind_proxy) == expected

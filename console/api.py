@@ -5,8 +5,9 @@ from typing import Any
 
 from aiohttp import web
 
-from console.desk import DESK, BadFilter, BadStatusChange, page_number, request_filter, signed_in
+from console.desk import DESK, BadFilter, BadStatusChange, page_number, report_since, request_filter, signed_in
 from refund_desk.records import UnknownRequest
+from refund_desk.report import current_report
 from refund_desk.request_search import search_requests
 
 
@@ -56,8 +57,19 @@ async def change_status(request: web.Request) -> web.Response:
     return web.json_response(detail)
 
 
+async def report(request: web.Request) -> web.Response:
+    """The report's figures (refund-desk report --json); ?since=YYYY-MM-DD."""
+    desk = request.app[DESK]
+    try:
+        since = report_since(request.query)
+    except ValueError:
+        return web.json_response({"error": "since must be a date, YYYY-MM-DD"}, status=400)
+    return web.json_response(await desk.run(current_report, desk.settings, desk.store, since))
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/session", session)
     app.router.add_get("/api/requests", requests_list)
     app.router.add_get("/api/requests/{reference}", request_detail)
     app.router.add_post("/api/requests/{reference}/status", change_status)
+    app.router.add_get("/api/report", report)

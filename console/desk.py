@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from typing import Any, Callable, Mapping, Optional, TypeVar
 
@@ -13,6 +13,7 @@ import jinja2
 from aiohttp import web
 
 from refund_desk.facts import STATUSES
+from refund_desk.outbox import record_store
 from refund_desk.records import RecordStore
 from refund_desk.request_search import RequestFilter, related_requests
 from refund_desk.settings import Settings
@@ -35,7 +36,7 @@ class ConsoleDesk:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ConsoleDesk":
-        store = RecordStore(settings.database_url)
+        store = record_store(settings)
         return cls(settings, store, StaffDesk(store, session_hours=settings.staff_session_hours))
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -107,6 +108,12 @@ def request_filter(query: Mapping[str, str]) -> RequestFilter:
     return RequestFilter(status=status, kind=query.get("kind") or None, policy=query.get("policy") or None,
                          channel=query.get("channel") or None, created_from=_day(query.get("from"), "from"),
                          created_to=_day(query.get("to"), "to"), text=(query.get("q") or "").strip()[:200] or None)
+
+
+def report_since(query: Mapping[str, str]) -> Optional[datetime]:
+    """?since=YYYY-MM-DD as the start of that day; ValueError when it is no date."""
+    since = query.get("since")
+    return datetime.combine(date.fromisoformat(since), datetime.min.time()) if since else None
 
 
 def page_number(query: Mapping[str, str]) -> int:

@@ -1,4 +1,4 @@
-"""The console's server-rendered pages: sign in and out, the requests list, one request."""
+"""The console's server-rendered pages: sign in and out, the requests list, one request, the report."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -6,9 +6,10 @@ from typing import Any, Optional
 from aiohttp import web
 
 from console.desk import (DESK, SESSION_COOKIE, SIGNED_IN, TEMPLATES, BadFilter, BadStatusChange, client_address,
-                          page_number, request_filter, signed_in)
+                          page_number, report_since, request_filter, signed_in)
 from refund_desk.facts import REFERENCE_PREFIX, STATUSES
 from refund_desk.records import UnknownRequest
+from refund_desk.report import current_report
 from refund_desk.request_search import filter_choices, search_requests
 from refund_desk.staff import FAILURE_WINDOW, LoginRefused, LoginThrottled
 
@@ -106,6 +107,16 @@ async def status_form(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/requests/{reference}")
 
 
+async def report_page(request: web.Request) -> web.Response:
+    desk = request.app[DESK]
+    try:
+        since = report_since(request.query)
+    except ValueError:
+        since = None
+    figures = await desk.run(current_report, desk.settings, desk.store, since)
+    return render(request, "report.html", report=figures, since=since.date().isoformat() if since else "")
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/", home)
     app.router.add_get("/healthz", healthz)
@@ -113,5 +124,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
     app.router.add_get("/requests", requests_page)
+    app.router.add_get("/report", report_page)
     app.router.add_get("/requests/{reference}", request_page)
     app.router.add_post("/requests/{reference}/status", status_form)

@@ -5,11 +5,13 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Optional, Sequence, TextIO
 
 from refund_desk.eligibility import Decision, decide
 from refund_desk.facts import BASE_FACTS, REFUND_REASONS, REQUEST_KINDS, decode_fact
+from refund_desk.outbox import SmtpTransport, outbox_counts, record_store, run_sender
+from refund_desk.report import current_report
 from refund_desk.records import STATUSES, RecordStore, RecordStoreUnavailable, UnknownRequest
 from refund_desk.refund_policy_loader import RefundPolicyError, check_refund_policy, load_refund_policy
 from refund_desk.schema import current_revision, upgrade_database
@@ -38,7 +40,7 @@ def _print_record(record: dict[str, Any]) -> None:
 
 
 def cmd_requests(args: argparse.Namespace) -> int:
-    store = RecordStore(load_settings().database_url)
+    store = record_store(load_settings())  # a note for the customer is e-mailed to them too
     if args.action == "list":
         records = store.list(status=args.status, kind=args.kind)
         if args.json:
@@ -89,6 +91,48 @@ def cmd_staff(args: argparse.Namespace) -> int:
         if not accounts and not args.json:
             print("no staff accounts")
     return 0
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    store = RecordStore(settings.database_url)
+    if args.action == "status":
+        _print_json(outbox_counts(store.engine))
+        return 0
+    if not settings.smtp_url:
+        print("e-mail is off: SMTP_URL is not set")
+        return 0
+    run_sender(store.engine, SmtpTransport(settings.smtp_url), settings.mail_from, once=args.once)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    since = datetime.combine(args.since, datetime.min.time()) if args.since else None
+    report = current_report(settings, RecordStore(settings.database_url), since)
+    if args.json:
+        _print_json(report)
+        return 0
+    _print_figures(report)
+    for group in ("per_policy", "per_channel"):
+        for name, figures in report[group].items():
+            print(f"\n{group.replace('per_', '')}: {name}")
+            _print_figures(figures)
+    return 0
+
+
+def _print_figures(figures: dict[str, Any]) -> None:
+    total = figures["conversations"]
+    for key in ("conversations", "resolved_by_assistant", "handed_off", "abandoned", "requests_opened"):
+        share = f" ({figures[key] / total:.0%})" if total and key != "conversations" and key != "requests_opened" else ""
+        print(f"{key.replace('_', ' '):>30}: {figures[key]}{share}")
+    for key in ("requests_by_kind", "requests_by_outcome"):
+        print(f"{key.replace('_', ' '):>30}: " + (", ".join(f"{k} {v}" for k, v in figures[key].items()) or "none"))
+    hours = figures["median_hours_to_status_change"]
+    print(f"{'median hours to status change':>30}: {'n/a' if hours is None else hours}")
+    csat = figures["csat"]
+    share = "n/a" if csat["average"] is None else f"{csat['average']:.0%} said it helped"
+    print(f"{'CSAT':>30}: {share} ({csat['responses']} answers)")
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -181,6 +225,18 @@ def build_parser() -> argparse.ArgumentParser:
     actions = db.add_subparsers(dest="action", required=True)
     actions.add_parser("upgrade", help="apply the schema migrations (make run does it before starting)")
     db.set_defaults(func=cmd_db)
+
+    report = groups.add_parser("report", help="did the assistant help? resolution, hand-offs, requests")
+    report.add_argument("--since", type=date.fromisoformat, help="from this date (YYYY-MM-DD)")
+    report.add_argument("--json", action="store_true")
+    report.set_defaults(func=cmd_report)
+
+    mail = groups.add_parser("mail", help="the e-mail outbox")
+    actions = mail.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("run", help="deliver the outbox's e-mail over SMTP_URL until stopped (make run starts it)")
+    p.add_argument("--once", action="store_true", help="one round, then exit")
+    actions.add_parser("status", help="how many e-mails are sent, waiting and retrying")
+    mail.set_defaults(func=cmd_mail)
 
     policy = groups.add_parser("policy", help="refund-policy files")
     actions = policy.add_subparsers(dest="action", required=True)

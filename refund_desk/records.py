@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, ContextManager, Iterator, Optional
+from typing import Any, ContextManager, Iterator, Optional, Protocol
 
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, create_engine,
                         func, inspect, or_, select, text)
@@ -113,6 +113,14 @@ class StatusChange(Base):
                 "for_customer": bool(self.for_customer)}
 
 
+class RecordListener(Protocol):
+    """Told of changes inside their transaction (refund_desk.outbox writes the e-mails they cause)."""
+
+    def request_opened(self, session: Session, record: dict[str, Any]) -> None: ...
+
+    def customer_note(self, session: Session, record: dict[str, Any]) -> None: ...
+
+
 class RecordStoreUnavailable(RuntimeError):
     """The database could not be reached or written; nothing was saved."""
 
@@ -178,8 +186,9 @@ def _json_default(value: Any) -> str:
 class RecordStore:
     """Reads and writes request records; the engine comes from a URL, created on first use."""
 
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, listener: Optional[RecordListener] = None):
         self.database_url = database_url
+        self.listener = listener
         self._engine: Optional[Engine] = None
         self._engine_lock = threading.Lock()  # one thread builds the engine and the schema
 
@@ -243,6 +252,9 @@ class RecordStore:
                                                note="opened"))
             session.add(record)
             try:
+                if self.listener is not None:
+                    session.flush()  # the defaults (dates) the listener reads
+                    self.listener.request_opened(session, record.to_dict())
                 session.commit()
             except IntegrityError:
                 session.rollback()  # a concurrent twin won the race (or a reference collided)
@@ -321,6 +333,9 @@ class RecordStore:
                                                for_customer=bool(for_customer and note)))
             record.status = status
             record.updated_at = _now()
+            if self.listener is not None and for_customer and note:
+                session.flush()
+                self.listener.customer_note(session, record.to_dict())
             session.commit()
             return record.to_dict()
 

@@ -29,7 +29,7 @@ BASELINE = "0001_baseline"
 
 def models_metadata() -> MetaData:
     """Every table the code maps (the migrations' target)."""
-    from refund_desk import staff  # noqa: F401  (importing registers its tables)
+    from refund_desk import outbox, ratings, staff  # noqa: F401  (importing registers their tables)
 
     return Base.metadata
 

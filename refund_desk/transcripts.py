@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError, OperationalError, ProgrammingError
 
-from refund_desk.deployment import redis_store
+from deploy.endpoints import redis_store
 from refund_desk.records import engine_options
 from refund_desk.settings import Settings
 
@@ -87,3 +87,46 @@ def _redis_events(url: str, sender_id: str) -> list[dict[str, Any]]:
     finally:
         client.close()
     return (json.loads(stored).get("events") or []) if stored else []
+
+
+def all_conversations(settings: Settings, since: Optional[datetime] = None) -> dict[str, list[dict[str, Any]]]:
+    """Every conversation with an event since `since` (all when None): sender id -> its events in order."""
+    if settings.redis_url:
+        return _redis_all(settings.redis_url, since)
+    if not settings.tracker_store_url:
+        return {}
+    after = since.replace(tzinfo=timezone.utc).timestamp() if since else 0.0
+    try:
+        with _sql_engine(settings.tracker_store_url).connect() as conn:
+            rows = conn.execute(text(
+                "SELECT sender_id, data FROM events WHERE sender_id IN "
+                "(SELECT DISTINCT sender_id FROM events WHERE timestamp >= :after) ORDER BY id"), {"after": after})
+            conversations: dict[str, list[dict[str, Any]]] = {}
+            for row in rows:
+                if row.data:
+                    conversations.setdefault(row.sender_id, []).append(json.loads(row.data))
+            return conversations
+    except (NoSuchTableError, OperationalError, ProgrammingError) as exc:
+        if "events" in str(exc) and ("no such table" in str(exc) or "does not exist" in str(exc)):
+            return {}
+        raise
+
+
+def _redis_all(url: str, since: Optional[datetime]) -> dict[str, list[dict[str, Any]]]:
+    import redis  # only with REDIS_URL (Rasa's dependency)
+
+    store = redis_store(url, "tracker_store")
+    client = redis.Redis(host=store["url"], port=store["port"], db=store["db"], password=store.get("password"),
+                         username=store.get("username"), ssl=store["use_ssl"], socket_timeout=5)
+    after = since.replace(tzinfo=timezone.utc).timestamp() if since else 0.0
+    prefix = REDIS_TRACKER_KEY.format(prefix=store["key_prefix"], sender_id="")
+    conversations = {}
+    try:
+        for key in client.scan_iter(match=prefix + "*"):
+            stored = client.get(key)
+            events = (json.loads(stored).get("events") or []) if stored else []
+            if any((e.get("timestamp") or 0) >= after for e in events):
+                conversations[key.decode()[len(prefix):]] = events
+    finally:
+        client.close()
+    return conversations

@@ -57,7 +57,7 @@ def ann(desk) -> requests.Session:
 # ------------------------------------------------------------------ no session, no CSRF
 @pytest.mark.parametrize("method, path", [
     ("GET", "/api/session"), ("GET", "/api/requests"), ("GET", "/api/requests/RF-AAAAAA"),
-    ("POST", "/api/requests/RF-AAAAAA/status"), ("GET", "/api/anything"),
+    ("POST", "/api/requests/RF-AAAAAA/status"), ("GET", "/api/anything"), ("GET", "/api/report"),
 ])
 @pytest.mark.parametrize("cookie", [None, "made-up-token"])
 def test_every_api_call_without_a_valid_session_is_401(desk, method, path, cookie):
@@ -242,3 +242,16 @@ def test_a_request_page_shows_related_requests(desk, ann):
 def test_the_console_listens_on_loopback_by_default(desk):
     port = int(desk["url"].rsplit(":", 1)[1])  # started without --host: STAFF_HOST's default
     assert listening_addresses(port) == {"127.0.0.1"}
+
+
+def test_the_report_counts_the_stored_conversation_and_records(desk, ann):
+    body = ann.get(f"{desk['url']}/api/report", timeout=30).json()
+    records = desk["store"].list()  # the three above, and those other tests of this module opened
+    assert body["conversations"] == 1 and body["requests_opened"] == len(records)  # one stored conversation
+    assert body["resolved_by_assistant"] == 1  # conv-zoe opened a request and asked for nobody
+    assert body["requests_by_kind"]["cancellation"] == sum(r["kind"] == "cancellation" for r in records)
+    assert {"rest", "slack", "socketio"} <= set(body["per_channel"])
+    assert ann.get(f"{desk['url']}/api/report?since=2999-01-01", timeout=30).json()["requests_opened"] == 0
+    assert ann.get(f"{desk['url']}/api/report?since=soon", timeout=30).status_code == 400
+    page = ann.get(f"{desk['url']}/report", timeout=30)
+    assert page.status_code == 200 and "Resolved by the assistant" in page.text and "per" not in page.url

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.tracker_store import AppendingRedisTrackerStore
-from refund_desk.deployment import redis_store
+from deploy.endpoints import redis_store
 from refund_desk.settings import load_settings
 from refund_desk.transcripts import read_transcript, transcript
 from tests.staff_console.conversations import conversation_events, sql_tracker_store, store_conversation

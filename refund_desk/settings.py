@@ -23,6 +23,9 @@ SECRETS_FILE = VAR_DIR / "secrets.env"  # generated on first run (refund_desk.se
 DEFAULT_DATABASE_TIMEOUT_SECONDS = 4.0
 DEFAULT_MAIL_FROM = "Refund Desk <refund-desk@localhost>"
 MIN_DATABASE_TIMEOUT_SECONDS = 0.5
+# WordLlama's token embeddings and tokenizer, extracted by `make install` (scripts/install_embeddings.py)
+# from the pinned wheel; read when the NLU model is trained (the model keeps its own copy).
+EMBEDDINGS_DIR = Path(os.environ.get("REFUND_DESK_EMBEDDINGS_DIR") or PROJECT_ROOT / ".venv" / "share" / "wordllama")
 DEFAULT_MAX_MESSAGE_CHARS = 5000
 DEFAULT_ACTION_PORT = 5055
 DEFAULT_STAFF_HOST = "127.0.0.1"

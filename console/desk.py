@@ -81,6 +81,17 @@ def signed_in(request: web.Request) -> SignedIn:
     return session
 
 
+def client_address(request: web.BaseRequest, behind_proxy: bool) -> str:
+    """Who is signing in, for the per-address login limit: the peer, or behind a reverse proxy on
+    this machine (STAFF_BEHIND_PROXY) the address the proxy appended last to X-Forwarded-For (the
+    entries before it are the client's own claims)."""
+    if behind_proxy:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1][:64]
+    return request.remote or "unknown"
+
+
 class BadFilter(ValueError):
     """A filter value the console cannot use (the message says which)."""
 

@@ -5,8 +5,8 @@ from typing import Any, Optional
 
 from aiohttp import web
 
-from console.desk import (DESK, SESSION_COOKIE, SIGNED_IN, TEMPLATES, BadFilter, BadStatusChange, page_number,
-                          report_since, request_filter, signed_in)
+from console.desk import (DESK, SESSION_COOKIE, SIGNED_IN, TEMPLATES, BadFilter, BadStatusChange, client_address,
+                          page_number, report_since, request_filter, signed_in)
 from refund_desk.facts import REFERENCE_PREFIX, STATUSES
 from refund_desk.records import UnknownRequest
 from refund_desk.report import current_report
@@ -34,7 +34,8 @@ async def login(request: web.Request) -> web.Response:
     form = await request.post()
     email, password = str(form.get("email") or ""), str(form.get("password") or "")
     try:
-        session = await desk.run(desk.staff.log_in, email, password, request.remote or "unknown")
+        session = await desk.run(desk.staff.log_in, email, password,
+                                 client_address(request, desk.settings.staff_behind_proxy))
     except LoginThrottled:
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
         return render(request, "login.html", status=429, email=email,

@@ -69,6 +69,8 @@ class Settings:
     console_url: str = DEFAULT_CONSOLE_URL
     staff_session_hours: float = DEFAULT_STAFF_SESSION_HOURS
     staff_cookie_secure: bool = False  # the session cookie only over HTTPS (behind TLS)
+    # behind a reverse proxy on this machine: a login's address is the last X-Forwarded-For entry
+    staff_behind_proxy: bool = False
     smtp_url: Optional[str] = None  # smtp://user:pass@host:port or smtps://...; unset: no e-mail
     mail_from: str = DEFAULT_MAIL_FROM
     billing_mailbox: Optional[str] = None  # unset: the address in the refund policy's contact clause
@@ -124,6 +126,7 @@ def load_settings(
         widget_session_idle_hours=_positive_number(get("WIDGET_SESSION_IDLE_HOURS", ""), DEFAULT_WIDGET_SESSION_IDLE_HOURS),
         widget_frame_ancestors=frame_ancestors(get("WIDGET_FRAME_ANCESTORS", DEFAULT_WIDGET_FRAME_ANCESTORS)),
         forwarded_for_header=get("FORWARDED_FOR_HEADER", "") or None,
+        staff_behind_proxy=_flag(get("STAFF_BEHIND_PROXY", ""), default=False),
     )
 
 

@@ -40,9 +40,11 @@ from refund_desk.replies import REQUEST_CHOICES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REJECTED = ("out_of_scope", "nlu_fallback")
-# Floors of the words-not-taught set: what the model measured when the set arrived, minus a margin.
-GENERALISE_FLOOR = 0.0
-GENERALISE_OFF_TOPIC_FLOOR = 0.0
+# Floors of the words-not-taught set: what the model measured when the set arrived (in-scope 0.6775
+# of 676, off-topic 0.8899 of 218; the model before the dense features: 0.6154 and 0.8486), minus
+# a margin of about 2 standard errors.
+GENERALISE_FLOOR = 0.64
+GENERALISE_OFF_TOPIC_FLOOR = 0.85
 # figure -> (at least / at most, the target the project set, the floor below which make test fails).
 # Where a target is not reached yet, the floor sits just under what the model reaches, so that a
 # regression fails the build; the output says which targets are reached.

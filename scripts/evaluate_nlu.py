@@ -52,10 +52,7 @@ BARS = {
     "clinc_off_topic_rejected": ("min", 0.90, 0.93),
     "customer_in_scope_accuracy": ("min", 0.95, 0.95),
     "customer_in_scope_rejected": ("max", 0.05, 0.04),
-    # 0.9123 without the dense features, 0.8981 with them (6 of 422 more taken for requests) while
-    # CLINC150 off-topic rose 0.9392 -> 0.9463 and the words-not-taught off-topic 0.8486 -> 0.8899:
-    # floor lowered from 0.90 to 0.89 by the nlu-dense branch, for the integrator to confirm.
-    "customer_off_topic_rejected": ("min", 0.90, 0.89),
+    "customer_off_topic_rejected": ("min", 0.90, 0.90),
     "own_heldout_accuracy": ("min", 0.95, 0.97),
     "generalise_in_scope_accuracy": ("min", 0.90, GENERALISE_FLOOR),
     "generalise_off_topic_rejected": ("min", 0.90, GENERALISE_OFF_TOPIC_FLOOR),

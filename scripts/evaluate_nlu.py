@@ -40,11 +40,11 @@ from refund_desk.replies import REQUEST_CHOICES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REJECTED = ("out_of_scope", "nlu_fallback")
-# Floors of the words-not-taught set: what the model measured when the set arrived (in-scope 0.6775
-# of 676, off-topic 0.8899 of 218; the model before the dense features: 0.6154 and 0.8486), minus
-# a margin of about 2 standard errors.
-GENERALISE_FLOOR = 0.64
-GENERALISE_OFF_TOPIC_FLOOR = 0.85
+# Floors of the words-not-taught set: what the served model (sparse features only) measured when
+# the set arrived (in-scope 0.6154 of 676, off-topic 0.8486 of 218), minus a margin of about 2
+# standard errors. With WordLlama's dense features on (config.yml) it measured 0.6775 and 0.8899.
+GENERALISE_FLOOR = 0.58
+GENERALISE_OFF_TOPIC_FLOOR = 0.80
 # figure -> (at least / at most, the target the project set, the floor below which make test fails).
 # Where a target is not reached yet, the floor sits just under what the model reaches, so that a
 # regression fails the build; the output says which targets are reached.

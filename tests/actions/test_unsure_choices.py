@@ -85,7 +85,7 @@ def test_a_click_on_the_policy_answers_the_question_that_was_asked(dispatcher, d
     tracker = clicked("ask_refund_policy", before=unsure(question))
     run_action(ActionAnswerPolicyQuestion(), tracker, dispatcher, domain)
     expected, _ = answer_policy_question(runtime().policy, question)
-    assert [m["text"] for m in dispatcher.messages] == [expected]
+    assert dispatcher.messages[0]["text"] == expected  # (a "did this help?" may follow)
     assert expected != answer_policy_question(runtime().policy, "/ask_refund_policy")[0]
 
 

@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from refund_desk.choices import chosen_request
 from refund_desk.facts import BASE_FACTS, decode_facts
 from refund_desk.replies import UNSURE_CHOICES
+from refund_desk.security import CLIENT_ADDRESS_METADATA
 
 CONTACT_SLOTS = ["customer_name", "customer_email"]
 FACT_SLOTS = list(BASE_FACTS)
@@ -43,6 +44,12 @@ def said_text(tracker: Tracker) -> Optional[str]:
         elif users == 1 and event.get("event") == "bot" and event.get("text") == UNSURE_CHOICES:
             offered = True
     return text
+
+
+def client_address_of(tracker: Tracker) -> Optional[str]:
+    """The client address the channel put into the latest message's metadata (None if it did not)."""
+    value = (tracker.latest_message.get("metadata") or {}).get(CLIENT_ADDRESS_METADATA)
+    return value if isinstance(value, str) and value else None
 
 
 def slot_values(tracker: Tracker, names: list[str]) -> dict[str, Any]:

@@ -12,10 +12,11 @@ from rasa_sdk.types import DomainDict
 from actions.csat import ask_once
 from actions.request_forms import ask_again, interrupted_form
 from actions.runtime import runtime, today
-from actions.slots import latest_intent
+from actions.slots import latest_intent, said_text
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case
+from refund_desk.choices import likeliest_requests, ranking_of
 from refund_desk.languages import detect_language
 from refund_desk.form_reading import is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
 from refund_desk.policy_answers import answer_policy_question
@@ -28,7 +29,7 @@ class ActionAnswerPolicyQuestion(Action):
         return "action_answer_policy_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        text, _ = answer_policy_question(runtime().policy, tracker.latest_message.get("text"))
+        text, _ = answer_policy_question(runtime().policy, said_text(tracker))
         dispatcher.utter_message(text=text)
         return ask_once(dispatcher, tracker)
 
@@ -57,7 +58,7 @@ class ActionExplainChargeback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         policy = runtime().policy
-        text = tracker.latest_message.get("text") or ""
+        text = said_text(tracker) or ""
         if is_duplicate_charge(text):
             dispatcher.utter_message(text=replies.duplicate_charge_offer(policy),
                                      buttons=replies.REFUND_INSTEAD_BUTTONS)
@@ -79,7 +80,7 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         rt = runtime()
         form, asked = interrupted_form(tracker)
-        if form and reads_as_an_answer(tracker.latest_message.get("text"), asked, rt.policy.identifier, today()):
+        if form and reads_as_an_answer(said_text(tracker), asked, rt.policy.identifier, today()):
             # "Sofia Rossi (office manager)" answers "What's your full name?": no hand-off, back to the form
             return [SlotSet("requested_slot", asked), FollowupAction(form)]
         details = request_details(tracker, "handoff")
@@ -105,7 +106,7 @@ class ActionExplainRequestedSlot(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         slot = tracker.get_slot("requested_slot")
-        if reads_as_an_answer(tracker.latest_message.get("text"), slot, runtime().policy.identifier, today()):
+        if reads_as_an_answer(said_text(tracker), slot, runtime().policy.identifier, today()):
             return []  # "Emily Watson" is the answer, not a "why": the form reads it and goes on
         response = f"utter_why_{slot}"
         if response in domain.get("responses", {}):
@@ -129,18 +130,26 @@ class ActionReadUnplacedMessage(Action):
     """A message no rule places (unclear, or bare details) with no form running.
 
     One that asks for money back or says why a service should be refunded ("it was never
-    delivered") opens the refund form, which reads it; anything else is asked about as before.
+    delivered") opens the refund form, which reads it. One the classifier was unsure of gets the
+    likeliest requests as buttons (a click goes on as if the customer had said it with that
+    meaning: actions.slots.said_text); bare details are asked what they are for.
     """
 
     def name(self) -> Text:
         return "action_read_unplaced_message"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if reads_as_a_refund_request(tracker.latest_message.get("text")):
+        if reads_as_a_refund_request(said_text(tracker)):
             dispatcher.utter_message(text=replies.REFUND_FROM_DETAILS)
             return [FollowupAction("refund_form")]  # the form reads this message: its details are kept
-        dispatcher.utter_message(response="utter_what_for" if latest_intent(tracker) == "inform"
-                                 else "utter_please_rephrase")
+        if latest_intent(tracker) == "inform":
+            dispatcher.utter_message(response="utter_what_for")
+            return []
+        offered = likeliest_requests(ranking_of(tracker.latest_message))
+        if offered:
+            dispatcher.utter_message(text=replies.UNSURE_CHOICES, buttons=replies.request_buttons(offered))
+        else:
+            dispatcher.utter_message(response="utter_please_rephrase")
         return []
 
 

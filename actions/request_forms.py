@@ -11,7 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime, today
-from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, latest_intent, slot_values
+from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, latest_intent, slot_values, said_text
 from refund_desk import replies
 from refund_desk.dates import read_date
 from actions.status_check import extract_lookup_email, status_required_slots
@@ -80,7 +80,7 @@ def answered_anyway(tracker: Tracker) -> bool:
             actions.append(event.get("name"))
     if not any(a in READ_AFTER for a in actions):
         return False
-    return reads_as_an_answer(tracker.latest_message.get("text"), requested_before(tracker),
+    return reads_as_an_answer(said_text(tracker), requested_before(tracker),
                               runtime().policy.identifier, today())
 
 
@@ -168,7 +168,7 @@ class RequestFormValidation(FormValidationAction):
         if requested is None and answered_anyway(tracker):
             requested = requested_before(tracker)  # back from a hand-off that was really an answer
         reading = read_message(
-            tracker.latest_message.get("text"),
+            said_text(tracker),
             latest_intent(tracker),
             requested if requested in wanted else None,
             wanted, known, self.kind, today(), int(tracker.get_slot("invoice_misses") or 0),
@@ -179,7 +179,7 @@ class RequestFormValidation(FormValidationAction):
         if reading.cancellation_instead:  # no refund for what has not happened yet: offer the cancellation
             return [*events, *(SlotSet(k, v) for k, v in {**reading.values, "confirmed": None}.items()),
                     ActiveLoop(None), FollowupAction("action_offer_cancellation")]  # run() ends the form
-        if requested is None and replies.asks_how(tracker.latest_message.get("text")):
+        if requested is None and replies.asks_how(said_text(tracker)):
             dispatcher.utter_message(text=replies.request_here(self.kind))  # "how do I get a refund?"
         if reading.buttons == replies.KIND_BUTTONS:
             reading.buttons = replies.kind_buttons(runtime().policy.service_kinds)
@@ -189,7 +189,7 @@ class RequestFormValidation(FormValidationAction):
             events.append(SlotSet("invoice_misses", int(tracker.get_slot("invoice_misses") or 0) + 1))
         events += [SlotSet(k, v) for k, v in reading.values.items()]
         if self.kind == "cancellation" and "service_kind" not in wanted and tracker.get_slot("service_kind") is None:
-            stated = parse_service_kind(tracker.latest_message.get("text"))
+            stated = parse_service_kind(said_text(tracker))
             if stated:  # "cancel my plan": the record says what was cancelled even when the policy never asks
                 events.append(SlotSet("service_kind", stated))
         return events
@@ -229,7 +229,7 @@ class ValidateCancellationForm(RequestFormValidation):
         # The message that opened the form says a one-time service has already begun, and asks for no
         # cancellation: the refund form takes over (and reads the message).
         if tracker.get_slot("requested_slot") is None and latest_intent(tracker) == "cancel_service" \
-                and reads_as_a_refund_of_a_started_service(tracker.latest_message.get("text")):
+                and reads_as_a_refund_of_a_started_service(said_text(tracker)):
             dispatcher.utter_message(text=replies.STARTED_SO_REFUND)
             return hand_over_to("refund_form")
         return await super().run(dispatcher, tracker, domain)
@@ -253,7 +253,7 @@ class ValidateStatusForm(FormValidationAction):
         # "...still slow, I want my money back" taken for a status question: it is a new refund request,
         # so the refund form takes over (and reads the message) instead of asking for a reference.
         if tracker.get_slot("lookup_key") is None and tracker.get_slot("requested_slot") in (None, "lookup_key") \
-                and asks_for_a_new_refund(tracker.latest_message.get("text")):
+                and asks_for_a_new_refund(said_text(tracker)):
             return hand_over_to("refund_form")
         return await super().run(dispatcher, tracker, domain)
 
@@ -262,7 +262,7 @@ class ValidateStatusForm(FormValidationAction):
         if not answers_the_form(tracker, self.form_name()):
             return {}
         identifier = runtime().policy.identifier
-        key = read_lookup(tracker.latest_message.get("text"), identifier)
+        key = read_lookup(said_text(tracker), identifier)
         if key is None and tracker.get_slot("requested_slot") == "lookup_key":
             dispatcher.utter_message(text=replies.lookup_not_found(identifier))
             return {"lookup_key": None}
@@ -336,7 +336,7 @@ class ActionConfirmStop(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
-        text = tracker.latest_message.get("text")
+        text = said_text(tracker)
         if tracker.active_loop_name and (not asks_to_stop(text) or reads_as_an_answer(
                 text, requested, runtime().policy.identifier, today())):
             # an answer, or no stop at all ("this month", "i dont have it"): the form reads it

@@ -13,7 +13,7 @@ from actions.csat import ask_once
 from actions.db import off_loop
 from actions.request_forms import interrupted_form
 from actions.runtime import runtime, today
-from actions.slots import REQUEST_SLOTS, client_address_of, facts_from
+from actions.slots import REQUEST_SLOTS, client_address_of, facts_from, said_text
 from refund_desk import replies, request_use_case
 from refund_desk.parsing import classify_reason
 from refund_desk.records import RecordStoreUnavailable
@@ -126,7 +126,7 @@ class ActionSwitchRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         left, asked = interrupted_form(tracker)
-        if left and asked == "refund_reason" and classify_reason(tracker.latest_message.get("text")):
+        if left and asked == "refund_reason" and classify_reason(said_text(tracker)):
             # "we want to stop the project, no longer needed" answers "what's the reason for the refund?":
             # the form that asked reads it as the reason; it is no change of mind
             return [FollowupAction(left)]

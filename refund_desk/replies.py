@@ -44,6 +44,26 @@ IDENTIFIER_CHOICE_BUTTONS = [
     {"title": "Carry on without it", "payload": "/affirm"},
     PERSON_BUTTON,
 ]
+# ---- Unsure what a message asks: the likeliest requests offered (refund_desk/choices.py) ---------
+
+# The requests a customer can be offered, in plain words; a click sends the intent as its payload.
+REQUEST_CHOICES = {
+    "request_refund": "Get a refund",
+    "check_request_status": "Check on a request I made",
+    "ask_refund_policy": "Read the refund policy",
+    "cancel_service": "Cancel a service",
+    "chargeback": "Ask about disputing a charge with my bank",
+    "chargeback_filed": "I've already disputed a charge with my bank",
+    "request_human": "Talk to a person",
+}
+UNSURE_CHOICES = "I'm not sure I understood. Is it one of these? (Or say it another way.)"
+
+
+def request_buttons(intents: Sequence[str]) -> list[dict[str, str]]:
+    """One button per offered request: its plain words, and its intent as the payload."""
+    return [{"title": REQUEST_CHOICES[intent], "payload": f"/{intent}"} for intent in intents]
+
+
 # Said before the form asks its question again (the question itself, with its buttons, follows).
 ASK_AGAIN = {
     "service_kind": "Sorry, I didn't catch which one it is.",

@@ -9,13 +9,13 @@ from rasa_sdk.events import (ActionExecuted, EventType, FollowupAction, Restarte
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.request_forms import ask_again, interrupted_form
+from actions.request_forms import ask_again, interrupted_form, misses_of
 from actions.runtime import runtime, today
 from actions.slots import latest_intent
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case
-from refund_desk.form_reading import is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
+from refund_desk.form_reading import MISS_BUDGET, is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
 from refund_desk.request_use_case import RequestOutcome
@@ -65,7 +65,8 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         rt = runtime()
         form, asked = interrupted_form(tracker)
-        if form and reads_as_an_answer(tracker.latest_message.get("text"), asked, rt.policy.identifier, today()):
+        if form and misses_of(tracker, asked) <= MISS_BUDGET and reads_as_an_answer(
+                tracker.latest_message.get("text"), asked, rt.policy.identifier, today()):
             # "Sofia Rossi (office manager)" answers "What's your full name?": no hand-off, back to the form
             return [SlotSet("requested_slot", asked), FollowupAction(form)]
         details = request_details(tracker, "handoff")

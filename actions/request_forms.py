@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.runtime import runtime, today
 from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, latest_intent, slot_values
 from refund_desk import replies
-from refund_desk.dates import read_date
+from refund_desk.dates import FUTURE, read_date
 from actions.status_check import extract_lookup_email, status_required_slots
 from refund_desk.eligibility import needed_facts
 from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_stop, date_direction, read_lookup, read_message,
@@ -111,6 +111,12 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     return intent not in INTERRUPTING_INTENTS - OWN_INTENTS.get(form, set())
 
 
+def misses_of(tracker: Tracker, slot: Optional[str]) -> int:
+    """How often the question for `slot` has gone unanswered in a row."""
+    kept = tracker.get_slot("question_misses") or {}
+    return int(kept.get("count") or 0) if isinstance(kept, dict) and kept.get("slot") == slot else 0
+
+
 def hand_over_to(action: str) -> List[EventType]:
     """Ends the form at once and lets `action` (another form) take the message over."""
     return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction(action)]
@@ -167,27 +173,32 @@ class RequestFormValidation(FormValidationAction):
         requested = tracker.get_slot("requested_slot") if tracker.active_loop_name == self.form_name() else None
         if requested is None and answered_anyway(tracker):
             requested = requested_before(tracker)  # back from a hand-off that was really an answer
+        asked = requested if requested in wanted else None
         reading = read_message(
             tracker.latest_message.get("text"),
             latest_intent(tracker),
-            requested if requested in wanted else None,
-            wanted, known, self.kind, today(), int(tracker.get_slot("invoice_misses") or 0),
-            runtime().policy.identifier,
+            asked,
+            wanted, known, self.kind, today(), misses_of(tracker, asked),
+            runtime().policy.identifier, runtime().policy,
         )
         if reading.upset:
             dispatcher.utter_message(text=replies.SORRY)
+        misses = [SlotSet("question_misses", {"slot": asked, "count": misses_of(tracker, asked) + 1}
+                          if reading.missed else None)]
         if reading.cancellation_instead:  # no refund for what has not happened yet: offer the cancellation
             return [*events, *(SlotSet(k, v) for k, v in {**reading.values, "confirmed": None}.items()),
                     ActiveLoop(None), FollowupAction("action_offer_cancellation")]  # run() ends the form
+        if reading.hand_off:  # the summary went unanswered within its budget: a person, with everything kept
+            for problem in reading.problems:
+                dispatcher.utter_message(text=problem)
+            return [*events, *misses, ActiveLoop(None), FollowupAction("action_handoff")]
         if requested is None and replies.asks_how(tracker.latest_message.get("text")):
             dispatcher.utter_message(text=replies.request_here(self.kind))  # "how do I get a refund?"
         if reading.buttons == replies.KIND_BUTTONS:
             reading.buttons = replies.kind_buttons(runtime().policy.service_kinds)
         for problem in reading.problems:
             dispatcher.utter_message(text=problem, buttons=reading.buttons if problem == reading.problems[-1] else [])
-        if reading.missed_invoice:
-            events.append(SlotSet("invoice_misses", int(tracker.get_slot("invoice_misses") or 0) + 1))
-        events += [SlotSet(k, v) for k, v in reading.values.items()]
+        events += misses + [SlotSet(k, v) for k, v in reading.values.items()]
         if self.kind == "cancellation" and "service_kind" not in wanted and tracker.get_slot("service_kind") is None:
             stated = parse_service_kind(tracker.latest_message.get("text"))
             if stated:  # "cancel my plan": the record says what was cancelled even when the policy never asks
@@ -285,7 +296,7 @@ def ask_confirmed(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str)
     facts = [] if kind == "chargeback" else needed_facts(policy, kind, facts_from(tracker), today())
     order = ["invoice_number", *facts, *CONTACT_SLOTS]
     dispatcher.utter_message(text=replies.summary(kind, slot_values(tracker, [*order, *SIDE_SLOTS]), order,
-                                                  policy.identifier),
+                                                  policy.identifier, today()),
                              buttons=replies.YES_NO_BUTTONS)
 
 
@@ -352,7 +363,10 @@ class ActionOfferCancellation(Action):
         return "action_offer_cancellation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(text=replies.CANCELLATION_INSTEAD, buttons=replies.CANCELLATION_OR_REFUND_BUTTONS)
+        words = tracker.get_slot("date_words")
+        still_to_come = read_date(words, today(), FUTURE).value if words else None
+        dispatcher.utter_message(text=replies.cancellation_instead(still_to_come, today()),
+                                 buttons=replies.CANCELLATION_OR_REFUND_BUTTONS)
         return []
 
 

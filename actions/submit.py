@@ -12,8 +12,9 @@ from rasa_sdk.types import DomainDict
 from actions.db import off_loop
 from actions.request_forms import interrupted_form
 from actions.runtime import runtime, today
-from actions.slots import REQUEST_SLOTS, facts_from
+from actions.slots import CONTACT_SLOTS, FACT_SLOTS, REQUEST_SLOTS, facts_from
 from refund_desk import replies, request_use_case
+from refund_desk.form_reading import UNKNOWN
 from refund_desk.parsing import classify_reason
 from refund_desk.records import RecordStoreUnavailable
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
@@ -26,12 +27,16 @@ def reset_request_slots() -> List[EventType]:
 
 def request_details(tracker: Tracker, kind: str) -> RequestDetails:
     """What the conversation collected, from the tracker's slots."""
+    given = {name: tracker.get_slot(name) for name in ("customer_name", "customer_email")}
     return RequestDetails(
         kind=kind,
         invoice_number=tracker.get_slot("invoice_number"),
         facts=facts_from(tracker),
-        customer_name=tracker.get_slot("customer_name"),
-        customer_email=tracker.get_slot("customer_email"),
+        customer_name=None if given["customer_name"] == UNKNOWN else given["customer_name"],
+        customer_email=None if given["customer_email"] == UNKNOWN else given["customer_email"],
+        not_given=tuple(name for name in (*FACT_SLOTS, *CONTACT_SLOTS) if tracker.get_slot(name) == UNKNOWN),
+        vague_dates={f"{name}_range": tracker.get_slot(f"{name}_range") for name in ("service_date", "next_billing_date")
+                     if tracker.get_slot(f"{name}_range")},
         customer_phone=tracker.get_slot("customer_phone"),
         reason_details=tracker.get_slot("reason_details"),
         invoice_skipped=bool(tracker.get_slot("invoice_skipped")),
@@ -124,4 +129,5 @@ class ActionSwitchRequest(Action):
             # the form that asked reads it as the reason; it is no change of mind
             return [FollowupAction(left)]
         # date_words stay: a date said for a refund of a service still to come is the appointment's
-        return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "invoice_misses")]
+        return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "question_misses",
+                                                 "service_date_range", "next_billing_date_range")]

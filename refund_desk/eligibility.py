@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping, Optional
 
-from refund_desk.facts import BASE_FACTS, derive_facts
+from refund_desk.dates import DateRange
+from refund_desk.facts import BASE_FACTS, base_facts_of, derive_facts
 from refund_desk.refund_policy import Clause, RefundPolicy, Rule
 
 
@@ -99,6 +100,23 @@ def needed_facts(
         if rule_still_possible(rule, facts):
             needed.update(rule.condition_facts)  # its estimate's figures only once it applies
     return [f for f in BASE_FACTS if f in requested] + [f for f in BASE_FACTS if f in needed - requested]
+
+
+def date_boundaries(policy: RefundPolicy, kind: str, date_fact: str, days: DateRange,
+                    known: Mapping[str, Any], today: date) -> list[date]:
+    """The days of a range on which one of the policy's date conditions turns (none: any day decides alike).
+
+    Every rule of this kind is looked at, whatever the other facts: a condition on a fact computed
+    from `date_fact` ("days_since_service <= 7") must hold on every day of the range or on none.
+    """
+    def turns(day: date) -> tuple[Optional[bool], ...]:
+        facts = derive_facts({**known, date_fact: day}, today)
+        return tuple(condition_holds(facts[name], cond) if name in facts else None
+                     for rule in policy.rules_for(kind) for name, cond in rule.when.items()
+                     if date_fact in base_facts_of(name))
+
+    every = days.days()
+    return [day for before, day in zip(every, every[1:]) if turns(day) != turns(before)]
 
 
 def decide(policy: RefundPolicy, kind: str, facts: Mapping[str, Any], today: date) -> Decision:

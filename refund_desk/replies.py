@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any, Mapping, Optional, Sequence
 
-from refund_desk.dates import short, spoken
+from refund_desk.dates import DateRange, as_checked, short, spoken, spoken_range
 from refund_desk.eligibility import Decision
 from refund_desk.facts import ACTIVE_STATUSES, OUTCOMES
 from refund_desk.policy_answers import contact_line, quote
@@ -54,6 +54,53 @@ CANCELLATION_INSTEAD = ("It sounds like the service hasn't happened yet. Then it
 CANCELLATION_INSTEAD_BUTTONS = [{"title": "Yes, cancel it instead", "payload": "/cancel_service"}]
 # The same offer once the refund has stopped for it: a no carries on with the refund.
 CANCELLATION_OR_REFUND_BUTTONS = [*CANCELLATION_INSTEAD_BUTTONS, {"title": "No, it's a refund", "payload": "/deny"}]
+SKIP_OR_PERSON_BUTTONS = [{"title": "Skip this question", "payload": "skip this question"}, PERSON_BUTTON]
+SUMMARY_TO_A_PERSON = ("I can't tell whether these details are right, so I'll pass everything you've told me "
+                       "to a person instead.")
+
+
+def _what(slot: str, identifier: Identifier) -> str:
+    """A detail as the customer knows it: 'your Customer ID', 'the date'."""
+    if slot == "invoice_number":
+        return _the(identifier)
+    return {"customer_name": "your name", "customer_email": "your e-mail address"}.get(
+        slot, f"the {SLOT_LABELS.get(slot, slot).lower()}")
+
+
+def carry_on_without(slot: str, identifier: Identifier, said: bool) -> str:
+    """The detail is left out of this request: at the customer's word, or after its misses."""
+    what = _what(slot, identifier)
+    if said:
+        return f"No problem: I'll carry on without {what}, and the team will see that it is missing."
+    return f"I'll leave {what} out for now and note for the team that it is missing."
+
+
+def choose_after_misses(slot: str, identifier: Identifier) -> str:
+    """Said at a question's second miss: the customer chooses how to go on."""
+    if slot == "invoice_number":
+        return identifier_choice(identifier)
+    return (f"I still couldn't read {_what(slot, identifier)} in that. You can pick an answer below or type it "
+            "again, skip this question (I'll note for the team that it is missing), or talk to a person.")
+
+
+def which_day_in(vague: DateRange, turning: Optional[date]) -> str:
+    """A vague date asked once more, the range offered (and where the policy's answer changes)."""
+    ask = f"Between {spoken_range(vague)}: which day was it, roughly?"
+    if turning is None:
+        return ask
+    return (f"{ask} The exact day matters here: the policy answers differently from {spoken(turning)} on. "
+            "If you don't know, say so and the team will check.")
+
+
+def cancellation_instead(value: Optional[date], today: date) -> str:
+    """A refund for a service still to come: said with the date, the cancellation offered, details kept."""
+    if value is None:
+        return CANCELLATION_INSTEAD
+    return (f"{as_checked(value, today)} is still to come, so this is a cancellation rather than a refund: "
+            "shall I cancel it instead? I'll keep the details you've given. (Otherwise, tell me the date it "
+            "was delivered or charged.)")
+
+
 RESTART_IN_FORM = ("That would erase what you've told me for this request. If you want to end it, say "
                    "“stop”; otherwise let's carry on where we were.")
 SORRY = "I'm sorry this has been so frustrating. Let's get it sorted out."
@@ -192,8 +239,12 @@ KIND_NAMES = {"refund": "refund request", "cancellation": "cancellation", "charg
               "handoff": "hand-off to a person"}
 
 
-def display(slot: str, value: Any) -> str:
+def display(slot: str, value: Any, today: Optional[date] = None, vague: Optional[str] = None) -> str:
+    """A detail as the summary shows it; dates as a person checks them when `today` is given."""
     if value == "unknown":
+        found = DateRange.from_iso(vague)
+        if found is not None:
+            return f"sometime from {spoken_range(found)} (the team will check the day)"
         return "not known (the team will check)"
     if slot == "refund_reason":
         return REASON_LABELS.get(value, str(value))
@@ -202,22 +253,26 @@ def display(slot: str, value: Any) -> str:
     if slot == "service_status":
         return str(value).replace("_", " ")
     if slot in ("service_date", "next_billing_date"):
+        found = DateRange.from_iso(vague)
+        if found is not None:  # the policy decides alike on every day of it
+            return f"sometime from {spoken_range(found)}"
         try:
-            return spoken(date.fromisoformat(str(value)))
+            day = date.fromisoformat(str(value))
         except ValueError:
             return str(value)
+        return as_checked(day, today) if today is not None else spoken(day)
     return str(value)
 
 
 def summary(kind: str, slots: Mapping[str, Any], order: list[str],
-            identifier: Optional[Identifier] = None) -> str:
+            identifier: Optional[Identifier] = None, today: Optional[date] = None) -> str:
     labels = dict(SLOT_LABELS)
     if identifier is not None:
         labels["invoice_number"] = identifier.label[:1].upper() + identifier.label[1:]
     lines = [f"Here is your {KIND_NAMES[kind]}:"]
     for s in order:
         if s in labels and slots.get(s) is not None:
-            lines.append(f"• {labels[s]}: {display(s, slots[s])}")
+            lines.append(f"• {labels[s]}: {display(s, slots[s], today, slots.get(f'{s}_range'))}")
         elif s == "invoice_number" and slots.get("invoice_skipped"):
             lines.append(f"• {labels[s]}: not given (the team will see that it is missing)")
     if slots.get("customer_phone"):

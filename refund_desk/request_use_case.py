@@ -31,6 +31,8 @@ class RequestDetails:
     customer_phone: Optional[str] = None
     reason_details: Optional[str] = None  # the customer's own words for the reason
     invoice_skipped: bool = False         # the customer could not give the identifier
+    not_given: tuple[str, ...] = ()       # details the customer did not have or skipped (noted for staff)
+    vague_dates: Mapping[str, str] = field(default_factory=dict)  # "service_date_range": "2026-11-01/2026-11-30"
     channel: Optional[str] = None
     sender_id: Optional[str] = None
 
@@ -59,10 +61,16 @@ def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[st
         facts["customer_phone"] = details.customer_phone
     if details.invoice_skipped and not details.invoice_number:
         facts["identifier_missing"] = f"the customer could not give their {policy.identifier.label}"
+    if details.not_given:
+        facts["not_given"] = list(details.not_given)
+    facts.update(details.vague_dates)  # the days a vague date allows, ISO 8601 intervals
+    vague_service_date = "service_date_range" in details.vague_dates
+    if vague_service_date:
+        facts.pop("service_date", None)  # the day the decision used stands for the whole range
     return NewRequest(
         kind=kind or details.kind,
         invoice_number=details.invoice_number,
-        service_date=facts.get("service_date"),
+        service_date=None if vague_service_date else facts.get("service_date"),  # no guessed day on record
         refund_reason=facts.get("refund_reason"),
         service_kind=facts.get("service_kind"),
         customer_name=details.customer_name,

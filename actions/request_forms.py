@@ -13,12 +13,12 @@ from rasa_sdk.types import DomainDict
 from actions.runtime import runtime, today
 from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, latest_intent, slot_values
 from refund_desk import replies
-from refund_desk.dates import FUTURE, read_date
+from refund_desk.dates import FUTURE, PAST, read_date
 from actions.status_check import extract_lookup_email, status_required_slots
 from refund_desk.eligibility import needed_facts
 from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_stop, date_direction, read_lookup, read_message,
                                       reads_as_a_refund_of_a_started_service, reads_as_an_answer)
-from refund_desk.parsing import parse_email, parse_service_kind
+from refund_desk.parsing import classify_reason, parse_email, parse_service_kind
 
 # Messages with these intents interrupt a form; rules answer them and the form goes on (or, for
 # a change of mind, the other form takes over). Off-topic messages are read by the form itself:
@@ -126,6 +126,7 @@ class RequestFormValidation(FormValidationAction):
     """Shared reading of refund, cancellation and chargeback forms."""
 
     kind = "refund"
+    kept_unasked: tuple[str, ...] = ()  # details kept for the record when stated, though never asked
 
     @abstractmethod
     def name(self) -> Text:
@@ -217,9 +218,7 @@ class RequestFormValidation(FormValidationAction):
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         # Values were validated while reading; pass them on for the wanted slots.
-        wanted = set(self.wanted_slots(tracker)) | set(SIDE_SLOTS) | {"invoice_number"}
-        if self.kind == "cancellation":
-            wanted.add("service_kind")
+        wanted = set(self.wanted_slots(tracker)) | set(SIDE_SLOTS) | {"invoice_number"} | set(self.kept_unasked)
         return [SlotSet(k, v) for k, v in tracker.slots_to_validate().items() if k in wanted]
 
 
@@ -232,6 +231,7 @@ class ValidateRefundForm(RequestFormValidation):
 
 class ValidateCancellationForm(RequestFormValidation):
     kind = "cancellation"
+    kept_unasked = ("service_kind",)  # "cancel my plan": what was cancelled, even where the policy never asks
 
     def name(self) -> Text:
         return "validate_cancellation_form"
@@ -248,9 +248,28 @@ class ValidateCancellationForm(RequestFormValidation):
 
 class ValidateChargebackForm(RequestFormValidation):
     kind = "chargeback"
+    kept_unasked = ("refund_reason", "service_date")
 
     def wanted_slots(self, tracker: Tracker) -> List[Text]:
         return [*self.identifier_slots(tracker), *CONTACT_SLOTS, "confirmed"]
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """As the other forms, and the reason and the date the customer states are kept for the record
+        (never asked: the policy decides nothing on a chargeback)."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        if not answers_the_form(tracker, self.form_name()):
+            return events
+        text = tracker.latest_message.get("text")
+        reason = classify_reason(text)
+        if reason and tracker.get_slot("refund_reason") is None:
+            events += [SlotSet("refund_reason", reason), SlotSet("reason_details", text)]
+        elif tracker.get_slot("requested_slot") is None and tracker.get_slot("reason_details") is None:
+            events.append(SlotSet("reason_details", text))  # the message that reported it, in the customer's words
+        stated = read_date(text, today(), PAST).value
+        if stated and stated <= today() and tracker.get_slot("service_date") is None:
+            events.append(SlotSet("service_date", stated.isoformat()))
+        return events
 
     def name(self) -> Text:
         return "validate_chargeback_form"
@@ -293,7 +312,8 @@ class ValidateStatusForm(FormValidationAction):
 def ask_confirmed(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> None:
     """Shows what was collected and asks the customer to confirm."""
     policy = runtime().policy
-    facts = [] if kind == "chargeback" else needed_facts(policy, kind, facts_from(tracker), today())
+    facts = ([s for s in ("service_date", "refund_reason") if tracker.get_slot(s)] if kind == "chargeback"
+             else needed_facts(policy, kind, facts_from(tracker), today()))
     order = ["invoice_number", *facts, *CONTACT_SLOTS]
     dispatcher.utter_message(text=replies.summary(kind, slot_values(tracker, [*order, *SIDE_SLOTS]), order,
                                                   policy.identifier, today()),

@@ -31,6 +31,8 @@ class Decision:
     estimate: Optional[EstimateResult] = None
     policy_id: str = ""
     company: str = ""
+    # the clause's formula left nothing to refund: stored as not_eligible, said as such (never "qualifies")
+    nothing_refundable: bool = False
 
     def clause_refs(self) -> list[dict[str, str]]:
         """The clauses the decision rests on, as ids and quoted sentences."""
@@ -131,10 +133,14 @@ def decide(policy: RefundPolicy, kind: str, facts: Mapping[str, Any], today: dat
         clauses = (rule.clause, *rule.also_cite)
         alternatives = rule.alternatives
         estimate = _estimate(rule, known, policy.currency)
+    nothing_refundable = estimate is not None and estimate.amount <= 0 and outcome in ("eligible", "partial")
+    if nothing_refundable:
+        outcome = "not_eligible"
     steps = tuple(s.summary for s in policy.next_steps.get(kind, ()) if outcome in s.outcomes)
     step_clauses = tuple(s.clause for s in policy.next_steps.get(kind, ()) if outcome in s.outcomes)
     cited = tuple(dict.fromkeys(clauses + step_clauses))  # keep order, drop repeats
-    return Decision(kind, outcome, summary, cited, steps, alternatives, estimate, policy.id, policy.company)
+    return Decision(kind, outcome, summary, cited, steps, alternatives, estimate, policy.id, policy.company,
+                    nothing_refundable)
 
 
 def _estimate(rule: Rule, facts: Mapping[str, Any], currency: str) -> Optional[EstimateResult]:

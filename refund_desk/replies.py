@@ -208,11 +208,35 @@ OUTCOME_HEADLINES = {
     ("refund", "partial"): "Your request qualifies for a partial refund under the policy.",
     ("refund", "review"): "Your request needs a review by the team before a decision.",
     ("refund", "not_eligible"): "I'm sorry: under the policy this request does not qualify for a refund.",
-    ("cancellation", "eligible"): "Your cancellation qualifies without penalty.",
-    ("cancellation", "partial"): "Your cancellation qualifies for a partial refund.",
-    ("cancellation", "review"): "Your cancellation needs a review by the team.",
-    ("cancellation", "not_eligible"): "Your cancellation is noted; no refund applies under the policy.",
+    ("cancellation", "eligible"): "Your cancellation is requested; under the policy it carries no penalty.",
+    ("cancellation", "partial"): "Your cancellation is requested; under the policy a partial refund applies.",
+    ("cancellation", "review"): "Your cancellation is requested; the team reviews it.",
+    ("cancellation", "not_eligible"): "Your cancellation is requested; no refund applies under the policy.",
 }
+# Where the clauses the decision quotes say "may" or "review", the headline says so, not "qualifies".
+REVIEWED_HEADLINES = {
+    ("refund", "eligible"): "Your request meets the policy's conditions for a refund; as the policy says, the team "
+                            "reviews it before the refund is made.",
+    ("refund", "partial"): "A partial refund may be granted under the policy; the team reviews your request first.",
+}
+_MAY_OR_REVIEW = re.compile(r"\bmay (at \w+ (sole )?discretion )?(be )?(grant|issu|refund|consider|offer|approv)|"
+                            r"\b(will be|are|is) reviewed\b|\bdiscretion\b", re.I)
+# A next step asking for a written request: the request just made here is that request.
+_IN_WRITING = re.compile(r"\bin writing\b|\bwritten request\b|\bby (writing an )?e-?mail\b|\bapply for this refund\b",
+                         re.I)
+CANCELLATION_CONFIRMED_BY_STAFF = "The cancellation takes effect once the team confirms it."
+
+
+def headline(decision: Decision) -> str:
+    """What the decision means for the customer, in no stronger words than the quoted clauses."""
+    if decision.nothing_refundable:
+        nothing = "under the policy clause below, nothing is refundable in your case (its formula comes to 0)."
+        return (f"Your cancellation is requested; {nothing}" if decision.kind == "cancellation"
+                else f"I'm sorry: {nothing}")
+    key = (decision.kind, decision.outcome)
+    if key in REVIEWED_HEADLINES and any(_MAY_OR_REVIEW.search(c.text) for c in decision.clauses):
+        return REVIEWED_HEADLINES[key]
+    return OUTCOME_HEADLINES[key]
 REASON_LABELS = {
     "duplicate_payment": "charged more than once",
     "service_not_rendered": "service never delivered",
@@ -235,7 +259,7 @@ SLOT_LABELS = {
     "customer_name": "Name",
     "customer_email": "E-mail",
 }
-KIND_NAMES = {"refund": "refund request", "cancellation": "cancellation", "chargeback": "chargeback report",
+KIND_NAMES = {"refund": "refund request", "cancellation": "cancellation request", "chargeback": "chargeback report",
               "handoff": "hand-off to a person"}
 
 
@@ -283,7 +307,7 @@ def summary(kind: str, slots: Mapping[str, Any], order: list[str],
 
 def decision_message(decision: Decision, reference: Optional[str], created: bool,
                      policy: Optional[RefundPolicy] = None) -> str:
-    lines = [OUTCOME_HEADLINES[(decision.kind, decision.outcome)], decision.summary]
+    lines = [headline(decision), decision.summary]
     if decision.estimate:
         e = decision.estimate
         lines.append(f"Estimated amount: {e.amount:,.2f} {e.currency}, worked out as {e.working}"
@@ -298,9 +322,15 @@ def decision_message(decision: Decision, reference: Optional[str], created: bool
         else:
             lines.append(f"You already have an open {KIND_NAMES[decision.kind]} for this invoice: "
                          f"reference {reference}. I haven't opened a second one.")
+    if decision.kind == "cancellation" and reference:
+        lines.append(CANCELLATION_CONFIRMED_BY_STAFF)
     if decision.next_steps:
         lines.append("What happens next:")
-        lines += [f"• {step}" for step in decision.next_steps]
+        for step in decision.next_steps:
+            lines.append(f"• {step}")
+            if reference and _IN_WRITING.search(step):  # never contradict the record just opened
+                lines.append(f"  The request you've made here counts as that written request ({reference}): "
+                             "you don't need to send another.")
     return "\n".join(lines)
 
 
@@ -350,8 +380,13 @@ def chargeback_recorded(policy: RefundPolicy, reference: str, created: bool) -> 
     if clauses:
         lines.append(f"{policy.policy_name[:1].upper() + policy.policy_name[1:]} says: "
                      + " ".join(quote(c) for c in clauses))
-    lines.append("What happens next: the billing team checks the dispute with your bank or card issuer and "
-                 "contacts you at the e-mail address you gave. You can ask me for its status with the reference.")
+    steps = [s.summary for s in policy.next_steps.get("chargeback", ())]
+    if steps:
+        lines.append("What happens next, as the policy says:")
+        lines += [f"• {step}" for step in steps]
+    else:
+        lines.append(f"What happens next: {policy.policy_name} doesn't say what follows a chargeback. Your report "
+                     "is with the billing team under this reference, and you can ask me for its status with it.")
     return "\n".join(lines)
 
 

@@ -52,7 +52,7 @@ class RequestOutcome:
 
 
 def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[str] = None,
-                decision: Optional[Decision] = None) -> NewRequest:
+                decision: Optional[Decision] = None, clauses: tuple[dict[str, str], ...] = ()) -> NewRequest:
     """The record for these details: every fact collected goes into it, coded once."""
     facts = encode_facts(details.facts)
     if details.reason_details:
@@ -80,7 +80,7 @@ def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[st
         sender_id=details.sender_id,
         facts=facts,
         eligibility=decision.outcome if decision else None,
-        policy_clauses=tuple(decision.clause_refs()) if decision else (),
+        policy_clauses=tuple(decision.clause_refs()) if decision else clauses,
         decision=decision.summary if decision else None,
     )
 
@@ -108,7 +108,8 @@ def decide_and_record(policy: RefundPolicy, store: RecordStore, details: Request
 
 def record_chargeback(policy: RefundPolicy, store: RecordStore, details: RequestDetails) -> RequestOutcome:
     """A chargeback the customer has already filed, recorded for the billing team."""
-    opened = save(store, new_request(policy, details, "chargeback"))
+    clauses = tuple({"id": c.id, "section": c.section, "text": c.text} for c in policy.clauses_on("chargeback"))
+    opened = save(store, new_request(policy, details, "chargeback", clauses=clauses))
     if opened is None:
         return RequestOutcome(replies.not_saved_message(policy))
     return RequestOutcome(replies.chargeback_recorded(policy, opened.reference, opened.created),

@@ -161,3 +161,23 @@ def test_a_summary_without_an_answer_goes_to_a_person_with_everything(dispatcher
     record = runtime().store.get(reference)
     assert reference.startswith("HO-") and record["invoice_number"] == "INV-20431"
     assert record["customer_email"] == "jane@example.com"
+
+
+def test_a_chargeback_record_keeps_the_reason_the_date_and_the_clauses(dispatcher, domain):
+    from actions.request_forms import ValidateChargebackForm
+    from actions.submit import ActionSubmitChargeback
+    opening = "I already filed a chargeback with my bank, the technician never showed up on November 17"
+    tracker = make_tracker(opening, intent="chargeback_filed", latest_action="chargeback_form")
+    slots = slot_events(run_action(ValidateChargebackForm(), tracker, dispatcher, domain))
+    assert slots["refund_reason"] == "service_not_rendered" and slots["service_date"] == "2026-11-17"
+    done = {**slots, "invoice_number": "INV-20431", "customer_name": "Jane Doe", "customer_email": "jane@example.com",
+            "confirmed": True, "requested_slot": None}
+    dispatcher.messages.clear()
+    reference = slot_events(run_action(ActionSubmitChargeback(), make_tracker("yes", "affirm", done), dispatcher,
+                                       domain))["request_reference"]
+    record = runtime().store.get(reference)
+    assert (record["refund_reason"], record["service_date"]) == ("service_not_rendered", "2026-11-17")
+    assert record["facts"]["reason_details"] == opening
+    assert [c["id"] for c in record["policy_clauses"]] == ["chargeback_suspension", "chargeback_contact_first"]
+    said = texts(dispatcher)
+    assert "checks the dispute with your bank" not in said and "doesn't say what follows a chargeback" in said

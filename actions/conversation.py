@@ -1,7 +1,8 @@
 """Actions that answer from the active refund policy: policy questions, chargebacks, hand-off, status."""
 from __future__ import annotations
 
-from typing import List, Text
+from dataclasses import replace
+from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (ActionExecuted, EventType, FollowupAction, Restarted, SessionStarted, SlotSet,
@@ -18,7 +19,8 @@ from refund_desk import replies, request_use_case
 from refund_desk.form_reading import MISS_BUDGET, is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
-from refund_desk.request_use_case import RequestOutcome
+from refund_desk.parsing import parse_email, parse_introduced_name, parse_phone
+from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
 
 class ActionAnswerPolicyQuestion(Action):
@@ -69,11 +71,18 @@ class ActionHandoff(Action):
                 tracker.latest_message.get("text"), asked, rt.policy.identifier, today()):
             # "Sofia Rossi (office manager)" answers "What's your full name?": no hand-off, back to the form
             return [SlotSet("requested_slot", asked), FollowupAction(form)]
-        details = request_details(tracker, "handoff")
+        details = with_what_this_message_says(request_details(tracker, "handoff"), tracker.latest_message.get("text"))
         outcome = await settle(lambda: request_use_case.hand_off(rt.policy, rt.store, details),
                                lambda: RequestOutcome(replies.handoff_message(rt.policy, None, details.has_anything)))
         dispatcher.utter_message(text=outcome.message)
         return reset_request_slots() + ([SlotSet("request_reference", outcome.reference)] if outcome.reference else [])
+
+
+def with_what_this_message_says(details: RequestDetails, text: Optional[str]) -> RequestDetails:
+    """The hand-off also keeps what the message asking for it states ("… Kind regards,\nPriya Raghunathan")."""
+    said = {"customer_name": parse_introduced_name(text), "customer_email": parse_email(text),
+            "customer_phone": parse_phone(text)}
+    return replace(details, **{k: v for k, v in said.items() if v and not getattr(details, k)})
 
 
 class ActionCheckStatus(Action):

@@ -20,9 +20,13 @@ from refund_desk.records import RecordStoreUnavailable
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
 
+# Who the customer is stays known for the next request, a hand-off and a status check.
+KEPT_FOR_THE_CONVERSATION = ("customer_name", "customer_email", "customer_phone")
+
+
 def reset_request_slots() -> List[EventType]:
-    """Clears what one request collected, so the next one starts clean."""
-    return [SlotSet(name, None) for name in REQUEST_SLOTS]
+    """Clears what one request collected, so the next one starts clean (the customer's contact stays)."""
+    return [SlotSet(name, None) for name in REQUEST_SLOTS if name not in KEPT_FOR_THE_CONVERSATION]
 
 
 def request_details(tracker: Tracker, kind: str) -> RequestDetails:
@@ -35,6 +39,7 @@ def request_details(tracker: Tracker, kind: str) -> RequestDetails:
         customer_name=None if given["customer_name"] == UNKNOWN else given["customer_name"],
         customer_email=None if given["customer_email"] == UNKNOWN else given["customer_email"],
         not_given=tuple(name for name in (*FACT_SLOTS, *CONTACT_SLOTS) if tracker.get_slot(name) == UNKNOWN),
+        follows=tracker.get_slot("request_reference") if kind == "handoff" else None,
         vague_dates={f"{name}_range": tracker.get_slot(f"{name}_range") for name in ("service_date", "next_billing_date")
                      if tracker.get_slot(f"{name}_range")},
         customer_phone=tracker.get_slot("customer_phone"),

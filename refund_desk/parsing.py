@@ -238,6 +238,10 @@ _NOT_NAMES = {"yes", "no", "yeah", "yep", "nope", "ok", "okay", "sure", "thanks"
               "talk", "manager", "person", "human", "agent", "someone", "appointment", "tomorrow", "yesterday",
               "today", "want", "need", "know", "told", "charged", "twice", "plan", "service", "order",
               "i", "it", "was", "this", "that", "to", "of", "for", "with", "and", "or"}
+# Alone, a title or a month is no name ("Dr", "December"); beside another word it may be ("June Carter").
+_NEVER_A_NAME_ALONE = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "madam", "jan", "january", "feb",
+                       "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july", "aug",
+                       "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december"}
 _ONLY_A_COMMAND = {"stop", "cancel", "help", "quit", "exit", "restart", "back", "menu", "none", "nothing", "skip"}
 _PARENTHESES = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _NAME_WORD = r"[^\W\d_][^\s\d,.!?;:()@]*"
@@ -247,6 +251,10 @@ _INTRODUCED = (
     re.compile(rf"\b(?:my name is|my name's|name:|name is)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})", re.I),
     re.compile(rf"(?:^|[.!,]\s*|\b(?:hi|hello|hey),?\s+)(?i:this is|it's|i'm|i am)\s+({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"),
     re.compile(rf"(?:^|[.!?]\s+)\s*(?:(?:hi|hello|hey),?\s+)?({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})\s+here\b"),
+    # a sign-off: "Kind regards,\nPriya Raghunathan" (the name alone on the lines after it)
+    re.compile(rf"(?i:\b(?:kind |best |warm |many )?(?:regards|thanks|thank you|cheers|sincerely|best wishes|best|"
+               rf"yours(?: truly| sincerely)?))\s*[,.!-]*\s*\n\s*({_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,3}})"
+               r"[ \t]*(?:\n|$)"),
 )
 
 
@@ -284,6 +292,8 @@ def _one_name(text: str) -> Optional[str]:
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())  # "garcía" is one word, not "garc" + "a"
     if text.lower() in _ONLY_A_COMMAND or any(word in _NOT_NAMES for word in words):
         return None
+    if len(words) == 1 and words[0] in _NEVER_A_NAME_ALONE:
+        return None  # "Dr", "December": a title or a month is no name by itself
     letters = sum(ch.isalpha() for ch in text)
     if letters < 2 or sum(ch.isdigit() for ch in text) > 0 or len(text.split()) > 6:
         return None

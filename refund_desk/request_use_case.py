@@ -33,13 +33,14 @@ class RequestDetails:
     invoice_skipped: bool = False         # the customer could not give the identifier
     not_given: tuple[str, ...] = ()       # details the customer did not have or skipped (noted for staff)
     vague_dates: Mapping[str, str] = field(default_factory=dict)  # "service_date_range": "2026-11-01/2026-11-30"
+    follows: Optional[str] = None         # the request this conversation opened before (a hand-off links it)
     channel: Optional[str] = None
     sender_id: Optional[str] = None
 
     @property
     def has_anything(self) -> bool:
         return any([self.invoice_number, self.facts, self.customer_name, self.customer_email,
-                    self.customer_phone, self.reason_details])
+                    self.customer_phone, self.reason_details, self.follows])
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[st
     if details.not_given:
         facts["not_given"] = list(details.not_given)
     facts.update(details.vague_dates)  # the days a vague date allows, ISO 8601 intervals
+    if details.follows:
+        facts["follows_request"] = details.follows
     vague_service_date = "service_date_range" in details.vague_dates
     if vague_service_date:
         facts.pop("service_date", None)  # the day the decision used stands for the whole range

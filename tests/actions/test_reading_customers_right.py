@@ -181,3 +181,26 @@ def test_a_chargeback_record_keeps_the_reason_the_date_and_the_clauses(dispatche
     assert [c["id"] for c in record["policy_clauses"]] == ["chargeback_suspension", "chargeback_contact_first"]
     said = texts(dispatcher)
     assert "checks the dispute with your bank" not in said and "doesn't say what follows a chargeback" in said
+
+
+def test_the_customer_stays_known_after_a_request_and_a_handoff_links_it(dispatcher, domain):
+    done = {"invoice_number": "INV-20431", "service_date": "2026-11-17", "refund_reason": "dissatisfied",
+            "customer_name": "Priya Raghunathan", "customer_email": "priya@example.com", "confirmed": True}
+    events = run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", done), dispatcher, domain)
+    after = {**done, **slot_events(events)}
+    assert after["customer_name"] == "Priya Raghunathan" and after["customer_email"] == "priya@example.com"
+    assert after["invoice_number"] is None and after["refund_reason"] is None  # the request itself is done
+    reference = after["request_reference"]
+    handoff = slot_events(run_action(ActionHandoff(), make_tracker("can I talk to a person", "request_human", after),
+                                     dispatcher, domain))["request_reference"]
+    record = runtime().store.get(handoff)
+    assert record["facts"]["follows_request"] == reference
+    assert (record["customer_name"], record["customer_email"]) == ("Priya Raghunathan", "priya@example.com")
+
+
+def test_a_handoff_keeps_what_its_own_message_says(dispatcher, domain):
+    text = "I'd like to speak to someone please. Call me on +44 20 7946 0958.\nKind regards,\nAroha Ngata"
+    reference = slot_events(run_action(ActionHandoff(), make_tracker(text, "request_human"), dispatcher,
+                                       domain))["request_reference"]
+    record = runtime().store.get(reference)
+    assert record["customer_name"] == "Aroha Ngata" and record["facts"]["customer_phone"]

@@ -104,6 +104,13 @@ def test_names(text, expected):
     ("I'm not happy with the service", None),
     ("this is ridiculous", None),
     ("I was charged twice", None),
+    # issue 15: sign-offs, and a title or a month is no name by itself
+    ("Please refund INV-1234.\nKind regards,\nPriya Raghunathan", "Priya Raghunathan"),
+    ("thanks\nAroha Ngata", "Aroha Ngata"),
+    ("Best regards,\n\nJosé María García\nIT manager, Acme", "José María García"),
+    ("Best,\nDr", None),
+    ("Cheers\nDecember", None),
+    ("thanks\nthe invoice is attached", None),
 ])
 def test_names_introduced_in_any_message(text, expected):
     assert parse_introduced_name(text) == expected

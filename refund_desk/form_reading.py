@@ -450,12 +450,22 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
 _TRIED_AN_ADDRESS = re.compile(r"@|\b(at|dot)\b", re.I)
 
 
+_PHONE_WORDS = re.compile(r"\b(phone|mobile|cell|telephone)\b", re.I)
+_REMOVE = re.compile(r"\b(remove|delete|drop|take (it )?out|leave (it )?out|don'?t (use|keep|want|need)|no|without|"
+                     r"forget|wrong|not mine|incorrect)\b", re.I)
+
+
 def _read_confirmation(text: str, intent: Optional[str], known: dict[str, Any], wanted: list[str],
                        reading: Reading, identifier: Identifier, misses: int = 0) -> None:
     changed = {k: v for k, v in reading.values.items()
-               if k in wanted and k != "confirmed" and v is not None and v != known.get(k)}
+               if (k in wanted or k == "customer_phone") and k != "confirmed" and v is not None and v != known.get(k)}
+    if known.get("customer_phone") and "customer_phone" not in changed and _PHONE_WORDS.search(text) \
+            and _REMOVE.search(text):
+        changed = {"customer_phone": None}  # "remove my phone number": the summary is shown without it
+        reading.values["customer_phone"] = None
     if changed:
-        reading.values = {**{k: v for k, v in reading.values.items() if v is not None}, "confirmed": None}
+        reading.values = {**{k: v for k, v in reading.values.items() if v is not None}, **{
+            k: v for k, v in changed.items() if v is None}, "confirmed": None}
         reading.problems = []
         reading.buttons = []
         return  # details changed: the summary is shown again

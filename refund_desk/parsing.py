@@ -98,11 +98,20 @@ def parse_phone(text: Optional[str]) -> Optional[str]:
     text = clip(text)
     for m in _PHONE.finditer(text):
         number = m.group(0)
+        labelled = _IDENTIFIER_BEFORE.search(text[:m.start()])
+        if labelled and not re.search(r"phone|tel|mobile|cell|call", labelled.group(0), re.I):
+            continue  # "Invoice 2026-0877", "order no. 4471-2290": an identifier, not a phone
         if _digits(number) >= 7 and not _looks_like_a_date(number) and (
                 re.search(r"phone|call|tel|mobile|cell|reach me|number", text, re.I) or number.startswith("+")
                 or re.search(r"\d[ .-]\d", number)):
             return number.strip()
     return None
+
+
+# A label just before a number that makes it an identifier ("invoice", "order no.", "customer ID").
+_IDENTIFIER_BEFORE = re.compile(r"\b(?:invoice|inv|order|ord|customer|client|account|acct|reference|ref|id|"
+                                r"ticket|contract)\.?\s*(?:id|number|no\.?|num|nr|#)?\s*(?:is|was|=|:|#|-)?\s*#?\s*$",
+                                re.I)
 
 
 def parse_reference(text: Optional[str]) -> Optional[str]:

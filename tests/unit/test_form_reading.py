@@ -190,3 +190,24 @@ def test_only_a_stop_is_a_stop(text, stop):
 ])
 def test_a_new_refund_is_told_from_a_status_question(text, new_refund):
     assert asks_for_a_new_refund(text) is new_refund
+
+
+# ---- issue 15: identifiers and phones corrected or removed at the summary ------------------------
+
+SUMMARY_KNOWN = {"invoice_number": "INV-20431", "service_date": "2026-11-17", "refund_reason": "dissatisfied",
+                 "customer_name": "Jane Doe", "customer_email": "jane@example.com", "customer_phone": "2026-0877"}
+
+
+@pytest.mark.parametrize("text, values", [
+    ("remove the phone number, that was my invoice", {"customer_phone": None, "confirmed": None}),
+    ("the phone is wrong, it's +44 20 7946 0958", {"customer_phone": "+44 20 7946 0958", "confirmed": None}),
+    ("sorry, the invoice is actually INV-20877", {"invoice_number": "INV-20877", "confirmed": None}),
+])
+def test_identifiers_and_phones_are_corrected_or_removed_at_the_summary(text, values):
+    r = read(text, requested="confirmed", known=SUMMARY_KNOWN)
+    assert r.values == values
+
+
+def test_an_identifier_after_its_label_is_no_phone():
+    r = read("refund please, Invoice 2026-0877, I was charged twice")
+    assert r.values.get("customer_phone") is None

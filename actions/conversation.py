@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.request_forms import ask_again, interrupted_form, misses_of
 from actions.runtime import runtime, today
 from actions.slots import latest_intent
+from actions.db import off_loop
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case
@@ -20,6 +21,7 @@ from refund_desk.form_reading import MISS_BUDGET, is_duplicate_charge, read_mess
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
 from refund_desk.parsing import parse_email, parse_introduced_name, parse_phone
+from refund_desk.records import RecordStoreUnavailable, UnknownRequest
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
 
@@ -132,12 +134,35 @@ class ActionReadUnplacedMessage(Action):
         return "action_read_unplaced_message"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        added = await contact_for_a_handoff(tracker)
+        if added is not None:  # the e-mail or phone a hand-off without either asked for
+            dispatcher.utter_message(text=replies.contact_added(added))
+            return [SlotSet(name, value) for name, value in (
+                ("customer_email", parse_email(tracker.latest_message.get("text"))),
+                ("customer_phone", parse_phone(tracker.latest_message.get("text")))) if value]
         if reads_as_a_refund_request(tracker.latest_message.get("text")):
             dispatcher.utter_message(text=replies.REFUND_FROM_DETAILS)
             return [FollowupAction("refund_form")]  # the form reads this message: its details are kept
         dispatcher.utter_message(response="utter_what_for" if latest_intent(tracker) == "inform"
                                  else "utter_please_rephrase")
         return []
+
+
+async def contact_for_a_handoff(tracker: Tracker) -> Optional[str]:
+    """The hand-off reference an e-mail or phone in this message completes (it had no way to reach the
+    customer), or None."""
+    reference = tracker.get_slot("request_reference") or ""
+    text = tracker.latest_message.get("text")
+    email, phone = parse_email(text), parse_phone(text)
+    if not reference.startswith("HO-") or not (email or phone) or tracker.get_slot("customer_email") \
+            or tracker.get_slot("customer_phone"):
+        return None
+    store = runtime().store
+    try:
+        await off_loop(lambda: store.add_contact(reference, email=email, phone=phone, sender_id=tracker.sender_id))
+    except (RecordStoreUnavailable, UnknownRequest):
+        return None
+    return reference
 
 
 def keeps_the_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

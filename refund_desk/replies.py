@@ -390,7 +390,8 @@ def chargeback_recorded(policy: RefundPolicy, reference: str, created: bool) -> 
     return "\n".join(lines)
 
 
-def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_anything: bool) -> str:
+def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_anything: bool,
+                    reachable: bool = True) -> str:
     lines = [f"Of course. {contact_line(policy)}"]
     if reference and collected_anything:
         lines.append(f"I've passed on what you told me so far to the team (reference {reference}), "
@@ -400,7 +401,17 @@ def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_an
     else:
         lines.append(f"I couldn't pass your details on automatically just now, so please mention your "
                      f"{policy.identifier.label} when you get in touch.")
+    if reference and not reachable:
+        lines.append(HANDOFF_ASKS_CONTACT)
     return "\n".join(lines)
+
+
+HANDOFF_ASKS_CONTACT = ("So that the team can reach you, what's your e-mail address or phone number? "
+                        "I'll add it to this hand-off.")
+
+
+def contact_added(reference: str) -> str:
+    return f"Thank you: I've added that to your hand-off ({reference}), so the team can reach you."
 
 
 def not_saved_message(policy: RefundPolicy) -> str:

@@ -122,6 +122,7 @@ def record_chargeback(policy: RefundPolicy, store: RecordStore, details: Request
 def hand_off(policy: RefundPolicy, store: RecordStore, details: RequestDetails) -> RequestOutcome:
     """The policy's contact details and a hand-off record with everything collected so far."""
     opened = save(store, new_request(policy, details, "handoff"))
+    reachable = bool(details.customer_email or details.customer_phone)
     return RequestOutcome(replies.handoff_message(policy, opened.reference if opened else None,
-                                                  details.has_anything),
+                                                  details.has_anything, reachable),
                           opened.reference if opened else None, bool(opened and opened.created), opened is not None)

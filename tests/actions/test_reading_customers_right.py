@@ -204,3 +204,22 @@ def test_a_handoff_keeps_what_its_own_message_says(dispatcher, domain):
                                        domain))["request_reference"]
     record = runtime().store.get(reference)
     assert record["customer_name"] == "Aroha Ngata" and record["facts"]["customer_phone"]
+
+
+def test_a_handoff_with_no_way_to_reach_the_customer_asks_for_one_and_keeps_it(dispatcher, domain):
+    from actions.conversation import ActionReadUnplacedMessage
+    slots = slot_events(run_action(ActionHandoff(), make_tracker("talk to a person", "request_human",
+                                                                 {"invoice_number": "INV-20431"}),
+                                   dispatcher, domain))
+    reference = slots["request_reference"]
+    assert "what's your e-mail address or phone number?" in texts(dispatcher)
+    dispatcher.messages.clear()
+    run_action(ActionReadUnplacedMessage(), make_tracker("it's jane@example.com", "inform", slots), dispatcher, domain)
+    assert reference in texts(dispatcher)
+    assert runtime().store.get(reference)["customer_email"] == "jane@example.com"
+
+
+def test_a_handoff_that_can_reach_the_customer_asks_nothing(dispatcher, domain):
+    run_action(ActionHandoff(), make_tracker("talk to a person", "request_human", {"customer_email": "j@example.com"}),
+               dispatcher, domain)
+    assert "what's your e-mail address" not in texts(dispatcher)

@@ -17,6 +17,7 @@ from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, DateRange, DateReading, read_date, read_date_range
 from refund_desk.eligibility import date_boundaries
 from refund_desk.facts import REFUND_REASONS, decode_facts
+from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (classify_reason, clip, parse_amount, parse_count, parse_email, parse_identifier,
                                  parse_introduced_name, parse_name, parse_phone, parse_reference,
                                  parse_service_kind, parse_service_status, typed_as_a_name)
@@ -477,7 +478,7 @@ def _read_confirmation(text: str, intent: Optional[str], known: dict[str, Any], 
     if to_change:
         reading.values = {to_change: None, "confirmed": None}  # the form asks for it again
         return
-    answer = _yes_no(text, intent)
+    answer = yes_no_answer(text, intent)
     if answer is True:
         reading.values["confirmed"] = True
         return
@@ -509,12 +510,16 @@ def _detail_named(text: str, wanted: list[str], identifier: Identifier) -> Optio
     return None
 
 
-def _yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
+def yes_no_answer(text: str, intent: Optional[str]) -> Optional[bool]:
+    """A yes (True), a no (False) or neither (None), in English or an answered language."""
     words = text.lower().strip(" .!")
     if words in YES or words.startswith(("yes", "yep", "yeah", "correct", "looks good", "all good")):
         return True
     if words in NO or words.startswith(("no ", "no,", "nope", "not quite", "not right")):
         return False
+    in_other_language = yes_or_no(text)  # "sí", "ja", "oui", "nein"
+    if in_other_language is not None:
+        return in_other_language
     if intent == "affirm":
         return True
     if intent == "deny":

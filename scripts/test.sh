@@ -32,6 +32,7 @@ PY
 
 step "5/6 NLU on text never trained on: CLINC150 validation off-topic, customer held-out files"
 $BIN/python scripts/evaluate_nlu.py models/refund-desk.tar.gz
+$BIN/python scripts/evaluate_languages.py
 
 step "6/6 end-to-end: real servers; REST, socket.io, Slack and the browser widget; records through the CLI"
 # Two groups at once (each starts its own servers on free ports, so they share nothing): the

@@ -5,6 +5,11 @@ for is read leniently (a bare number is an identifier), the others only from una
 (an e-mail address, a clearly stated date, a name the customer introduces). A correction
 ("sorry, the invoice is actually INV-2208") replaces what was known. Wording lives in
 refund_desk/replies.py.
+
+read_message is three steps: `_left_out` (the customer does not have the detail asked, or skips
+it: it is left out at once), `_read_details` (every detail the message states), then the summary's
+answer (`_read_confirmation`) or the question's miss budget (`_spend_budget`: two misses, then the
+customer chooses; a third leaves the detail out), so that no question is asked for ever.
 """
 from __future__ import annotations
 

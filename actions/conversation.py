@@ -43,7 +43,11 @@ class ActionAnswerOtherLanguage(Action):
         return "action_answer_other_language"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        language = detect_language(tracker.latest_message.get("text")) or "en"
+        text = tracker.latest_message.get("text")
+        if tracker.active_loop_name and reads_as_an_answer(text, tracker.get_slot("requested_slot"),
+                                                           runtime().policy.identifier, today()):
+            return []  # "Henrik Larsen" to "What's your full name?" is the answer: the form reads it
+        language = detect_language(text) or "en"
         dispatcher.utter_message(text=replies.other_language(runtime().policy, language))
         return []
 

@@ -338,7 +338,18 @@ def _r_a_unit_ago(m, today, direction):
     return DateReading(_offset(today, 1, m["unit"], sign))
 
 
+_ORDINAL_AFTER = re.compile(r"^,?\s+(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)\b", re.I)
+
+
 def _r_weekday(m, today, direction):
+    after = _ORDINAL_AFTER.match(m.string[m.end():])
+    if after and not m["mod"]:  # "Monday the 23rd": the day of the month nearest today that is a Monday
+        weekday, day = WEEKDAYS[m["weekday"].lower()], int(after["day"])
+        fits = [d for d in (_safe(first.year, first.month, day) for first in
+                            (_add_months(today.replace(day=1), i) for i in (-2, -1, 0, 1, 2)))
+                if d and d.weekday() == weekday]
+        if fits:
+            return DateReading(min(fits, key=lambda d: abs((d - today).days)))
     said = None if m["mod"] else direction_in_words(m.string, m.start(), m.end())
     return _weekday(WEEKDAYS[m["weekday"].lower()], today, said or direction, m["mod"] or "")
 

@@ -17,8 +17,10 @@ _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w-])\+?\d(?:[ ().-]*\d){6,14}(?![\w-])")
 # A reference token: letters then digits, kept whole with its dashes (INV-2024-0918, WP-7781).
-_TOKEN = r"[A-Za-z]{0,6}-?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*"
-_LETTERED = re.compile(rf"(?<![\w@.-])([A-Za-z]{{1,6}}-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*)(?![\w@-])")
+# Letter segments may come several, with dashes or slashes (ITM-INV-20931, WP-CUST-100482, SOC/2026/118).
+_TOKEN = r"(?:[A-Za-z]{1,8}[-/])*[A-Za-z]{0,8}[-/]?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*"
+_LETTERED = re.compile(r"(?<![\w@.-])((?:[A-Za-z]{1,8}[-/])*[A-Za-z]{1,8}[-/]?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*)"
+                       r"(?![\w@-])")
 _LABELLED = re.compile(
     r"\b(?:invoice|inv|order|customer|client|account|acct|reference|ref|id)\.?\s*(?:id|number|no\.?|num|nr|#)?"
     rf"\s*(?:is|was|=|:|#|-)?\s*#?\s*({_TOKEN})(?![\w@-])", re.I)
@@ -46,7 +48,7 @@ def _normalise_identifier(token: str, identifier: Identifier) -> str:
         if re.fullmatch(r"[\d-]+", token):
             return prefix + token
         if token.lower().startswith(letters):
-            return prefix + token[len(letters):].lstrip("- ").upper()
+            return prefix + token[len(letters):].lstrip("-/ ").upper()
     return token
 
 

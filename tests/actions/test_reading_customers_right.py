@@ -223,3 +223,15 @@ def test_a_handoff_that_can_reach_the_customer_asks_nothing(dispatcher, domain):
     run_action(ActionHandoff(), make_tracker("talk to a person", "request_human", {"customer_email": "j@example.com"}),
                dispatcher, domain)
     assert "what's your e-mail address" not in texts(dispatcher)
+
+
+def test_a_name_taken_for_another_language_is_the_answer_to_the_name_question(dispatcher, domain):
+    from actions.conversation import ActionAnswerOtherLanguage
+    slots = {**before("customer_name"), "requested_slot": "customer_name"}
+    tracker = make_tracker("Henrik Larsen", "other_language", slots, active_loop="refund_form",
+                           latest_action="action_answer_other_language")
+    assert run_action(ActionAnswerOtherLanguage(), tracker, dispatcher, domain) == [] and dispatcher.messages == []
+    tracker.events[1:1] = [{"event": "action", "name": "action_answer_other_language"}]
+    tracker.latest_action = {"action_name": "refund_form"}
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["customer_name"] == "Henrik Larsen" and slots["requested_slot"] == "customer_email"

@@ -236,6 +236,7 @@ DEC_6 = date(2026, 12, 6)  # a Sunday
     ("March 3", PAST, "2026-03-03"),                      # 9 months back: the question decides
     ("March 3", FUTURE, "2027-03-03"),
     ("the visit is next friday", PAST, "2026-12-11"),
+    ("kicked off Monday the 23rd", PAST, "2026-11-23"),   # the 23rd that is a Monday, not last Monday
 ])
 def test_the_customers_words_say_which_way(text, direction, expected):
     assert read_date(text, DEC_6, direction).value == d(expected)

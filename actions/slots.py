@@ -13,7 +13,8 @@ from refund_desk.security import CLIENT_ADDRESS_METADATA
 CONTACT_SLOTS = ["customer_name", "customer_email"]
 FACT_SLOTS = list(BASE_FACTS)
 # Read by the forms beside the slots they ask for.
-SIDE_SLOTS = ["reason_details", "invoice_misses", "invoice_skipped", "date_words", "customer_phone"]
+SIDE_SLOTS = ["reason_details", "question_misses", "invoice_skipped", "date_words", "customer_phone",
+              "service_date_range", "next_billing_date_range"]
 REQUEST_SLOTS = ["invoice_number", *FACT_SLOTS, *CONTACT_SLOTS, "confirmed", *SIDE_SLOTS, "lookup_key"]
 
 

@@ -81,7 +81,7 @@ def test_a_click_on_get_a_refund_opens_the_form_with_what_the_message_said(dispa
 
 
 def test_a_click_on_the_policy_answers_the_question_that_was_asked(dispatcher, domain):
-    question = "how many days do I get to ask for the money to come back"
+    question = "how long does a refund take to arrive?"
     tracker = clicked("ask_refund_policy", before=unsure(question))
     run_action(ActionAnswerPolicyQuestion(), tracker, dispatcher, domain)
     expected, _ = answer_policy_question(runtime().policy, question)

@@ -13,6 +13,7 @@ import pytest
 import socketio
 
 from tests.channels.channel_helpers import PROJECT_ROOT, echo_server
+from tests.security.test_channels_guarded import WIDGET_ORIGIN
 
 CREDENTIALS = (PROJECT_ROOT / "credentials.yml").read_text()
 FORGED = {"client_address": "10.9.9.9", "page_url": "http://localhost:8080/"}
@@ -45,7 +46,9 @@ def over_socketio(url: str, text: str, headers: dict[str, str]) -> None:
             confirmed.set()
 
         client.on("bot_uttered", lambda _data: replied.set())
-        await client.connect(url, headers=headers, transports=["websocket"], socketio_path="/socket.io")
+        # a page in the default WIDGET_ORIGINS: socket.io refuses any other Origin
+        await client.connect(url, headers={"Origin": WIDGET_ORIGIN, **headers}, transports=["websocket"],
+                             socketio_path="/socket.io")
         await client.emit("session_request", {"session_id": None})
         await asyncio.wait_for(confirmed.wait(), 10)
         await client.emit("user_uttered", {"message": text, "session_id": session["id"], "metadata": FORGED})

@@ -49,6 +49,12 @@ class ActionAnswerYesNo(Action):
         return "action_answer_yes_no"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if latest_intent(tracker) == "affirm":
+            from actions.submit import retry_unsaved  # actions.submit asks "Did this help?" from here
+
+            retried = await retry_unsaved(dispatcher, tracker, domain)
+            if retried is not None:  # "yes" after "couldn't save yet": the save is tried again
+                return retried
         text = tracker.latest_message.get("text") or ""
         helped: Optional[bool] = yes_no_answer(text, latest_intent(tracker))
         if helped is None or not answers_the_question(tracker):

@@ -6,6 +6,7 @@ from typing import Any, Optional
 from rasa_sdk import Tracker
 
 from refund_desk.facts import BASE_FACTS, decode_facts
+from refund_desk.security import CLIENT_ADDRESS_METADATA
 
 CONTACT_SLOTS = ["customer_name", "customer_email"]
 FACT_SLOTS = list(BASE_FACTS)
@@ -22,6 +23,12 @@ def facts_from(tracker: Tracker) -> dict[str, Any]:
 def latest_intent(tracker: Tracker) -> Optional[str]:
     """The intent the classifier gave the latest message (nlu_fallback included)."""
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def client_address_of(tracker: Tracker) -> Optional[str]:
+    """The client address the channel put into the latest message's metadata (None if it did not)."""
+    value = (tracker.latest_message.get("metadata") or {}).get(CLIENT_ADDRESS_METADATA)
+    return value if isinstance(value, str) and value else None
 
 
 def slot_values(tracker: Tracker, names: list[str]) -> dict[str, Any]:

@@ -4,8 +4,10 @@
   given), and a staff note only when staff marked it for the customer.
 * By invoice number: only the customer's own requests, i.e. opened in this conversation or
   carrying the e-mail address the customer gives (the status form asks for it).
-* "Not found" and "not yours" get the same answer, and after MAX_LOOKUP_MISSES failed look-ups
-  in a conversation, no more look-ups: a person is offered instead.
+* "Not found" and "not yours" get the same answer. Failed look-ups, and those that show a request
+  by invoice number and e-mail, are counted in the records database per conversation, per client
+  address and overall (refund_desk.lookup_limits): past a limit, no more look-ups, a person is
+  offered instead, and neither `/restart`, a new sender id nor a restart resets the count.
 """
 from __future__ import annotations
 
@@ -17,11 +19,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import off_loop
 from actions.runtime import runtime
+from actions.slots import client_address_of
+from refund_desk.lookup_limits import CONVERSATION_LIMIT, Asker
 from refund_desk.parsing import parse_email, parse_reference
 from refund_desk import replies
 from refund_desk.records import RecordStoreUnavailable, UnknownRequest, customer_view
 
-MAX_LOOKUP_MISSES = 5
+MAX_LOOKUP_MISSES = CONVERSATION_LIMIT.most  # this conversation's slot counts them too (the wording)
 
 
 def is_invoice(key: Optional[str]) -> bool:
@@ -76,6 +80,10 @@ async def check_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
         dispatcher.utter_message(text=replies.lookups_used_up(rt.policy), buttons=[replies.PERSON_BUTTON])
         return done
     try:
+        counted = await off_loop(rt.store.count_lookup, Asker(tracker.sender_id, client_address_of(tracker)))
+        if counted is None:  # past a limit: of this conversation, this client or all of them
+            dispatcher.utter_message(text=replies.lookups_used_up(rt.policy), buttons=[replies.PERSON_BUTTON])
+            return done
         if is_invoice(key):
             records = await off_loop(rt.store.find_for_customer, key, sender_id=tracker.sender_id,
                                      email=proof_email(tracker))
@@ -87,6 +95,11 @@ async def check_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     except RecordStoreUnavailable:
         dispatcher.utter_message(text=replies.lookup_unavailable(rt.policy))
         return done
+    if records and all(r.get("sender_id") == tracker.sender_id or not is_invoice(key) for r in records):
+        try:  # the reference, or this conversation's own request: proof enough, not counted
+            await off_loop(rt.store.forget_lookup, counted)
+        except RecordStoreUnavailable:
+            pass  # it stays counted: the answer is still given
     if records:  # every request of the customer's for that identifier: a refund and a cancellation both show
         dispatcher.utter_message(text="\n\n".join(replies.status_message(customer_view(r), rt.policy) for r in records))
         return done

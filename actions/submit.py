@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Callable, List, Text
+from typing import Callable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -13,7 +13,7 @@ from actions.csat import ask_once
 from actions.db import off_loop
 from actions.request_forms import interrupted_form
 from actions.runtime import runtime, today
-from actions.slots import REQUEST_SLOTS, facts_from
+from actions.slots import REQUEST_SLOTS, client_address_of, facts_from
 from refund_desk import replies, request_use_case
 from refund_desk.parsing import classify_reason
 from refund_desk.records import RecordStoreUnavailable
@@ -38,7 +38,13 @@ def request_details(tracker: Tracker, kind: str) -> RequestDetails:
         invoice_skipped=bool(tracker.get_slot("invoice_skipped")),
         channel=tracker.get_latest_input_channel(),
         sender_id=tracker.sender_id,
+        client_address=client_address_of(tracker),
     )
+
+
+def unsaved_buttons(outcome: RequestOutcome) -> list:
+    """A save that failed offers to try again ("yes" does: actions.csat.ActionAnswerYesNo)."""
+    return [] if outcome.saved else replies.TRY_AGAIN_BUTTONS
 
 
 async def settle(use_case: Callable[[], RequestOutcome], unsaved: Callable[[], RequestOutcome]) -> RequestOutcome:
@@ -76,7 +82,7 @@ class SubmitRequest(Action, ABC):
         details = request_details(tracker, self.kind)
         outcome = await settle(lambda: request_use_case.decide_and_record(rt.policy, rt.store, details, today()),
                                lambda: RequestOutcome(replies.not_saved_message(rt.policy)))
-        dispatcher.utter_message(text=outcome.message)
+        dispatcher.utter_message(text=outcome.message, buttons=unsaved_buttons(outcome))
         return outcome_events(outcome) + (ask_once(dispatcher, tracker) if outcome.saved else [])
 
 
@@ -108,7 +114,7 @@ class ActionSubmitChargeback(Action):
         details = request_details(tracker, "chargeback")
         outcome = await settle(lambda: request_use_case.record_chargeback(rt.policy, rt.store, details),
                                lambda: RequestOutcome(replies.not_saved_message(rt.policy)))
-        dispatcher.utter_message(text=outcome.message)
+        dispatcher.utter_message(text=outcome.message, buttons=unsaved_buttons(outcome))
         return outcome_events(outcome) + (ask_once(dispatcher, tracker) if outcome.saved else [])
 
 
@@ -126,3 +132,38 @@ class ActionSwitchRequest(Action):
             return [FollowupAction(left)]
         # date_words stay: a date said for a refund of a service still to come is the appointment's
         return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "invoice_misses")]
+
+
+# The actions that save a confirmed request, by name: "yes" after "couldn't save yet" runs one again.
+SUBMITS = {action().name(): action for action in (ActionSubmitRefund, ActionSubmitCancellation, ActionSubmitChargeback)}
+
+
+def unsaved_submit(tracker: Tracker) -> Optional[str]:
+    """The submit action whose save failed just before this message (or before earlier "yes"es that
+    failed again), while the confirmed request is still held; else None."""
+    if tracker.get_slot("confirmed") is not True:
+        return None  # a saved request clears it
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user and latest_intent_of(event) != "affirm":
+                return None
+            seen_user = True
+        elif event.get("event") == "action" and seen_user:
+            name = event.get("name")
+            if name in SUBMITS:
+                return name
+            if name not in ("action_listen", "action_answer_yes_no"):
+                return None
+    return None
+
+
+def latest_intent_of(event: dict) -> Optional[str]:
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+async def retry_unsaved(dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> Optional[List[EventType]]:
+    """After "couldn't save yet", a "yes" saves again (the events), else None (nothing to retry)."""
+    submit = unsaved_submit(tracker)
+    return None if submit is None else await SUBMITS[submit]().run(dispatcher, tracker, domain)

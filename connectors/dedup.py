@@ -19,6 +19,8 @@ from sqlalchemy import Column, Float, MetaData, String, Table, create_engine, de
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
+from refund_desk.security import private_file
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_TTL = 3600.0
@@ -50,7 +52,7 @@ class SqliteSeenEvents:
     def __init__(self, path: Path, ttl: float = DEFAULT_TTL, clock=time.time) -> None:
         self.ttl = max(ttl, MIN_TTL)
         self.clock = clock
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)  # 0600 in a 0700 folder when it creates them
         self.engine: Engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True,
                                             connect_args={"timeout": 2})
         with self.engine.begin() as conn:

@@ -5,6 +5,8 @@
 * When the action server is down, the customer is asked to send the message again in a moment
   and the message is not processed, so a form picks up where it was once the server is back.
 * A turn that produced no reply at all (a fault mid-turn) gets a "please try again" answer.
+* A message that looks like ``/intent{...}`` and is not one of our buttons' payloads is read as
+  text, and Rasa's logs carry no customer text (connectors/customer_text.py).
 """
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from refund_desk.security import clean_text, clean_value, max_message_chars, too_long_message
+from connectors import customer_text
+from refund_desk.security import (clean_text, clean_value, is_our_command, max_message_chars, reads_as_a_command,
+                                  too_long_message)
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +95,7 @@ def guarded(on_new_message: OnNewMessage, probe: Optional[ActionServerProbe] = N
             limit: Optional[int] = None) -> OnNewMessage:
     """on_new_message with the checks above in front of it."""
     limit = limit or max_message_chars()
+    customer_text.install()
 
     async def handle(message: UserMessage) -> None:
         text = message.text
@@ -110,13 +115,15 @@ def guarded(on_new_message: OnNewMessage, probe: Optional[ActionServerProbe] = N
             await output.send_text_message(message.sender_id, TRY_AGAIN)
             return
         replies = _count_replies(output)
+        command = is_our_command(cleaned)
         try:
-            await on_new_message(message)
+            with customer_text.typed_as_text(reads_as_a_command(cleaned) and not command):
+                await on_new_message(message)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001: the customer must hear something
             log.error("turn failed: %s", type(exc).__name__)
-        if replies() == 0 and cleaned and not cleaned.startswith("/"):
+        if replies() == 0 and cleaned and not command:
             await output.send_text_message(message.sender_id, NO_REPLY)
 
     return handle

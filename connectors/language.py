@@ -21,6 +21,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from refund_desk.languages import detect_language
+from refund_desk.security import is_our_command
 
 OTHER_LANGUAGE_INTENT = "other_language"
 
@@ -38,7 +39,7 @@ class OtherLanguageClassifier(GraphComponent):
             if not text:
                 continue
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != OTHER_LANGUAGE_INTENT]
-            if not text.startswith("/") and detect_language(text) is not None:
+            if not is_our_command(text) and detect_language(text) is not None:  # other "/..." is text
                 intent = {INTENT_NAME_KEY: OTHER_LANGUAGE_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)

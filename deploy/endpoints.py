@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from refund_desk.security import ensure_secrets, write_private
+from refund_desk.security import ensure_secrets, private_file, write_private
 from refund_desk.settings import Settings, load_settings, sqlite_file
 
 
@@ -54,7 +54,7 @@ def sql_tracker_store(url: str) -> dict[str, Any]:
         return {"type": "SQL", "dialect": "sqlite", "db": ":memory:"}
     path = sqlite_file(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)  # the conversations: 0600 in a 0700 folder when it creates them
         return {"type": SHARED_SQLITE_TRACKER_STORE, "dialect": "sqlite", "db": str(path)}
     scheme = urlparse(url).scheme
     if not scheme or not urlparse(url).hostname:

@@ -1,13 +1,39 @@
 """The vocabulary of request facts that refund-policy rules may test."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Mapping, Optional
 
 REQUEST_KINDS = ("refund", "cancellation")  # the kinds a refund policy decides
-# Every kind of record and its reference prefix (RF-7K3Q9X): the one source for both.
+# Every kind of record and its reference prefix (RF-7K3Q9-X4M2P): the one source for both.
 REFERENCE_PREFIX = {"refund": "RF", "cancellation": "CX", "chargeback": "CB", "handoff": "HO"}
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: easy to read out
+# A reference is two groups of REFERENCE_GROUP characters: 10 x 5 bits = 50 random bits, too many
+# to guess. References of OLD_REFERENCE_LENGTH characters (30 bits), given before, are still found.
+REFERENCE_GROUP = 5
+OLD_REFERENCE_LENGTH = 6
+REFERENCE_EXAMPLE = "RF-7K3Q9-X4M2P"
+_CHAR = f"[{REFERENCE_ALPHABET}]"
+# As customers type one: any case, the dashes as dashes, spaces or nothing ("rf 7k3q9x4m2p").
+REFERENCE_IN_TEXT = re.compile(
+    rf"\b({'|'.join(REFERENCE_PREFIX.values())})[- ]?"
+    rf"(?:({_CHAR}{{{REFERENCE_GROUP}}})[- ]?({_CHAR}{{{REFERENCE_GROUP}}})|({_CHAR}{{{OLD_REFERENCE_LENGTH}}}))\b",
+    re.I)
+# A reference as the assistant writes it (for tests and scripts that read the assistant's answers).
+REFERENCE_WRITTEN = re.compile(
+    rf"\b(?:{'|'.join(REFERENCE_PREFIX.values())})-{_CHAR}{{{REFERENCE_GROUP}}}-{_CHAR}{{{REFERENCE_GROUP}}}\b")
+
+
+def canonical_reference(text: Optional[str]) -> Optional[str]:
+    """The first reference in `text` as it is stored ('rf 7k3q9x4m2p' -> 'RF-7K3Q9-X4M2P', an
+    old 'rf 7k3q9x' -> 'RF-7K3Q9X'); None when there is none."""
+    m = REFERENCE_IN_TEXT.search(text or "")
+    if m is None:
+        return None
+    prefix, first, second, old = m.groups()
+    body = f"{first}-{second}" if first else old
+    return f"{prefix}-{body}".upper()
 STATUSES = ("open", "in_review", "approved", "denied", "closed")
 ACTIVE_STATUSES = ("open", "in_review")
 OUTCOMES = ("eligible", "partial", "not_eligible", "review")

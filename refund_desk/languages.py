@@ -20,6 +20,8 @@ MIN_WORDS = 3
 MIN_LETTERS_NON_LATIN = 4  # a message in another script needs fewer words to be sure
 
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+# What is no language: e-mail addresses, web addresses, and tokens with a digit (identifiers, amounts).
+_NOT_WORDS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\S*\d\S*", re.I)
 
 # Short answers to a yes/no question in the answered languages (English is read by the forms
 # themselves): a negation word anywhere makes a no ("todavía no", "zeker niet", "pas encore"),
@@ -90,7 +92,7 @@ def _is_latin(text: str) -> bool:
 
 def detect_language(text: Optional[str]) -> Optional[str]:
     """The language of a message when it is surely not English (an ISO 639-1 code), else None."""
-    text = (text or "").strip()
+    text = _NOT_WORDS.sub(" ", text or "").strip()
     words = _WORD.findall(text)
     if _is_latin(text):
         if len(words) < MIN_WORDS:

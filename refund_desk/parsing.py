@@ -5,14 +5,13 @@ import re
 import unicodedata
 from typing import Optional
 
-from refund_desk.facts import REFERENCE_ALPHABET, REFERENCE_PREFIX
+from refund_desk.facts import REFERENCE_IN_TEXT, canonical_reference
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier
 
 MAX_TEXT = 5000  # longer messages are read only this far
 DEFAULT_INVOICE = Identifier(label="invoice number", example="INV-20431", prefix="INV-", named=True,
                              pattern=r"INV-?\d{3,12}(?:-\d{1,8})*")
 
-_REFERENCE = re.compile(rf"\b({'|'.join(REFERENCE_PREFIX.values())})[- ]?([{REFERENCE_ALPHABET}]{{6}})\b", re.I)
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w-])\+?\d(?:[ ().-]*\d){6,14}(?![\w-])")
@@ -57,7 +56,7 @@ def parse_identifier(text: Optional[str], identifier: Identifier = DEFAULT_IDENT
     'inv 20431', '#20431', 'INV-2024-0918', 'my customer ID is WP-7781'. With answer=True
     (the form asked for it) a bare reference counts too ('20431', 'WP7781').
     """
-    text = _PHONE_LABELLED.sub(" ", _REFERENCE.sub(" ", _EMAIL.sub(" ", clip(text))))
+    text = _PHONE_LABELLED.sub(" ", REFERENCE_IN_TEXT.sub(" ", _EMAIL.sub(" ", clip(text))))
     if identifier.regex:
         m = identifier.regex.search(text)
         if m:
@@ -106,9 +105,8 @@ def parse_phone(text: Optional[str]) -> Optional[str]:
 
 
 def parse_reference(text: Optional[str]) -> Optional[str]:
-    """A request reference such as 'rf 7k3q9x' -> 'RF-7K3Q9X'."""
-    m = _REFERENCE.search(clip(text))
-    return f"{m.group(1).upper()}-{m.group(2).upper()}" if m else None
+    """A request reference such as 'rf 7k3q9x4m2p' -> 'RF-7K3Q9-X4M2P' (an old 'rf 7k3q9x' -> 'RF-7K3Q9X')."""
+    return canonical_reference(clip(text))
 
 
 def parse_email(text: Optional[str]) -> Optional[str]:

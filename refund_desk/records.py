@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import threading
 from contextlib import contextmanager
@@ -11,13 +12,15 @@ from pathlib import Path
 from typing import Any, ContextManager, Iterator, Optional, Protocol
 
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, create_engine,
-                        func, inspect, or_, select, text)
+                        delete, func, inspect, or_, select, text)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base, relationship
 
-from refund_desk.facts import ACTIVE_STATUSES, REFERENCE_ALPHABET, REFERENCE_PREFIX, STATUSES  # noqa: F401
-from refund_desk.security import clean_text, clean_value
+from refund_desk.facts import (ACTIVE_STATUSES, REFERENCE_ALPHABET, REFERENCE_GROUP, REFERENCE_PREFIX,  # noqa: F401
+                               STATUSES, canonical_reference)
+from refund_desk.lookup_limits import KEEP_COUNTED_FOR, LOOKUP_LIMITS, Asker, LookupLimit, limit_reached
+from refund_desk.security import clean_text, clean_value, private_file
 
 ACTIVE_INDEX = "one_active_request_per_customer"
 OLD_ACTIVE_INDEX = "one_active_request_per_invoice"  # per invoice alone (before customers were told apart)
@@ -25,6 +28,7 @@ DEFAULT_STATEMENT_TIMEOUT_MS = 5000
 SCHEMA_LOCK_KEY = 0x52464E44  # PostgreSQL advisory lock held while the tables are created or upgraded
 
 Base = declarative_base()
+log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
@@ -69,7 +73,9 @@ class RequestRecord(Base):
     )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The record as staff and the customer's status answer see it; control characters a row
+        stored by an earlier version may hold are left out here too, so that nothing prints them."""
+        return clean_value({
             "reference": self.reference,
             "kind": self.kind,
             "status": self.status,
@@ -90,7 +96,7 @@ class RequestRecord(Base):
             "created_at": self.created_at.isoformat(timespec="seconds") + "Z",
             "updated_at": self.updated_at.isoformat(timespec="seconds") + "Z",
             "history": [c.to_dict() for c in self.changes],
-        }
+        })
 
 
 class StatusChange(Base):
@@ -111,6 +117,17 @@ class StatusChange(Base):
         return {"from": self.from_status, "to": self.to_status, "by": self.changed_by,
                 "at": self.changed_at.isoformat(timespec="seconds") + "Z", "note": self.note,
                 "for_customer": bool(self.for_customer)}
+
+
+class LookupCount(Base):
+    """One counted status look-up (failed, or showing a request by invoice and e-mail): who asked,
+    as hashes (refund_desk.lookup_limits), and when."""
+
+    __tablename__ = "lookup_counts"
+    id = Column(Integer, primary_key=True)
+    conversation_key = Column(String(40), index=True)
+    client_key = Column(String(40), index=True)
+    counted_at = Column(DateTime, nullable=False, default=_now, index=True)
 
 
 class RecordListener(Protocol):
@@ -152,6 +169,9 @@ class OpenedRequest:
     reference: str
     created: bool  # False when this customer's active request for the same invoice already existed
     record: dict[str, Any]
+    # The existing request was found from another conversation, past the look-up limits: say it
+    # exists, never its reference.
+    withheld: bool = False
 
 
 def customer_key(email: Optional[str], sender_id: Optional[str]) -> Optional[str]:
@@ -174,7 +194,9 @@ def customer_view(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def new_reference(kind: str) -> str:
-    return f"{REFERENCE_PREFIX[kind]}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    """RF-7K3Q9-X4M2P: the kind's prefix and two groups of random characters (50 bits)."""
+    groups = ("".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_GROUP)) for _ in range(2))
+    return f"{REFERENCE_PREFIX[kind]}-" + "-".join(groups)
 
 
 def _json_default(value: Any) -> str:
@@ -199,8 +221,8 @@ class RecordStore:
             return engine
         with self._engine_lock:
             if self._engine is None:
-                if self.database_url.startswith("sqlite:///"):
-                    Path(self.database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+                if self.database_url.startswith("sqlite:///") and self.database_url != "sqlite:///:memory:":
+                    private_file(Path(self.database_url[len("sqlite:///"):]))  # customer data: 0600
                 engine = create_engine(self.database_url, future=True, hide_parameters=True,
                                        **engine_options(self.database_url))
                 try:
@@ -226,16 +248,17 @@ class RecordStore:
         failure becomes RecordStoreUnavailable."""
         return self._database()
 
-    def open_request(self, req: NewRequest, *, actor: str = "assistant") -> OpenedRequest:
+    def open_request(self, req: NewRequest, *, actor: str = "assistant", asker: Optional[Asker] = None) -> OpenedRequest:
         """Open a request, or return this customer's active one of the same kind for the same
         invoice. Another customer's claim on the same invoice is opened too, linked to the first
-        (related_reference) for staff."""
+        (related_reference) for staff. Finding the existing one from another conversation is a
+        look-up by invoice and e-mail: with `asker` it is counted, and past the limits withheld."""
         req = _cleaned(req)
         owner = customer_key(req.customer_email, req.sender_id)
         with self._database() as session:
             existing = self._active_for_invoice(session, req.kind, req.invoice_number, owner)
             if existing is not None:
-                return OpenedRequest(existing.reference, False, existing.to_dict())
+                return self._already_open(existing, req, asker)
             other = self._active_for_invoice(session, req.kind, req.invoice_number, None)
             record = RequestRecord(
                 reference=new_reference(req.kind), kind=req.kind, status="open",
@@ -261,8 +284,73 @@ class RecordStore:
                 existing = self._active_for_invoice(session, req.kind, req.invoice_number, owner)
                 if existing is None:
                     raise
-                return OpenedRequest(existing.reference, False, existing.to_dict())
+                return self._already_open(existing, req, asker)
+            if req.invoice_number:
+                self._link_to_first(session, req.kind, req.invoice_number)
             return OpenedRequest(record.reference, True, record.to_dict())
+
+    def _already_open(self, existing: RequestRecord, req: NewRequest, asker: Optional[Asker]) -> OpenedRequest:
+        """The customer's existing request; counted as a look-up when another conversation opened it."""
+        withheld = False
+        if asker is not None and existing.sender_id != req.sender_id:
+            withheld = self.count_lookup(asker) is None
+        return OpenedRequest(existing.reference, False, existing.to_dict(), withheld)
+
+    @staticmethod
+    def _link_to_first(session: Session, kind: str, invoice: str) -> None:
+        """Every other active claim of this kind on the invoice points to the first one (the
+        oldest), also when claims were written at once and each read before the others were
+        committed: every writer runs this after its commit, so the last one sees them all."""
+        try:
+            claims = session.execute(select(RequestRecord).where(
+                RequestRecord.kind == kind, RequestRecord.invoice_number == invoice,
+                RequestRecord.status.in_(ACTIVE_STATUSES)).order_by(RequestRecord.id)).scalars().all()
+            first, later = claims[0], claims[1:]
+            active = {c.reference for c in claims}
+            stale = [c for c in later if c.related_reference is None
+                     or (c.related_reference in active and c.related_reference != first.reference)]
+            for claim in stale:
+                claim.related_reference = first.reference
+            if stale:
+                session.commit()
+        except SQLAlchemyError as exc:  # the request itself is saved; only a link for staff is missing
+            session.rollback()
+            log.warning("could not link claims on one invoice: %s", type(exc).__name__)
+
+    def count_lookup(self, asker: Asker, *, limits: tuple[LookupLimit, ...] = LOOKUP_LIMITS,
+                     now: Optional[datetime] = None) -> Optional[int]:
+        """Count a look-up before it is made: its id, or None (nothing counted) when it would pass a
+        limit. Committed before the counts are read, so that look-ups made at once are all seen
+        (they may all be refused, never all let through). forget_lookup(id) un-counts it."""
+        now = now or _now()
+        with self._database() as session:
+            counted = LookupCount(conversation_key=asker.conversation_key, client_key=asker.client_key,
+                                  counted_at=now)
+            session.add(counted)
+            session.execute(delete(LookupCount).where(LookupCount.counted_at < now - KEEP_COUNTED_FOR))
+            session.commit()
+            keys = {"conversation": asker.conversation_key, "client": asker.client_key, "overall": True}
+            counts: dict[str, int] = {}
+            for limit in limits:
+                key = keys.get(limit.scope)
+                if not key:
+                    continue
+                stmt = select(func.count()).select_from(LookupCount).where(
+                    LookupCount.counted_at > now - limit.window)
+                if limit.scope != "overall":
+                    stmt = stmt.where(getattr(LookupCount, f"{limit.scope}_key") == key)
+                counts[limit.scope] = session.execute(stmt).scalar_one()
+            if limit_reached(counts, limits) is None:
+                return counted.id
+            session.delete(counted)
+            session.commit()
+            return None
+
+    def forget_lookup(self, counted_id: int) -> None:
+        """Un-count a look-up (it found what the asker may see without proof)."""
+        with self._database() as session:
+            session.execute(delete(LookupCount).where(LookupCount.id == counted_id))
+            session.commit()
 
     @staticmethod
     def _active_for_invoice(session: Session, kind: str, invoice: Optional[str],
@@ -279,8 +367,9 @@ class RecordStore:
 
     @staticmethod
     def _by_reference(session: Session, reference: str) -> RequestRecord:
+        wanted = canonical_reference(reference) or reference.strip().upper()
         record = session.execute(
-            select(RequestRecord).where(RequestRecord.reference == reference.upper())).scalars().first()
+            select(RequestRecord).where(RequestRecord.reference == wanted)).scalars().first()
         if record is None:
             raise UnknownRequest(reference)
         return record

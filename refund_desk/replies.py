@@ -8,7 +8,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from refund_desk.dates import short, spoken
 from refund_desk.eligibility import Decision
-from refund_desk.facts import ACTIVE_STATUSES, OUTCOMES
+from refund_desk.facts import ACTIVE_STATUSES, OUTCOMES, REFERENCE_EXAMPLE
 from refund_desk.languages import only_english
 from refund_desk.policy_answers import contact_line, contact_ways, quote
 from refund_desk.refund_policy import Identifier, RefundPolicy
@@ -151,7 +151,7 @@ def ask_service_date(kind: str, service_kind: Optional[str]) -> str:
 
 
 def lookup_not_found(identifier: Identifier) -> str:
-    return (f"I couldn't find a reference in that. It looks like RF-7K3Q9X (or give me {_the(identifier)}"
+    return (f"I couldn't find a reference in that. It looks like {REFERENCE_EXAMPLE} (or give me {_the(identifier)}"
             + (f", like {identifier.example}" if identifier.example else "") + ").")
 
 
@@ -233,7 +233,7 @@ def summary(kind: str, slots: Mapping[str, Any], order: list[str],
 
 
 def decision_message(decision: Decision, reference: Optional[str], created: bool,
-                     policy: Optional[RefundPolicy] = None) -> str:
+                     policy: Optional[RefundPolicy] = None, withheld: bool = False) -> str:
     lines = [OUTCOME_HEADLINES[(decision.kind, decision.outcome)], decision.summary]
     if decision.estimate:
         e = decision.estimate
@@ -249,6 +249,8 @@ def decision_message(decision: Decision, reference: Optional[str], created: bool
         else:
             lines.append(f"You already have an open {KIND_NAMES[decision.kind]} for this invoice: "
                          f"reference {reference}. I haven't opened a second one.")
+    elif withheld and policy is not None:
+        lines.append(already_open_withheld(decision.kind, policy))
     if decision.next_steps:
         lines.append("What happens next:")
         lines += [f"• {step}" for step in decision.next_steps]
@@ -298,7 +300,15 @@ def nothing_saved(kind: str) -> str:
             "Tell me whenever you want to start again.")
 
 
-def chargeback_recorded(policy: RefundPolicy, reference: str, created: bool) -> str:
+def already_open_withheld(kind: str, policy: RefundPolicy) -> str:
+    """An existing request found from another conversation past the look-up limits: no reference."""
+    return (f"There is already an open {KIND_NAMES[kind]} for this invoice, so I haven't opened a second one. "
+            f"I can't look up more requests just now, so a person can give you its details: {contact_line(policy)}")
+
+
+def chargeback_recorded(policy: RefundPolicy, reference: Optional[str], created: bool) -> str:
+    if reference is None:
+        return already_open_withheld("chargeback", policy)
     if not created:
         return f"The billing team already has your chargeback for this invoice: reference {reference}."
     lines = [f"Thank you. I've recorded your chargeback for the billing team: reference {reference}."]
@@ -311,9 +321,12 @@ def chargeback_recorded(policy: RefundPolicy, reference: str, created: bool) -> 
     return "\n".join(lines)
 
 
-def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_anything: bool) -> str:
+def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_anything: bool,
+                    withheld: bool = False) -> str:
     lines = [f"Of course. {contact_line(policy)}"]
-    if reference and collected_anything:
+    if withheld:
+        lines.append("The team already has your earlier message about this invoice.")
+    elif reference and collected_anything:
         lines.append(f"I've passed on what you told me so far to the team (reference {reference}), "
                      "so you won't have to repeat it.")
     elif reference:
@@ -326,8 +339,11 @@ def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_an
 
 def not_saved_message(policy: RefundPolicy) -> str:
     return ("I'm sorry, I couldn't save your request just now because of a technical problem, so it "
-            "has no reference yet. Nothing you told me is lost on your side: please try again in a "
-            f"few minutes, or contact support directly. {contact_line(policy)}")
+            "has no reference yet. I still have your details: say \"yes\" and I'll try to save it again "
+            f"(in a minute or two is best), or contact support directly. {contact_line(policy)}")
+
+
+TRY_AGAIN_BUTTONS = [{"title": "Yes, try again", "payload": "/affirm"}, {"title": "No, thanks", "payload": "/deny"}]
 
 
 STATUS_TEXTS = {
@@ -385,7 +401,7 @@ NOT_AN_EMAIL_FOR_LOOKUP = ("That doesn't look like an e-mail address. Please giv
 
 
 def lookups_used_up(policy: RefundPolicy) -> str:
-    return f"I can't look up any more requests in this conversation. A person can help you with it: {contact_line(policy)}"
+    return f"I can't look up any more requests just now. A person can help you with it: {contact_line(policy)}"
 
 
 def lookup_unavailable(policy: RefundPolicy) -> str:
@@ -394,7 +410,7 @@ def lookup_unavailable(policy: RefundPolicy) -> str:
 
 
 def lookup_not_shown(what: str, policy: RefundPolicy, last_try: bool) -> str:
-    text = f"I couldn't find a request for {what} that I can show you. Please check it: a reference looks like RF-7K3Q9X."
+    text = f"I couldn't find a request for {what} that I can show you. Please check it: a reference looks like {REFERENCE_EXAMPLE}."
     if last_try:
         return f"{text} A person can help you find it: {contact_line(policy)}"
     return f"{text} If you opened it by e-mail or phone, {contact_line(policy)}"

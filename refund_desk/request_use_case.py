@@ -14,6 +14,7 @@ from typing import Any, Mapping, Optional
 from refund_desk import replies
 from refund_desk.eligibility import Decision, decide
 from refund_desk.facts import encode_facts
+from refund_desk.lookup_limits import Asker
 from refund_desk.records import NewRequest, OpenedRequest, RecordStore, RecordStoreUnavailable
 from refund_desk.refund_policy import RefundPolicy
 
@@ -33,6 +34,11 @@ class RequestDetails:
     invoice_skipped: bool = False         # the customer could not give the identifier
     channel: Optional[str] = None
     sender_id: Optional[str] = None
+    client_address: Optional[str] = None  # where the message came from, as the channel saw it
+
+    @property
+    def asker(self) -> Asker:
+        return Asker(self.sender_id, self.client_address)
 
     @property
     def has_anything(self) -> bool:
@@ -77,10 +83,11 @@ def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[st
     )
 
 
-def save(store: RecordStore, request: NewRequest) -> Optional[OpenedRequest]:
-    """Open the record; None when the database is unavailable (nothing is saved, nothing is promised)."""
+def save(store: RecordStore, request: NewRequest, asker: Optional[Asker] = None) -> Optional[OpenedRequest]:
+    """Open the record; None when the database is unavailable (nothing is saved, nothing is promised).
+    The asker's existing request found from another conversation counts as a status look-up."""
     try:
-        return store.open_request(request)
+        return store.open_request(request, asker=asker)
     except RecordStoreUnavailable as exc:
         # No sender id, SQL or parameters here: logs must not carry personal data.
         log.error("could not save a %s request: %s", request.kind, type(exc.__cause__ or exc).__name__)
@@ -91,25 +98,33 @@ def decide_and_record(policy: RefundPolicy, store: RecordStore, details: Request
                       today: date) -> RequestOutcome:
     """A refund or cancellation: the decision, quoted, and its record."""
     decision = decide(policy, details.kind, dict(details.facts), today)
-    opened = save(store, new_request(policy, details, decision=decision))
+    opened = save(store, new_request(policy, details, decision=decision), details.asker)
     if opened is None:
         return RequestOutcome(replies.not_saved_message(policy), decision=decision)
-    return RequestOutcome(replies.decision_message(decision, opened.reference, opened.created, policy),
-                          opened.reference, opened.created, True, decision)
+    reference = shown_reference(opened)
+    return RequestOutcome(replies.decision_message(decision, reference, opened.created, policy, opened.withheld),
+                          reference, opened.created, True, decision)
+
+
+def shown_reference(opened: OpenedRequest) -> Optional[str]:
+    """The reference the customer may be given: none when it was withheld (past the look-up limits)."""
+    return None if opened.withheld else opened.reference
 
 
 def record_chargeback(policy: RefundPolicy, store: RecordStore, details: RequestDetails) -> RequestOutcome:
     """A chargeback the customer has already filed, recorded for the billing team."""
-    opened = save(store, new_request(policy, details, "chargeback"))
+    opened = save(store, new_request(policy, details, "chargeback"), details.asker)
     if opened is None:
         return RequestOutcome(replies.not_saved_message(policy))
-    return RequestOutcome(replies.chargeback_recorded(policy, opened.reference, opened.created),
-                          opened.reference, opened.created, True)
+    reference = shown_reference(opened)
+    return RequestOutcome(replies.chargeback_recorded(policy, reference, opened.created),
+                          reference, opened.created, True)
 
 
 def hand_off(policy: RefundPolicy, store: RecordStore, details: RequestDetails) -> RequestOutcome:
     """The policy's contact details and a hand-off record with everything collected so far."""
-    opened = save(store, new_request(policy, details, "handoff"))
-    return RequestOutcome(replies.handoff_message(policy, opened.reference if opened else None,
-                                                  details.has_anything),
-                          opened.reference if opened else None, bool(opened and opened.created), opened is not None)
+    opened = save(store, new_request(policy, details, "handoff"), details.asker)
+    reference = shown_reference(opened) if opened else None
+    return RequestOutcome(replies.handoff_message(policy, reference, details.has_anything,
+                                                  bool(opened and opened.withheld)),
+                          reference, bool(opened and opened.created), opened is not None)

@@ -21,6 +21,7 @@ from sqlalchemy import MetaData, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from refund_desk.records import SCHEMA_LOCK_KEY, Base
+from refund_desk.security import private_file
 from refund_desk.records import _upgrade as upgrade_in_place  # databases older than the baseline
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -76,6 +77,7 @@ def _one_at_a_time(engine: Engine) -> Iterator[None]:
     if not database or database == ":memory:" or database.startswith("file:"):
         yield
         return
+    private_file(Path(f"{database}.schema-lock"))  # 0600, as the database beside it
     with open(f"{database}.schema-lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,10 @@ SECRETS_FILE = VAR_DIR / "secrets.env"  # generated on first run (refund_desk.se
 DEFAULT_DATABASE_TIMEOUT_SECONDS = 4.0
 DEFAULT_MAIL_FROM = "Refund Desk <refund-desk@localhost>"
 MIN_DATABASE_TIMEOUT_SECONDS = 0.5
+DEFAULT_WEB_PORT = "8080"
+DEFAULT_WIDGET_SESSION_IDLE_HOURS = 24.0
+DEFAULT_WIDGET_FRAME_ANCESTORS = "'none'"
+_CSP_SOURCES = re.compile(r"[A-Za-z0-9'*:/.\-]+(?: +[A-Za-z0-9'*:/.\-]+)*")
 # WordLlama's token embeddings and tokenizer, extracted by `make install` (scripts/install_embeddings.py)
 # from the pinned wheel; read when the NLU model is trained (the model keeps its own copy).
 EMBEDDINGS_DIR = Path(os.environ.get("REFUND_DESK_EMBEDDINGS_DIR") or PROJECT_ROOT / ".venv" / "share" / "wordllama")
@@ -45,6 +50,12 @@ class Settings:
     tracker_store_url: Optional[str] = None  # where Rasa keeps conversations (SQLAlchemy URL)
     # how long a conversation waits for the records database before "couldn't save yet"
     database_timeout_seconds: float = DEFAULT_DATABASE_TIMEOUT_SECONDS
+    # the web pages (origins) that may open a chat: CORS and the socket.io handshake's Origin
+    widget_origins: tuple[str, ...] = ()
+    # a website chat session left idle this long cannot be rejoined (a new conversation starts)
+    widget_session_idle_hours: float = DEFAULT_WIDGET_SESSION_IDLE_HOURS
+    # who may frame the demo page (CSP frame-ancestors)
+    widget_frame_ancestors: str = DEFAULT_WIDGET_FRAME_ANCESTORS
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS  # longer messages are refused before NLU
     today: Optional[date] = None  # REFUND_DESK_TODAY pins "today" for demos and tests
     action_host: str = "127.0.0.1"
@@ -63,6 +74,9 @@ class Settings:
     smtp_url: Optional[str] = None  # smtp://user:pass@host:port or smtps://...; unset: no e-mail
     mail_from: str = DEFAULT_MAIL_FROM
     billing_mailbox: Optional[str] = None  # unset: the address in the refund policy's contact clause
+    # behind a reverse proxy: the header carrying the client's address (X-Forwarded-For); unset,
+    # the channels take the peer address and believe no header
+    forwarded_for_header: Optional[str] = None
 
 
 def load_settings(
@@ -109,7 +123,38 @@ def load_settings(
                                      MIN_STAFF_SESSION_HOURS),
         staff_cookie_secure=_flag(get("STAFF_COOKIE_SECURE", ""), default=console_url.startswith("https://")),
         staff_behind_proxy=_flag(get("STAFF_BEHIND_PROXY", ""), default=False),
+        widget_origins=widget_origins(get("WIDGET_ORIGINS", ""), get("WEB_PORT", DEFAULT_WEB_PORT)),
+        widget_session_idle_hours=_positive_number(get("WIDGET_SESSION_IDLE_HOURS", ""), DEFAULT_WIDGET_SESSION_IDLE_HOURS),
+        widget_frame_ancestors=frame_ancestors(get("WIDGET_FRAME_ANCESTORS", DEFAULT_WIDGET_FRAME_ANCESTORS)),
+        forwarded_for_header=get("FORWARDED_FOR_HEADER", "") or None,
     )
+
+
+def frame_ancestors(text: str) -> str:
+    """WIDGET_FRAME_ANCESTORS as a CSP source list ('none', 'self', https://www.example.com ...);
+    anything that could end the directive or the header is refused."""
+    if not _CSP_SOURCES.fullmatch(text):
+        raise ValueError(f"WIDGET_FRAME_ANCESTORS must be CSP sources such as 'self' or https://www.example.com, "
+                         f"not {text!r}")
+    return " ".join(text.split())
+
+
+def widget_origins(text: str, web_port: str) -> tuple[str, ...]:
+    """WIDGET_ORIGINS (space- or comma-separated origins); by default the demo page's two origins.
+    "*" is refused: the chat must never answer any web page."""
+    origins = tuple(o.rstrip("/") for o in text.replace(",", " ").split())
+    if "*" in origins:
+        raise ValueError("WIDGET_ORIGINS must list origins, not *")
+    return origins or (f"http://localhost:{web_port}", f"http://127.0.0.1:{web_port}")
+
+
+def _positive_number(text: str, default: float) -> float:
+    """A positive finite number from a setting; the default when unset, unreadable or not above 0."""
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value > 0 else default
 
 
 def environment(environ: Optional[Mapping[str, str]] = None, env_file: Optional[Path] = None) -> dict[str, str]:

@@ -8,7 +8,12 @@ BIN=.venv/bin
 QUIETLY=($BIN/python -m deploy.quietly)
 mode="${1:-server}"
 run_dir="${RUN_DIR:-var}"   # logs and the runtime endpoints (tests point it elsewhere)
+# What this start writes under var/ and the run folder (databases, logs, secrets) is the owner's
+# alone: folders 0700, files 0600; those an earlier version or a looser umask left are tightened.
+umask 077
 mkdir -p var "$run_dir"
+$BIN/python -c 'import sys; from pathlib import Path; from refund_desk.security import tighten_tree
+for folder in sys.argv[1:]: tighten_tree(Path(folder))' var "$run_dir"
 # Rasa's endpoints from the settings: the action server with its shared secret, a SQL tracker
 # store (SQLite under var/ by default), Redis stores when REDIS_URL is set. The first run
 # generates the secrets into var/secrets.env (mode 0600); the environment and .env win.
@@ -66,7 +71,7 @@ if [ -n "${SLACK_BOT_TOKEN:-}" ] && [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
 fi
 if [ ! -f web/dist/widget.js ] || [ web/src/widget.js -nt web/dist/widget.js ]; then
   if command -v npm >/dev/null 2>&1; then
-    (cd web && npm ci --no-audit --no-fund >/dev/null) || echo "could not build the chat widget (npm ci failed)" >&2
+    (umask 022; cd web && npm ci --no-audit --no-fund >/dev/null) || echo "could not build the chat widget (npm ci failed)" >&2
   else
     echo "npm is missing, so the browser demo is off: install Node.js 18+ (apt-get install nodejs npm)" >&2
   fi
@@ -87,13 +92,15 @@ $SANIC_WORKERS Rasa worker(s), each loads it; $ACTION_SERVER_SANIC_WORKERS actio
 Stop with Ctrl-C. Logs: $run_dir/actions.log, $run_dir/console.log, $run_dir/web.log
 MSG
 # Rasa's HTTP API (conversations, model, training) is off unless RASA_ENABLE_API=true, and then
-# needs RASA_AUTH_TOKEN (generated) or RASA_JWT_SECRET. Browsers may call Rasa only from
-# WIDGET_ORIGINS (space- or comma-separated; never "*").
-origin_list="${WIDGET_ORIGINS:-http://localhost:${WEB_PORT:-8080} http://127.0.0.1:${WEB_PORT:-8080}}"
-read -r -a origins <<< "${origin_list//,/ }"
-for o in "${origins[@]}"; do
-  if [ "$o" = "*" ]; then echo "WIDGET_ORIGINS must list origins, not *" >&2; exit 1; fi
-done
+# needs RASA_AUTH_TOKEN (generated) or RASA_JWT_SECRET. Browsers may call Rasa (CORS, and the
+# socket.io handshake) only from WIDGET_ORIGINS (refund_desk/settings.py; never "*").
+origin_list="$($BIN/python -c 'import sys
+from refund_desk.settings import load_settings
+try:
+    print(" ".join(load_settings().widget_origins))
+except ValueError as exc:
+    sys.exit(f"refund-desk: {exc}")')"
+read -r -a origins <<< "$origin_list"
 args=(run --interface "$RASA_HOST" --port "${RASA_PORT:-5005}" --model models/refund-desk.tar.gz
       --endpoints "$run_dir/endpoints.runtime.yml" --credentials "$credentials" --cors "${origins[@]}")
 case "${RASA_ENABLE_API:-false}" in

@@ -6,7 +6,6 @@ With it: the real Rasa + action servers hold whole refund conversations over Sla
 from __future__ import annotations
 
 import json
-import re
 import time
 import urllib.request
 from pathlib import Path
@@ -23,10 +22,11 @@ from connectors.slack import (
     SeenEvents,
     slack_mrkdwn,
 )
+from refund_desk.facts import REFERENCE_WRITTEN
 
 SUPPORT_CHANNEL = "C0SUPPORT"
 OTHER_CHANNEL = "C0RANDOM"
-REFERENCE = re.compile(r"\bRF-[A-Z0-9]{6}\b")
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
 
 
 def slack_credentials(api_url: str, extra: str = "") -> str:

@@ -20,6 +20,7 @@ import pytest
 import socketio
 
 from channel_helpers import PROJECT_ROOT, REFUND_STEPS, echo_server
+from refund_desk.facts import REFERENCE_WRITTEN
 
 PERSISTENT_SOCKETIO = """
 socketio:
@@ -27,7 +28,7 @@ socketio:
   bot_message_evt: bot_uttered
   session_persistence: true
 """
-REFERENCE = re.compile(r"\bRF-[A-Z0-9]{6}\b")
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
 UPGRADE_HINT = (
     "python-socketio {v}: bot replies over socket.io with session_persistence are lost "
     "(Rasa 3.6 does not await enter_room, Rasa issue 13027). Keep python-socketio==5.9.0 "

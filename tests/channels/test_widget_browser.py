@@ -1,8 +1,9 @@
 """The website widget in headless Chromium (Debian's /usr/bin/chromium driven by Playwright).
 
-Without the `e2e` mark: the demo page against the echo server (Rasa's socketio channel, no
-model). With it: a whole refund request against the real Rasa + action servers, a reload,
-the record through the CLI, and a screenshot (tests/artifacts/, docs/widget.png).
+Without the `e2e` mark: the demo page against the echo server (our socketio channel from
+credentials.yml, no model). With it: a whole refund request against the real Rasa + action
+servers, a reload, the record through the CLI, and a screenshot (tests/artifacts/,
+docs/widget.png). The session id and its secret live in the page's storage, never in the DOM.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import pytest
 
 from channel_helpers import PROJECT_ROOT, echo_server
 from tests.support.servers import free_port, stop, wait_until_up
+from refund_desk.facts import REFERENCE_WRITTEN
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -31,14 +33,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-dev-shm-usage"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 WEB = PROJECT_ROOT / "web"
-REFERENCE = re.compile(r"\bRF-[A-Z0-9]{6}\b")
-SOCKETIO = """
-rest:
-socketio:
-  user_message_evt: user_uttered
-  bot_message_evt: bot_uttered
-  session_persistence: true
-"""
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
+CREDENTIALS = (PROJECT_ROOT / "credentials.yml").read_text()  # our REST and socket.io channels
 
 SHADOW = "document.querySelector('#refund-desk-widget').shadowRoot"
 
@@ -67,8 +63,8 @@ def browser() -> Iterator[Any]:
 
 
 @contextmanager
-def demo_server(rasa_url: str) -> Iterator[str]:
-    port = free_port()
+def demo_server(rasa_url: str, port: int = 0) -> Iterator[str]:
+    port = port or free_port()
     logdir = Path(tempfile.mkdtemp(prefix="refund-desk-web-"))
     log = logdir / "serve.log"
     proc = subprocess.Popen([sys.executable, str(WEB / "serve.py"), "--port", str(port), "--rasa-url", rasa_url],
@@ -117,8 +113,20 @@ class Widget:
     def typing_visible(self) -> bool:
         return self.page.evaluate(f"!!{SHADOW}.querySelector('.typing')")
 
+    def stored(self) -> dict:
+        """What the widget keeps in the page's storage."""
+        return self.page.evaluate("""() => {
+            const key = Object.keys(localStorage).find(k => k.startsWith('refund-desk-widget:') && !k.endsWith(':probe'));
+            return key ? JSON.parse(localStorage.getItem(key)) : {};
+        }""")
+
     def session_id(self) -> str:
-        return self.page.evaluate("document.querySelector('#refund-desk-widget').getAttribute('data-session-id')")
+        return self.stored().get("sessionId")
+
+    def dom_holds(self, value: str) -> bool:
+        """Whether the value shows anywhere in the page's DOM (attributes, text, the widget's shadow root)."""
+        return self.page.evaluate(f"v => document.documentElement.outerHTML.includes(v) || {SHADOW}.innerHTML.includes(v)",
+                                  value)
 
     def wait_for_bot(self, before: int, timeout: float = 60.0, settle: float = 1.5) -> list[str]:
         """Wait for new bot messages after `before` of them, then until none came for `settle` s."""
@@ -164,8 +172,9 @@ def echo_log(path: Path) -> list[dict[str, Any]]:
 # ------------------------------------------------------------ without model
 @pytest.fixture(scope="module")
 def echo_demo(widget_built: None) -> Iterator[tuple[str, Path]]:
-    with echo_server(SOCKETIO) as (rasa_url, log):
-        with demo_server(rasa_url) as demo:
+    port = free_port()
+    with echo_server(CREDENTIALS, extra_env={"WIDGET_ORIGINS": f"http://127.0.0.1:{port}"}) as (rasa_url, log):
+        with demo_server(rasa_url, port) as demo:
             yield demo, log
 
 
@@ -191,6 +200,9 @@ def test_widget_chats_keeps_session_and_is_keyboard_accessible(browser: Any, ech
     assert w.type("hello") == ["Refund Desk said: echo: hello"] or w.bot_messages()[-1].endswith("echo: hello")
     first_session = w.session_id()
     assert re.fullmatch(r"[0-9a-f]{32}", first_session or "")
+    first_secret = w.stored().get("sessionSecret")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", first_secret or "")
+    assert not w.dom_holds(first_session) and not w.dom_holds(first_secret)
 
     # typing indicator while the bot works
     w.input.fill("slow one")
@@ -220,7 +232,7 @@ def test_widget_chats_keeps_session_and_is_keyboard_accessible(browser: Any, ech
     page.reload()
     w.open()
     assert w.bot_messages() == shown
-    assert w.session_id() == first_session
+    assert w.session_id() == first_session and w.stored().get("sessionSecret") == first_secret
     w.type("after reload")
     entries = echo_log(log)
     mine = [e for e in entries if e["sender_id"] == first_session]
@@ -293,9 +305,9 @@ def test_demo_page_serves_only_local_assets(echo_demo: tuple[str, Path]) -> None
 def test_e2e_refund_request_in_the_browser(browser: Any, widget_built: None, tmp_path: Path) -> None:
     from tests.support.servers import running_assistant
 
-    creds = tmp_path / "credentials.yml"
-    creds.write_text(SOCKETIO)
-    with running_assistant(credentials=creds) as a, demo_server(a.rasa_url) as demo:
+    port = free_port()
+    with running_assistant(extra_env={"WIDGET_ORIGINS": f"http://127.0.0.1:{port}"}) as a, \
+            demo_server(a.rasa_url, port) as demo:
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         page = context.new_page()
         w = Widget(page)

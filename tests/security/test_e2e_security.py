@@ -11,6 +11,7 @@ import json
 import os
 import re
 import signal
+import stat
 import subprocess
 import time
 import urllib.error
@@ -21,13 +22,14 @@ from typing import Any, Iterator, Optional
 
 import pytest
 
+from refund_desk.facts import REFERENCE_WRITTEN
 from refund_desk.schema import head_revision
 from tests.support.servers import (PROJECT_ROOT, free_port, latest_model, listening_addresses, running_assistant,
                                    start_action_server, wait_until_up)
 
 pytestmark = pytest.mark.e2e
 
-REFERENCE = re.compile(r"\b(?:RF|CX|CB|HO)-[A-Z0-9]{6}\b")
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # The policies' own contact addresses may appear in logs (they are public), customers' may not.
 CUSTOMER_EMAILS = ("kim.secret@example.com", "nul.case@example.com")
@@ -74,6 +76,9 @@ def made_run(tmp_path_factory) -> Iterator[dict[str, Any]]:
     if not model.exists():
         pytest.skip("no models/refund-desk.tar.gz: run `make train` first")
     log = work / "run.log"
+    work.chmod(0o755)  # as an earlier version left it: run.sh tightens it and what is in it
+    (work / "earlier.log").write_text("from an earlier start\n")
+    (work / "earlier.log").chmod(0o644)
     proc = subprocess.Popen(["bash", "scripts/run.sh"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"),
                             stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{ports['RASA_PORT']}"
@@ -166,6 +171,105 @@ def test_logs_hold_no_customer_email_and_forged_channels_are_ignored(made_run):
     for email in CUSTOMER_EMAILS:
         assert email not in logs
     assert "Kim Park" not in logs
+
+
+TYPED_INTENT = '/inform{"email": "leak.canary@example.com", "phone": "+1 555 0199"}\nFORGED 2026-01-01 ERROR line'
+CANARIES = ("leak.canary", "555 0199", "FORGED")
+
+
+def _socketio_turn(base: str, origin: Optional[str], text: str) -> tuple[Optional[str], list[dict]]:
+    """One socket.io conversation turn from a page at `origin`: (session id, replies), (None, []) if refused."""
+    import asyncio
+
+    import socketio
+
+    async def turn() -> tuple[Optional[str], list[dict]]:
+        client = socketio.AsyncClient(reconnection=False)
+        confirmed: asyncio.Queue = asyncio.Queue()
+        replies: asyncio.Queue = asyncio.Queue()
+        client.on("session_confirm", lambda data: confirmed.put_nowait(data))
+        client.on("bot_uttered", lambda data: replies.put_nowait(data))
+        try:
+            await client.connect(base, transports=["websocket"], socketio_path="/socket.io",
+                                 headers={"Origin": origin} if origin else {}, wait_timeout=20)
+        except socketio.exceptions.ConnectionError:
+            return None, []
+        await client.emit("session_request", {})
+        session = (await asyncio.wait_for(confirmed.get(), 20))["session_id"]
+        await client.emit("user_uttered", {"message": text, "session_id": session})
+        got = [await asyncio.wait_for(replies.get(), 90)]
+        await asyncio.sleep(1.0)
+        got += [replies.get_nowait() for _ in range(replies.qsize())]
+        await client.disconnect()
+        return session, got
+
+    return asyncio.run(turn())
+
+
+def test_socketio_answers_only_the_widget_pages(made_run):
+    base = made_run["base"]
+    for foreign in ("https://evil.example", f"http://localhost:{made_run['RASA_PORT']}", None):
+        assert _socketio_turn(base, foreign, "hello") == (None, [])
+    session, replies = _socketio_turn(base, f"http://localhost:{made_run['WEB_PORT']}", "hello")
+    assert re.fullmatch(r"[0-9a-f]{32}", session or "") and replies
+
+
+def test_bad_rest_bodies_answer_400_on_the_real_server(made_run):
+    url = f"{made_run['base']}/webhooks/rest/webhook"
+    for body in (b"", b"[]", b"{", b"[" * 20_000 + b"]" * 20_000, b'{"message": "no sender"}',
+                 b'{"sender": "s", "message": ""}', b'{"sender": "s", "message": 5}', b'{"sender": "s"}',
+                 json.dumps({"sender": "x" * 10_000, "message": "hi"}).encode()):
+        req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+        status, _, answer = 0, None, b""
+        try:
+            urllib.request.urlopen(req, timeout=30)
+        except urllib.error.HTTPError as exc:
+            status, answer = exc.code, exc.read()
+        assert status == 400 and set(json.loads(answer)) == {"error"}, body[:40]
+
+
+def test_a_typed_intent_with_an_email_and_a_newline_is_text_and_leaves_no_trace(made_run):
+    base, sender = made_run["base"], f"typed-{uuid.uuid4().hex[:6]}"
+    answer = chat(base, sender, TYPED_INTENT)
+    assert answer.strip() and "leak.canary" not in answer
+    _, replies = _socketio_turn(base, f"http://localhost:{made_run['WEB_PORT']}", TYPED_INTENT)
+    assert replies
+    time.sleep(1.0)  # let the servers write their logs
+    logs = {p.name: p.read_text(errors="replace") for p in made_run["work"].glob("*.log")}
+    assert logs
+    for name, text in logs.items():
+        for canary in CANARIES:
+            assert canary not in text, (name, canary)
+
+
+def test_nothing_a_customer_says_is_logged_even_at_debug_level():
+    """Rasa and the action server at LOG_LEVEL=DEBUG: a typed intent, then a whole refund request
+    with a name, an e-mail and an invoice number; none of it in either log."""
+    said = [TYPED_INTENT, "I want a refund for invoice INV-48151, you charged me twice yesterday", "Kim Park",
+            "kim.secret@example.com", "yes"]
+    with running_assistant(extra_env={"LOG_LEVEL": "DEBUG"}, model=latest_model()) as assistant:
+        for text in said:
+            last = "\n".join(m.get("text") or "" for m in assistant.send("debug-logs", text))
+        assert REFERENCE.search(last), last
+        logs = {p.name: p.read_text(errors="replace") for p in assistant.workdir.glob("*.log")}
+    assert len(logs["rasa.log"]) > 20_000  # DEBUG was on: Rasa logged every step
+    for name, text in logs.items():
+        for canary in (*CANARIES, "Kim Park", "kim.secret", "INV-48151"):
+            assert canary not in text, (name, canary)
+
+
+def test_make_run_keeps_var_and_its_files_private(made_run):
+    base, sender = made_run["base"], f"modes-{uuid.uuid4().hex[:6]}"
+    assert chat(base, sender, "hello").strip()  # the conversations database
+    assert "couldn't find" in chat(base, sender, "what's the status of RF-ZZZZZ-ZZZZ2?")  # the records (a count)
+    work, var = made_run["work"], PROJECT_ROOT / "var"
+    modes = {str(p.relative_to(work)): stat.S_IMODE(p.stat().st_mode) for p in work.rglob("*")}
+    assert {"records.db", "conversations.db", "actions.log", "endpoints.runtime.yml", "earlier.log",
+            "run.log"} <= set(modes), modes
+    assert {name: m for name, m in modes.items() if m != (0o700 if (work / name).is_dir() else 0o600)} == {}
+    assert stat.S_IMODE(work.stat().st_mode) == 0o700
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700
+    assert stat.S_IMODE((var / "secrets.env").stat().st_mode) == 0o600
 
 
 # ------------------------------------ the same servers on a throwaway PostgreSQL
@@ -262,9 +366,18 @@ def test_a_hung_postgresql_holds_only_writing_conversations(on_postgres):
             assert greeting.result(timeout=60).strip()
             said = writing.result(timeout=60)
         assert "couldn't save" in said and not REFERENCE.search(said), said
+        # a status look-up waits at most the writers' limit (DATABASE_TIMEOUT_SECONDS, 8 s here), not one per call
+        started = time.monotonic()
+        looked = say(on_postgres, f"looker-{uuid.uuid4().hex[:6]}", "what's the status of RF-ZZZZZ-ZZZZ3?")
+        assert "technical problem" in looked and time.monotonic() - started < 16, looked
     finally:
         for pid in pids:
             os.kill(pid, signal.SIGCONT)
+    time.sleep(2)  # the database answers again
+    retried = say(on_postgres, writer, "yes")  # "yes" after "couldn't save yet" tries the save again
+    found = REFERENCE.search(retried)
+    assert found, retried
+    assert on_postgres.cli_json("requests", "show", found.group())["invoice_number"] == "INV-74747"
 
 
 def _open_refund(assistant, sender: str, invoice: str, name: str, email: str) -> str:

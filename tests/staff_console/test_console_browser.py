@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from refund_desk.facts import REFERENCE_WRITTEN
 from refund_desk.records import NewRequest, RecordStore
 from tests.staff_console.console_helpers import console_server
 from tests.support.servers import PROJECT_ROOT, VENV_BIN, running_assistant
@@ -24,7 +25,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-REFERENCE = re.compile(r"\bRF-[A-Z0-9]{6}\b")
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
 EMAIL, PASSWORD = "maria.lopez@example.com", "a staff password of some length"
 HTML_NAME = "<img src=x onerror=\"document.title='owned'\"><b>Bold</b>"
 

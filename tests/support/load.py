@@ -8,7 +8,9 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-REFERENCE = re.compile(r"\bRF-[A-Z2-9]{6}\b")
+from refund_desk.facts import REFERENCE_WRITTEN
+
+REFERENCE = REFERENCE_WRITTEN  # the one pattern, from refund_desk.facts
 # A whole refund request that ends with a record and its reference ({invoice}: the customer's own).
 REFUND_SCRIPT = [
     "I was charged twice for invoice {invoice} yesterday",

@@ -25,6 +25,12 @@ from refund_desk.languages import ANSWERED_LANGUAGES, ONLY_ENGLISH, detect_langu
     ("Jane Moreau", None),
     ("Sofia Rossi", None),
     ("INV-2231", None),
+    # addresses and identifiers are no words: an e-mail alone is never another language
+    ("maggie.obrien@example.ie", None),
+    ("arjun.mehta@example.in", None),
+    ("wei.zhang@example.cn", None),
+    ("https://www.example.de/rechnung/2231", None),
+    ("Rechnung INV-2231 vom 3.11., bitte erstatten Sie den Betrag", "de"),
     ("sí", None),
     ("ok", None),
     ("", None),

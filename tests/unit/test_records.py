@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from refund_desk.records import (REFERENCE_ALPHABET, NewRequest, RecordStore, RecordStoreUnavailable,
                                  RequestRecord, UnknownRequest)
+from refund_desk.facts import REFERENCE_WRITTEN
 from tests.support.postgres import temporary_postgres
 
 
@@ -54,13 +55,28 @@ def test_schema_is_created_on_first_use_and_record_has_every_field(store):
     assert record["history"][0]["to"] == "open"
 
 
-def test_references_are_short_prefixed_and_unrelated(store):
+def test_references_are_prefixed_grouped_50_bits_and_unrelated(store):
     refs = [store.open_request(refund(invoice=f"INV-{i}")).reference for i in range(1000, 1040)]
     assert len(set(refs)) == 40
-    assert all(r.startswith("RF-") and len(r) == 9 and set(r[3:]) <= set(REFERENCE_ALPHABET) for r in refs)
+    # RF-7K3Q9-X4M2P: ten characters of a 32-letter alphabet, 50 random bits
+    assert all(REFERENCE_WRITTEN.fullmatch(r) and r.startswith("RF-") for r in refs), refs[:3]
+    bodies = [r[3:].replace("-", "") for r in refs]
+    assert all(len(b) == 10 and set(b) <= set(REFERENCE_ALPHABET) for b in bodies)
+    assert len(REFERENCE_ALPHABET) ** 10 >= 2 ** 50
     # not sequential: consecutive references share few characters in place
-    same = sum(a == b for r1, r2 in zip(refs, refs[1:]) for a, b in zip(r1[3:], r2[3:]))
-    assert same < 40
+    same = sum(a == b for r1, r2 in zip(bodies, bodies[1:]) for a, b in zip(r1, r2))
+    assert same < 60
+
+
+def test_old_short_references_are_still_found(store):
+    old = store.open_request(refund())
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE requests SET reference = 'RF-7K3Q9X' WHERE reference = :r"), {"r": old.reference})
+    for asked in ("RF-7K3Q9X", "rf 7k3q9x", "rf7k3q9x"):
+        assert store.get(asked)["reference"] == "RF-7K3Q9X"
+    new = store.open_request(refund(invoice="INV-2"))
+    for asked in (new.reference, new.reference.lower().replace("-", " "), new.reference.replace("-", "")):
+        assert store.get(asked)["reference"] == new.reference
 
 
 def test_a_second_open_request_for_the_same_invoice_returns_the_first(store):

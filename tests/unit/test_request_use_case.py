@@ -58,7 +58,7 @@ def test_a_handoff_promises_no_repeat_only_when_something_was_collected(store):
 
 
 def test_no_database_no_reference(store, monkeypatch):
-    def down(request):
+    def down(request, **kwargs):
         raise RecordStoreUnavailable("down")
 
     monkeypatch.setattr(store, "open_request", down)

@@ -76,7 +76,7 @@
       var saved = JSON.parse(store.getItem(STORAGE_KEY) || "null");
       if (saved && typeof saved === "object" && Array.isArray(saved.messages)) return saved;
     } catch (e) { /* corrupted: start afresh */ }
-    return { sessionId: null, messages: [], open: false };
+    return { sessionId: null, sessionSecret: null, messages: [], open: false };
   }
 
   var state = loadState();
@@ -380,17 +380,9 @@
     existing.addEventListener("error", function () { setStatus("The chat could not load. Please try again later."); });
   }
 
-  // A 128-bit random session id from the browser's CSPRNG (32 hex digits); the server ignores any
-  // other form. Whoever knows it can read the conversation, so it never leaves this browser
-  // except to the assistant.
-  function newSessionId() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    var hex = "";
-    for (var i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
-    return hex;
-  }
-
+  // The server issues the session id with a secret the first time; both are kept in the page's
+  // storage only (never in the DOM) and sent back to rejoin the conversation after a reload.
+  // Without the right secret, or after the session was idle too long, the server starts a new one.
   function connect() {
     if (socket) return;
     socket = "loading";
@@ -406,19 +398,16 @@
       socket.on("connect", function () {
         setStatus("");
         confirmed = false;
-        if (!/^[0-9a-f]{32}$/.test(state.sessionId || "")) {
-          state.sessionId = newSessionId();
-          saveState();
-        }
-        socket.emit("session_request", { session_id: state.sessionId });
+        socket.emit("session_request", { session_id: state.sessionId, session_secret: state.sessionSecret });
       });
       socket.on("session_confirm", function (data) {
         var id = typeof data === "string" ? data : data && data.session_id;
-        if (id && id !== state.sessionId) {
+        if (!id) return;
+        if (id !== state.sessionId) {
           state.sessionId = id;
+          state.sessionSecret = (data && typeof data.session_secret === "string") ? data.session_secret : null;
           saveState();
         }
-        host.setAttribute("data-session-id", state.sessionId || "");
         confirmed = true;
         flush();
       });
@@ -450,11 +439,10 @@
   }
 
   function reset() {
-    state = { sessionId: null, messages: [], open: !panel.hidden };
+    state = { sessionId: null, sessionSecret: null, messages: [], open: !panel.hidden };
     saveState();
     hideTyping();
     outbox = [];
-    host.removeAttribute("data-session-id");
     if (socket && socket !== "loading") {
       // A new socket id leaves the old session's room; `connect` then asks for a new session.
       confirmed = false;
@@ -482,7 +470,6 @@
   function mount() {
     document.body.appendChild(host);
     render();
-    if (state.sessionId) host.setAttribute("data-session-id", state.sessionId);
     if (state.open || config.startOpen) open();
     else if (state.sessionId) connect(); // replies to an ongoing conversation still arrive
   }
@@ -500,6 +487,5 @@
       for (var k in values) if (Object.prototype.hasOwnProperty.call(values, k)) extraMetadata[k] = values[k];
     },
     setCustomerEmail: function (email) { config.customerEmail = email || ""; },
-    get sessionId() { return state.sessionId; },
   };
 })();

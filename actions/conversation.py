@@ -1,7 +1,8 @@
 """Actions that answer from the active refund policy: policy questions, chargebacks, hand-off, status."""
 from __future__ import annotations
 
-from typing import List, Text
+from dataclasses import replace
+from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (ActionExecuted, EventType, FollowupAction, Restarted, SessionStarted, SlotSet,
@@ -10,17 +11,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.csat import ask_once
-from actions.request_forms import ask_again, interrupted_form
+from actions.request_forms import ask_again, interrupted_form, misses_of
 from actions.runtime import runtime, today
-from actions.slots import latest_intent
+from actions.db import off_loop
+from actions.slots import latest_intent, said_text
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case
+from refund_desk.choices import likeliest_requests, ranking_of
 from refund_desk.languages import detect_language
-from refund_desk.form_reading import is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
+from refund_desk.form_reading import MISS_BUDGET, is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
-from refund_desk.request_use_case import RequestOutcome
+from refund_desk.parsing import parse_email, parse_introduced_name, parse_phone
+from refund_desk.records import RecordStoreUnavailable, UnknownRequest
+from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
 
 class ActionAnswerPolicyQuestion(Action):
@@ -28,7 +33,7 @@ class ActionAnswerPolicyQuestion(Action):
         return "action_answer_policy_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        text, _ = answer_policy_question(runtime().policy, tracker.latest_message.get("text"))
+        text, _ = answer_policy_question(runtime().policy, said_text(tracker))
         dispatcher.utter_message(text=text)
         return ask_once(dispatcher, tracker)
 
@@ -40,7 +45,11 @@ class ActionAnswerOtherLanguage(Action):
         return "action_answer_other_language"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        language = detect_language(tracker.latest_message.get("text")) or "en"
+        text = tracker.latest_message.get("text")
+        if tracker.active_loop_name and reads_as_an_answer(text, tracker.get_slot("requested_slot"),
+                                                           runtime().policy.identifier, today()):
+            return []  # "Henrik Larsen" to "What's your full name?" is the answer: the form reads it
+        language = detect_language(text) or "en"
         dispatcher.utter_message(text=replies.other_language(runtime().policy, language))
         return []
 
@@ -57,7 +66,7 @@ class ActionExplainChargeback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         policy = runtime().policy
-        text = tracker.latest_message.get("text") or ""
+        text = said_text(tracker) or ""
         if is_duplicate_charge(text):
             dispatcher.utter_message(text=replies.duplicate_charge_offer(policy),
                                      buttons=replies.REFUND_INSTEAD_BUTTONS)
@@ -79,14 +88,22 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         rt = runtime()
         form, asked = interrupted_form(tracker)
-        if form and reads_as_an_answer(tracker.latest_message.get("text"), asked, rt.policy.identifier, today()):
+        if form and misses_of(tracker, asked) <= MISS_BUDGET and reads_as_an_answer(
+                said_text(tracker), asked, rt.policy.identifier, today()):
             # "Sofia Rossi (office manager)" answers "What's your full name?": no hand-off, back to the form
             return [SlotSet("requested_slot", asked), FollowupAction(form)]
-        details = request_details(tracker, "handoff")
+        details = with_what_this_message_says(request_details(tracker, "handoff"), tracker.latest_message.get("text"))
         outcome = await settle(lambda: request_use_case.hand_off(rt.policy, rt.store, details),
                                lambda: RequestOutcome(replies.handoff_message(rt.policy, None, details.has_anything)))
         dispatcher.utter_message(text=outcome.message)
         return reset_request_slots() + ([SlotSet("request_reference", outcome.reference)] if outcome.reference else [])
+
+
+def with_what_this_message_says(details: RequestDetails, text: Optional[str]) -> RequestDetails:
+    """The hand-off also keeps what the message asking for it states ("… Kind regards,\nPriya Raghunathan")."""
+    said = {"customer_name": parse_introduced_name(text), "customer_email": parse_email(text),
+            "customer_phone": parse_phone(text)}
+    return replace(details, **{k: v for k, v in said.items() if v and not getattr(details, k)})
 
 
 class ActionCheckStatus(Action):
@@ -105,7 +122,7 @@ class ActionExplainRequestedSlot(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         slot = tracker.get_slot("requested_slot")
-        if reads_as_an_answer(tracker.latest_message.get("text"), slot, runtime().policy.identifier, today()):
+        if reads_as_an_answer(said_text(tracker), slot, runtime().policy.identifier, today()):
             return []  # "Emily Watson" is the answer, not a "why": the form reads it and goes on
         response = f"utter_why_{slot}"
         if response in domain.get("responses", {}):
@@ -129,19 +146,50 @@ class ActionReadUnplacedMessage(Action):
     """A message no rule places (unclear, or bare details) with no form running.
 
     One that asks for money back or says why a service should be refunded ("it was never
-    delivered") opens the refund form, which reads it; anything else is asked about as before.
+    delivered") opens the refund form, which reads it. One the classifier was unsure of gets the
+    likeliest requests as buttons (a click goes on as if the customer had said it with that
+    meaning: actions.slots.said_text); bare details are asked what they are for.
     """
 
     def name(self) -> Text:
         return "action_read_unplaced_message"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if reads_as_a_refund_request(tracker.latest_message.get("text")):
+        added = await contact_for_a_handoff(tracker)
+        if added is not None:  # the e-mail or phone a hand-off without either asked for
+            dispatcher.utter_message(text=replies.contact_added(added))
+            return [SlotSet(name, value) for name, value in (
+                ("customer_email", parse_email(tracker.latest_message.get("text"))),
+                ("customer_phone", parse_phone(tracker.latest_message.get("text")))) if value]
+        if reads_as_a_refund_request(said_text(tracker)):
             dispatcher.utter_message(text=replies.REFUND_FROM_DETAILS)
             return [FollowupAction("refund_form")]  # the form reads this message: its details are kept
-        dispatcher.utter_message(response="utter_what_for" if latest_intent(tracker) == "inform"
-                                 else "utter_please_rephrase")
+        if latest_intent(tracker) == "inform":
+            dispatcher.utter_message(response="utter_what_for")
+            return []
+        offered = likeliest_requests(ranking_of(tracker.latest_message))
+        if offered:
+            dispatcher.utter_message(text=replies.UNSURE_CHOICES, buttons=replies.request_buttons(offered))
+        else:
+            dispatcher.utter_message(response="utter_please_rephrase")
         return []
+
+
+async def contact_for_a_handoff(tracker: Tracker) -> Optional[str]:
+    """The hand-off reference an e-mail or phone in this message completes (it had no way to reach the
+    customer), or None."""
+    reference = tracker.get_slot("request_reference") or ""
+    text = tracker.latest_message.get("text")
+    email, phone = parse_email(text), parse_phone(text)
+    if not reference.startswith("HO-") or not (email or phone) or tracker.get_slot("customer_email") \
+            or tracker.get_slot("customer_phone"):
+        return None
+    store = runtime().store
+    try:
+        await off_loop(lambda: store.add_contact(reference, email=email, phone=phone, sender_id=tracker.sender_id))
+    except (RecordStoreUnavailable, UnknownRequest):
+        return None
+    return reference
 
 
 def keeps_the_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

@@ -11,14 +11,14 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime, today
-from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, latest_intent, slot_values
+from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, latest_intent, slot_values, said_text
 from refund_desk import replies
-from refund_desk.dates import read_date
+from refund_desk.dates import FUTURE, PAST, read_date
 from actions.status_check import extract_lookup_email, status_required_slots
 from refund_desk.eligibility import needed_facts
 from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_stop, date_direction, read_lookup, read_message,
                                       reads_as_a_refund_of_a_started_service, reads_as_an_answer)
-from refund_desk.parsing import parse_email, parse_service_kind
+from refund_desk.parsing import classify_reason, parse_email, parse_service_kind
 
 # Messages with these intents interrupt a form; rules answer them and the form goes on (or, for
 # a change of mind, the other form takes over). Off-topic messages are read by the form itself:
@@ -38,7 +38,7 @@ OPENING_INTENTS = {"request_refund", "cancel_service", "chargeback", "chargeback
 
 # Rules that answer a message and then let the form ask again; the form still reads the message
 # when it answers the question ("I just told you. Alice Nguyen" looks like a bot challenge).
-READ_AFTER = ("utter_iamabot", "action_handoff", "action_explain_requested_slot")
+READ_AFTER = ("utter_iamabot", "action_handoff", "action_explain_requested_slot", "action_answer_other_language")
 
 
 def requested_before(tracker: Tracker) -> Optional[str]:
@@ -80,7 +80,7 @@ def answered_anyway(tracker: Tracker) -> bool:
             actions.append(event.get("name"))
     if not any(a in READ_AFTER for a in actions):
         return False
-    return reads_as_an_answer(tracker.latest_message.get("text"), requested_before(tracker),
+    return reads_as_an_answer(said_text(tracker), requested_before(tracker),
                               runtime().policy.identifier, today())
 
 
@@ -111,6 +111,12 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     return intent not in INTERRUPTING_INTENTS - OWN_INTENTS.get(form, set())
 
 
+def misses_of(tracker: Tracker, slot: Optional[str]) -> int:
+    """How often the question for `slot` has gone unanswered in a row."""
+    kept = tracker.get_slot("question_misses") or {}
+    return int(kept.get("count") or 0) if isinstance(kept, dict) and kept.get("slot") == slot else 0
+
+
 def hand_over_to(action: str) -> List[EventType]:
     """Ends the form at once and lets `action` (another form) take the message over."""
     return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction(action)]
@@ -120,6 +126,7 @@ class RequestFormValidation(FormValidationAction):
     """Shared reading of refund, cancellation and chargeback forms."""
 
     kind = "refund"
+    kept_unasked: tuple[str, ...] = ()  # details kept for the record when stated, though never asked
 
     @abstractmethod
     def name(self) -> Text:
@@ -167,29 +174,34 @@ class RequestFormValidation(FormValidationAction):
         requested = tracker.get_slot("requested_slot") if tracker.active_loop_name == self.form_name() else None
         if requested is None and answered_anyway(tracker):
             requested = requested_before(tracker)  # back from a hand-off that was really an answer
+        asked = requested if requested in wanted else None
         reading = read_message(
-            tracker.latest_message.get("text"),
+            said_text(tracker),
             latest_intent(tracker),
-            requested if requested in wanted else None,
-            wanted, known, self.kind, today(), int(tracker.get_slot("invoice_misses") or 0),
-            runtime().policy.identifier,
+            asked,
+            wanted, known, self.kind, today(), misses_of(tracker, asked),
+            runtime().policy.identifier, runtime().policy,
         )
         if reading.upset:
             dispatcher.utter_message(text=replies.SORRY)
+        misses = [SlotSet("question_misses", {"slot": asked, "count": misses_of(tracker, asked) + 1}
+                          if reading.missed else None)]
         if reading.cancellation_instead:  # no refund for what has not happened yet: offer the cancellation
             return [*events, *(SlotSet(k, v) for k, v in {**reading.values, "confirmed": None}.items()),
                     ActiveLoop(None), FollowupAction("action_offer_cancellation")]  # run() ends the form
-        if requested is None and replies.asks_how(tracker.latest_message.get("text")):
+        if reading.hand_off:  # the summary went unanswered within its budget: a person, with everything kept
+            for problem in reading.problems:
+                dispatcher.utter_message(text=problem)
+            return [*events, *misses, ActiveLoop(None), FollowupAction("action_handoff")]
+        if requested is None and replies.asks_how(said_text(tracker)):
             dispatcher.utter_message(text=replies.request_here(self.kind))  # "how do I get a refund?"
         if reading.buttons == replies.KIND_BUTTONS:
             reading.buttons = replies.kind_buttons(runtime().policy.service_kinds)
         for problem in reading.problems:
             dispatcher.utter_message(text=problem, buttons=reading.buttons if problem == reading.problems[-1] else [])
-        if reading.missed_invoice:
-            events.append(SlotSet("invoice_misses", int(tracker.get_slot("invoice_misses") or 0) + 1))
-        events += [SlotSet(k, v) for k, v in reading.values.items()]
+        events += misses + [SlotSet(k, v) for k, v in reading.values.items()]
         if self.kind == "cancellation" and "service_kind" not in wanted and tracker.get_slot("service_kind") is None:
-            stated = parse_service_kind(tracker.latest_message.get("text"))
+            stated = parse_service_kind(said_text(tracker))
             if stated:  # "cancel my plan": the record says what was cancelled even when the policy never asks
                 events.append(SlotSet("service_kind", stated))
         return events
@@ -206,9 +218,7 @@ class RequestFormValidation(FormValidationAction):
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         # Values were validated while reading; pass them on for the wanted slots.
-        wanted = set(self.wanted_slots(tracker)) | set(SIDE_SLOTS) | {"invoice_number"}
-        if self.kind == "cancellation":
-            wanted.add("service_kind")
+        wanted = set(self.wanted_slots(tracker)) | set(SIDE_SLOTS) | {"invoice_number"} | set(self.kept_unasked)
         return [SlotSet(k, v) for k, v in tracker.slots_to_validate().items() if k in wanted]
 
 
@@ -221,6 +231,7 @@ class ValidateRefundForm(RequestFormValidation):
 
 class ValidateCancellationForm(RequestFormValidation):
     kind = "cancellation"
+    kept_unasked = ("service_kind",)  # "cancel my plan": what was cancelled, even where the policy never asks
 
     def name(self) -> Text:
         return "validate_cancellation_form"
@@ -229,7 +240,7 @@ class ValidateCancellationForm(RequestFormValidation):
         # The message that opened the form says a one-time service has already begun, and asks for no
         # cancellation: the refund form takes over (and reads the message).
         if tracker.get_slot("requested_slot") is None and latest_intent(tracker) == "cancel_service" \
-                and reads_as_a_refund_of_a_started_service(tracker.latest_message.get("text")):
+                and reads_as_a_refund_of_a_started_service(said_text(tracker)):
             dispatcher.utter_message(text=replies.STARTED_SO_REFUND)
             return hand_over_to("refund_form")
         return await super().run(dispatcher, tracker, domain)
@@ -237,9 +248,28 @@ class ValidateCancellationForm(RequestFormValidation):
 
 class ValidateChargebackForm(RequestFormValidation):
     kind = "chargeback"
+    kept_unasked = ("refund_reason", "service_date")
 
     def wanted_slots(self, tracker: Tracker) -> List[Text]:
         return [*self.identifier_slots(tracker), *CONTACT_SLOTS, "confirmed"]
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """As the other forms, and the reason and the date the customer states are kept for the record
+        (never asked: the policy decides nothing on a chargeback)."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        if not answers_the_form(tracker, self.form_name()):
+            return events
+        text = tracker.latest_message.get("text")
+        reason = classify_reason(text)
+        if reason and tracker.get_slot("refund_reason") is None:
+            events += [SlotSet("refund_reason", reason), SlotSet("reason_details", text)]
+        elif tracker.get_slot("requested_slot") is None and tracker.get_slot("reason_details") is None:
+            events.append(SlotSet("reason_details", text))  # the message that reported it, in the customer's words
+        stated = read_date(text, today(), PAST).value
+        if stated and stated <= today() and tracker.get_slot("service_date") is None:
+            events.append(SlotSet("service_date", stated.isoformat()))
+        return events
 
     def name(self) -> Text:
         return "validate_chargeback_form"
@@ -253,7 +283,7 @@ class ValidateStatusForm(FormValidationAction):
         # "...still slow, I want my money back" taken for a status question: it is a new refund request,
         # so the refund form takes over (and reads the message) instead of asking for a reference.
         if tracker.get_slot("lookup_key") is None and tracker.get_slot("requested_slot") in (None, "lookup_key") \
-                and asks_for_a_new_refund(tracker.latest_message.get("text")):
+                and asks_for_a_new_refund(said_text(tracker)):
             return hand_over_to("refund_form")
         return await super().run(dispatcher, tracker, domain)
 
@@ -262,7 +292,7 @@ class ValidateStatusForm(FormValidationAction):
         if not answers_the_form(tracker, self.form_name()):
             return {}
         identifier = runtime().policy.identifier
-        key = read_lookup(tracker.latest_message.get("text"), identifier)
+        key = read_lookup(said_text(tracker), identifier)
         if key is None and tracker.get_slot("requested_slot") == "lookup_key":
             dispatcher.utter_message(text=replies.lookup_not_found(identifier))
             return {"lookup_key": None}
@@ -282,10 +312,11 @@ class ValidateStatusForm(FormValidationAction):
 def ask_confirmed(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> None:
     """Shows what was collected and asks the customer to confirm."""
     policy = runtime().policy
-    facts = [] if kind == "chargeback" else needed_facts(policy, kind, facts_from(tracker), today())
+    facts = ([s for s in ("service_date", "refund_reason") if tracker.get_slot(s)] if kind == "chargeback"
+             else needed_facts(policy, kind, facts_from(tracker), today()))
     order = ["invoice_number", *facts, *CONTACT_SLOTS]
     dispatcher.utter_message(text=replies.summary(kind, slot_values(tracker, [*order, *SIDE_SLOTS]), order,
-                                                  policy.identifier),
+                                                  policy.identifier, today()),
                              buttons=replies.YES_NO_BUTTONS)
 
 
@@ -336,7 +367,7 @@ class ActionConfirmStop(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
-        text = tracker.latest_message.get("text")
+        text = said_text(tracker)
         if tracker.active_loop_name and (not asks_to_stop(text) or reads_as_an_answer(
                 text, requested, runtime().policy.identifier, today())):
             # an answer, or no stop at all ("this month", "i dont have it"): the form reads it
@@ -352,7 +383,10 @@ class ActionOfferCancellation(Action):
         return "action_offer_cancellation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(text=replies.CANCELLATION_INSTEAD, buttons=replies.CANCELLATION_OR_REFUND_BUTTONS)
+        words = tracker.get_slot("date_words")
+        still_to_come = read_date(words, today(), FUTURE).value if words else None
+        dispatcher.utter_message(text=replies.cancellation_instead(still_to_come, today()),
+                                 buttons=replies.CANCELLATION_OR_REFUND_BUTTONS)
         return []
 
 

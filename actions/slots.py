@@ -5,13 +5,16 @@ from typing import Any, Optional
 
 from rasa_sdk import Tracker
 
+from refund_desk.choices import chosen_request
 from refund_desk.facts import BASE_FACTS, decode_facts
+from refund_desk.replies import UNSURE_CHOICES
 from refund_desk.security import CLIENT_ADDRESS_METADATA
 
 CONTACT_SLOTS = ["customer_name", "customer_email"]
 FACT_SLOTS = list(BASE_FACTS)
 # Read by the forms beside the slots they ask for.
-SIDE_SLOTS = ["reason_details", "invoice_misses", "invoice_skipped", "date_words", "customer_phone"]
+SIDE_SLOTS = ["reason_details", "question_misses", "invoice_skipped", "date_words", "customer_phone",
+              "service_date_range", "next_billing_date_range"]
 REQUEST_SLOTS = ["invoice_number", *FACT_SLOTS, *CONTACT_SLOTS, "confirmed", *SIDE_SLOTS, "lookup_key"]
 
 
@@ -23,6 +26,25 @@ def facts_from(tracker: Tracker) -> dict[str, Any]:
 def latest_intent(tracker: Tracker) -> Optional[str]:
     """The intent the classifier gave the latest message (nlu_fallback included)."""
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def said_text(tracker: Tracker) -> Optional[str]:
+    """The latest message's text; after a click on a request offered for an unclear message
+    ("/request_refund"), the unclear message's text: the click says what it meant, and the
+    conversation goes on as if the customer had said it with that meaning."""
+    text = tracker.latest_message.get("text")
+    if chosen_request(text) is None:
+        return text
+    offered = False  # the choices were the bot's answer to the message before this click
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return event.get("text") if offered else text
+        elif users == 1 and event.get("event") == "bot" and event.get("text") == UNSURE_CHOICES:
+            offered = True
+    return text
 
 
 def client_address_of(tracker: Tracker) -> Optional[str]:

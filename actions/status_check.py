@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import off_loop
+from actions.slots import said_text
 from actions.runtime import runtime
 from actions.slots import client_address_of
 from refund_desk.lookup_limits import CONVERSATION_LIMIT, Asker
@@ -57,7 +58,7 @@ async def status_required_slots(tracker: Tracker) -> List[Text]:
 def extract_lookup_email(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
     if tracker.get_slot("requested_slot") != "lookup_email":
         return {}
-    email = parse_email(tracker.latest_message.get("text"))
+    email = parse_email(said_text(tracker))
     if email is None:
         dispatcher.utter_message(text=replies.NOT_AN_EMAIL_FOR_LOOKUP)
         return {"lookup_email": None}

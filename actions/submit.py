@@ -13,26 +13,36 @@ from actions.csat import ask_once
 from actions.db import off_loop
 from actions.request_forms import interrupted_form
 from actions.runtime import runtime, today
-from actions.slots import REQUEST_SLOTS, client_address_of, facts_from
+from actions.slots import CONTACT_SLOTS, FACT_SLOTS, REQUEST_SLOTS, client_address_of, facts_from, said_text
 from refund_desk import replies, request_use_case
+from refund_desk.form_reading import UNKNOWN
 from refund_desk.parsing import classify_reason
 from refund_desk.records import RecordStoreUnavailable
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
 
+# Who the customer is stays known for the next request, a hand-off and a status check.
+KEPT_FOR_THE_CONVERSATION = ("customer_name", "customer_email", "customer_phone")
+
+
 def reset_request_slots() -> List[EventType]:
-    """Clears what one request collected, so the next one starts clean."""
-    return [SlotSet(name, None) for name in REQUEST_SLOTS]
+    """Clears what one request collected, so the next one starts clean (the customer's contact stays)."""
+    return [SlotSet(name, None) for name in REQUEST_SLOTS if name not in KEPT_FOR_THE_CONVERSATION]
 
 
 def request_details(tracker: Tracker, kind: str) -> RequestDetails:
     """What the conversation collected, from the tracker's slots."""
+    given = {name: tracker.get_slot(name) for name in ("customer_name", "customer_email")}
     return RequestDetails(
         kind=kind,
         invoice_number=tracker.get_slot("invoice_number"),
         facts=facts_from(tracker),
-        customer_name=tracker.get_slot("customer_name"),
-        customer_email=tracker.get_slot("customer_email"),
+        customer_name=None if given["customer_name"] == UNKNOWN else given["customer_name"],
+        customer_email=None if given["customer_email"] == UNKNOWN else given["customer_email"],
+        not_given=tuple(name for name in (*FACT_SLOTS, *CONTACT_SLOTS) if tracker.get_slot(name) == UNKNOWN),
+        follows=tracker.get_slot("request_reference") if kind == "handoff" else None,
+        vague_dates={f"{name}_range": tracker.get_slot(f"{name}_range") for name in ("service_date", "next_billing_date")
+                     if tracker.get_slot(f"{name}_range")},
         customer_phone=tracker.get_slot("customer_phone"),
         reason_details=tracker.get_slot("reason_details"),
         invoice_skipped=bool(tracker.get_slot("invoice_skipped")),
@@ -126,12 +136,13 @@ class ActionSwitchRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         left, asked = interrupted_form(tracker)
-        if left and asked == "refund_reason" and classify_reason(tracker.latest_message.get("text")):
+        if left and asked == "refund_reason" and classify_reason(said_text(tracker)):
             # "we want to stop the project, no longer needed" answers "what's the reason for the refund?":
             # the form that asked reads it as the reason; it is no change of mind
             return [FollowupAction(left)]
         # date_words stay: a date said for a refund of a service still to come is the appointment's
-        return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "invoice_misses")]
+        return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "question_misses",
+                                                 "service_date_range", "next_billing_date_range")]
 
 
 # The actions that save a confirmed request, by name: "yes" after "couldn't save yet" runs one again.

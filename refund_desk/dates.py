@@ -10,8 +10,16 @@ Rules (each tested in tests/unit/test_dates.py):
 - a numeric date whose first or second number is over 12 is unambiguous (21.10.2026, 03/14/2026);
   dots are day-first (21.10.); "03/04" with slashes or dashes is ambiguous: both readings come
   back in `options`, for the customer to choose;
-- a year-less date, a bare weekday or an ordinal is the nearest one in the asked direction, except
-  that a weekday named with the date ("Wednesday December 2nd") picks the year it falls on;
+- the customer's own words say which way first: "booked for", "next", "will" look ahead; "ago",
+  "last", "was", "paid" look back (the cue nearest the date, in its sentence);
+- a date without a year is then the nearest one: within a month of today either way it is that one
+  ("December 18th" on 6 December is in 12 days, whatever the question), further away the question's
+  direction decides ("March 3" for a refund asked in November is last March); a weekday named with
+  the date ("Wednesday December 2nd") picks the year it falls on; "next year"/"last year" say it;
+- a bare weekday or an ordinal is the nearest one in the direction the words or the question give;
+- a year the customer typed is never replaced;
+- a vague answer ("earlier this month", "sometime in November", "last week") is no date but a
+  range (`read_date_range`): the form uses it where the whole range decides alike;
 - text without a date ("now", "this month", "y", "24/7 support") never becomes a date.
 """
 from __future__ import annotations
@@ -116,19 +124,61 @@ def _offset(today: date, n: int, unit: str, sign: int) -> date:
     return _add_months(today, sign * 12 * n)
 
 
-def _year_less(month: int, day: int, today: date, direction: Optional[str]) -> DateReading:
-    """The nearest month-day in the asked direction (today counts for both)."""
-    this_year = _safe(today.year, month, day)
-    if this_year is None and not (month == 2 and day == 29):
-        return DateReading()
-    if direction is None:
-        return DateReading(needs_direction=True)
+# A year-less date this close to today on the other side of the question is the one meant.
+NEAR_DAYS = 31
+
+
+def _nearest_in(month: int, day: int, today: date, direction: str) -> Optional[date]:
+    """The nearest month-day on one side of today (today counts for both)."""
     for year in ((today.year, today.year - 1, today.year - 2) if direction == PAST
                  else (today.year, today.year + 1, today.year + 2)):
         candidate = _safe(year, month, day)
         if candidate and (candidate <= today if direction == PAST else candidate >= today):
-            return DateReading(candidate)
-    return DateReading()
+            return candidate
+    return None
+
+
+def _year_less(month: int, day: int, today: date, direction: Optional[str], words: Optional[str] = None,
+               ) -> DateReading:
+    """A month-day without a year: the words' direction, else the nearest one (see the module's rules)."""
+    this_year = _safe(today.year, month, day)
+    if this_year is None and not (month == 2 and day == 29):
+        return DateReading()
+    if words is not None:
+        found = _nearest_in(month, day, today, words)
+        return DateReading(found) if found else DateReading()
+    if direction is None:
+        return DateReading(needs_direction=True)
+    asked = _nearest_in(month, day, today, direction)
+    other = _nearest_in(month, day, today, FUTURE if direction == PAST else PAST)
+    if other is not None and abs((other - today).days) <= NEAR_DAYS and (
+            asked is None or abs((other - today).days) < abs((asked - today).days)):
+        return DateReading(other)
+    return DateReading(asked) if asked else DateReading()
+
+
+_FUTURE_CUES = (r"(?:booked|scheduled|planned|set|due|arranged|reserved|slated|penciled|pencilled)\s+(?:in\s+)?(?:for|on)|"
+                r"upcoming|coming|next|will|\w+'ll|going to|is\s+on|isn'?t\s+until|not\s+until|not\s+(?:happened\s+)?yet|"
+                r"yet to|hasn'?t\s+(?:happened|started|taken place)|still to come|from now|in advance|starts?\s+on|"
+                r"renews?\s+on|expires?\s+on")
+_PAST_CUES = (r"ago|last|since|was|were|happened|did|took place|had|paid|charged|billed|delivered|came|showed up|"
+              r"started|began|finished|completed|received|bought|purchased|ordered|signed up|subscribed|earlier|"
+              r"previous|back (?:on|in)|went")
+_CUE = re.compile(rf"\b(?:(?P<future>{_FUTURE_CUES})|(?P<past>{_PAST_CUES}))\b", re.I)
+_CLAUSE_END = re.compile(r"[.;!?\n]|\bbut\b", re.I)
+
+
+def direction_in_words(text: str, start: int, end: int) -> Optional[str]:
+    """Which way the customer's own words put the date at text[start:end]: the cue nearest it in its sentence."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, start)]
+    clause_start = ends[-1] if ends else 0
+    after = _CLAUSE_END.search(text, end)
+    clause_end = after.start() if after else len(text)
+    before = list(_CUE.finditer(text, clause_start, start))
+    cue = before[-1] if before else _CUE.search(text, end, clause_end)
+    if cue is None:
+        return None
+    return FUTURE if cue["future"] else PAST
 
 
 def _day_of_month(day: int, today: date, direction: Optional[str]) -> DateReading:
@@ -174,7 +224,7 @@ def _full_year(text: Optional[str]) -> Optional[int]:
 
 
 def _numeric(a: int, b: int, year_text: Optional[str], sep: str, today: date,
-             direction: Optional[str]) -> DateReading:
+             direction: Optional[str], words: Optional[str] = None) -> DateReading:
     year = _full_year(year_text)
     if sep == "." or a > 12:
         readings = [(b, a)]  # day first
@@ -192,7 +242,7 @@ def _numeric(a: int, b: int, year_text: Optional[str], sep: str, today: date,
             if d:
                 found.append(d)
         else:
-            r = _year_less(month, day, today, direction)
+            r = _year_less(month, day, today, direction, words)
             if r.value:
                 found.append(r.value)
             needs = needs or r.needs_direction
@@ -238,10 +288,14 @@ def _r_iso(m, today, direction):
 
 
 def _r_numeric(m, today, direction):
-    return _numeric(int(m["a"]), int(m["b"]), m["y"], m["sep"], today, direction)
+    return _numeric(int(m["a"]), int(m["b"]), m["y"], m["sep"], today, direction,
+                    direction_in_words(m.string, m.start(), m.end()))
 
 
 _WEEKDAY_BEFORE = re.compile(rf"\b{_WEEKDAY},?\s+(?:the\s+)?$", re.I)
+
+
+_YEAR_WORDS = re.compile(r"^\W{0,3}(?:of\s+)?(?P<which>next|last|this)\s+year\b", re.I)
 
 
 def _month_day(m, today, direction):
@@ -249,6 +303,10 @@ def _month_day(m, today, direction):
     day = int(m["day"]) if m["day"] else ORDINAL_WORDS[m["dayword"].lower()]
     if m["year"]:
         return DateReading(_safe(int(m["year"]), month, day))
+    said_year = _YEAR_WORDS.search(m.string[m.end():])
+    if said_year:  # "October 1st next year"
+        offset = {"next": 1, "last": -1, "this": 0}[said_year["which"].lower()]
+        return DateReading(_safe(today.year + offset, month, day))
     named = _WEEKDAY_BEFORE.search(m.string[:m.start()])
     if named:  # "Wednesday December 2nd": the weekday says which year's December 2nd, either way
         weekday = WEEKDAYS[named["weekday"].lower()]
@@ -256,7 +314,7 @@ def _month_day(m, today, direction):
                 if d and d.weekday() == weekday and abs((d - today).days) <= 183]
         if len(fits) == 1:
             return DateReading(fits[0])
-    return _year_less(month, day, today, direction)
+    return _year_less(month, day, today, direction, direction_in_words(m.string, m.start(), m.end()))
 
 
 def _r_relative_day(m, today, direction):
@@ -280,13 +338,25 @@ def _r_a_unit_ago(m, today, direction):
     return DateReading(_offset(today, 1, m["unit"], sign))
 
 
+_ORDINAL_AFTER = re.compile(r"^,?\s+(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)\b", re.I)
+
+
 def _r_weekday(m, today, direction):
-    return _weekday(WEEKDAYS[m["weekday"].lower()], today, direction, m["mod"] or "")
+    after = _ORDINAL_AFTER.match(m.string[m.end():])
+    if after and not m["mod"]:  # "Monday the 23rd": the day of the month nearest today that is a Monday
+        weekday, day = WEEKDAYS[m["weekday"].lower()], int(after["day"])
+        fits = [d for d in (_safe(first.year, first.month, day) for first in
+                            (_add_months(today.replace(day=1), i) for i in (-2, -1, 0, 1, 2)))
+                if d and d.weekday() == weekday]
+        if fits:
+            return DateReading(min(fits, key=lambda d: abs((d - today).days)))
+    said = None if m["mod"] else direction_in_words(m.string, m.start(), m.end())
+    return _weekday(WEEKDAYS[m["weekday"].lower()], today, said or direction, m["mod"] or "")
 
 
 def _r_ordinal(m, today, direction):
     day = int(m["day"]) if m["day"] else ORDINAL_WORDS[m["dayword"].lower()]
-    return _day_of_month(day, today, direction)
+    return _day_of_month(day, today, direction_in_words(m.string, m.start(), m.end()) or direction)
 
 
 def _r_month_edge(m, today, direction):
@@ -354,3 +424,130 @@ def spoken(d: date) -> str:
 def short(d: date) -> str:
     """'4 March' (the year left out), for choosing between two readings."""
     return f"{d.day} {calendar.month_name[d.month]}"
+
+
+# ---- Vague answers: a range of days, not a date -------------------------------------------------
+
+@dataclass(frozen=True)
+class DateRange:
+    """Days a vague answer allows, first and last included ("sometime in November")."""
+
+    first: date
+    last: date
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+    def iso(self) -> str:
+        """ISO 8601 interval notation, as slots and records keep it: '2026-11-01/2026-11-30'."""
+        return f"{self.first.isoformat()}/{self.last.isoformat()}"
+
+    @classmethod
+    def from_iso(cls, text: Optional[str]) -> Optional["DateRange"]:
+        try:
+            first, last = str(text).split("/")
+            return cls(date.fromisoformat(first), date.fromisoformat(last))
+        except (TypeError, ValueError):
+            return None
+
+
+_PART = {"early": (1, 10), "beginning": (1, 10), "start": (1, 10), "mid": (11, 20), "middle": (11, 20),
+         "late": (21, 31), "end": (21, 31)}
+_PART_WORDS = r"(?:the\s+)?(?P<part>early|beginning|start|mid|middle|late|end)(?:\s+of)?[\s-]+(?:the\s+month\s+of\s+)?"
+_IN_WORDS = r"(?:(?:some\s*time|somewhere|back|at some point)\s+)?(?:in|during|around|over|since)\s+(?:the\s+month\s+of\s+)?"
+_VAGUE_MONTH = re.compile(rf"\b(?:{_PART_WORDS})?(?P<which>last|this|next)\s+month\b|"
+                          rf"\b(?:{_PART_WORDS.replace('<part>', '<part2>')}|{_IN_WORDS}|(?:some\s*time|around)\s+)"
+                          rf"{_MONTH}(?!\s*\d)(?![a-z])|"
+                          rf"^\W*{_MONTH.replace('<month>', '<month2>')}(?:\s+(?:i think|sometime|some time|i guess|"
+                          r"probably|maybe|or so))?\W*$", re.I)
+_VAGUE_WEEK = re.compile(r"\b(?P<which>last|this|next|earlier this|later this)\s+week\b", re.I)
+_VAGUE_EARLIER = re.compile(r"\b(?P<which>earlier|later)\s+(?:this|in the)\s+month\b", re.I)
+_FEW_AGO = re.compile(r"\b(?:a\s+)?few\s+(?P<unit>day|week)s?\s+ago\b", re.I)
+
+
+def _month_range(first: date, part: Optional[str]) -> DateRange:
+    last_day = calendar.monthrange(first.year, first.month)[1]
+    lo, hi = _PART.get((part or "").lower(), (1, last_day))
+    return DateRange(first.replace(day=lo), first.replace(day=min(hi, last_day)))
+
+
+def _named_month(month: int, today: date, direction: Optional[str], words: Optional[str]) -> Optional[date]:
+    """The first of the named month: this month, else the nearest in the words' or question's direction."""
+    if month == today.month:
+        return today.replace(day=1)
+    way = words or direction
+    if way is None:
+        ahead = (month - today.month) % 12
+        way = FUTURE if ahead <= 1 else PAST  # next month is "coming up"; others are the last one
+    year = today.year if (month < today.month) == (way == PAST) else today.year + (1 if way == FUTURE else -1)
+    return date(year, month, 1)
+
+
+def _clip(found: DateRange, today: date, direction: Optional[str]) -> Optional[DateRange]:
+    """The part of a range on the asked side of today (None when nothing is left)."""
+    first, last = found.first, found.last
+    if direction == PAST:
+        last = min(last, today)
+    elif direction == FUTURE:
+        first = max(first, today)
+    return DateRange(first, last) if first <= last else None
+
+
+def read_date_range(text: Optional[str], today: date, direction: Optional[str] = None) -> Optional[DateRange]:
+    """The days a vague answer allows ("earlier this month", "sometime last month", "mid November").
+
+    None when the text states an exact date (read_date reads it) or nothing about when.
+    """
+    text = _clean((text or "")[:5000])
+    if read_date(text, today, direction or PAST).value or read_date(text, today, direction or PAST).options:
+        return None
+    found: Optional[DateRange] = None
+    words: Optional[str] = None
+    m = _VAGUE_EARLIER.search(text)
+    if m:
+        start = today.replace(day=1)
+        end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+        found = (DateRange(start, today) if m["which"].lower() == "earlier" else DateRange(today, end))
+    if found is None and (m := _VAGUE_WEEK.search(text)):
+        monday = today - timedelta(days=today.weekday())
+        which = m["which"].lower()
+        words = PAST if which == "last" else FUTURE if which == "next" else None
+        found = {"last": DateRange(monday - timedelta(days=7), monday - timedelta(days=1)),
+                 "this": DateRange(monday, monday + timedelta(days=6)),
+                 "earlier this": DateRange(monday, today),
+                 "later this": DateRange(today, monday + timedelta(days=6)),
+                 "next": DateRange(monday + timedelta(days=7), monday + timedelta(days=13))}[which]
+    if found is None and (m := _FEW_AGO.search(text)):
+        found = (DateRange(today - timedelta(days=6), today - timedelta(days=2)) if m["unit"].lower() == "day"
+                 else DateRange(today - timedelta(days=27), today - timedelta(days=10)))
+    if found is None and (m := _VAGUE_MONTH.search(text)):
+        words = direction_in_words(text, m.start(), m.end())
+        if m["which"] and m["which"].lower() in ("last", "next"):
+            words = PAST if m["which"].lower() == "last" else FUTURE
+        if m["which"]:
+            first = _add_months(today.replace(day=1), {"last": -1, "this": 0, "next": 1}[m["which"].lower()])
+        else:
+            first = _named_month(MONTHS[(m["month"] or m["month2"]).lower()], today, direction, words)
+        found = _month_range(first, m["part"] or m["part2"]) if first else None
+    if found is None:
+        return None
+    return _clip(found, today, words or direction)
+
+
+def spoken_range(found: DateRange) -> str:
+    """'1 to 30 November 2026', '24 November to 3 December 2026'."""
+    if found.first == found.last:
+        return spoken(found.first)
+    if (found.first.year, found.first.month) == (found.last.year, found.last.month):
+        return f"{found.first.day} to {spoken(found.last)}"
+    if found.first.year == found.last.year:
+        return f"{short(found.first)} to {spoken(found.last)}"
+    return f"{spoken(found.first)} to {spoken(found.last)}"
+
+
+def as_checked(d: date, today: date) -> str:
+    """A date the way a person checks it: 'Friday 18 December 2026 (in 12 days)'."""
+    days = (d - today).days
+    when = ("today" if days == 0 else "tomorrow" if days == 1 else "yesterday" if days == -1
+            else f"in {days} days" if days > 0 else f"{-days} days ago")
+    return f"{calendar.day_name[d.weekday()]} {spoken(d)} ({when})"

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping, Optional
 
-from refund_desk.facts import BASE_FACTS, derive_facts
+from refund_desk.dates import DateRange
+from refund_desk.facts import BASE_FACTS, base_facts_of, derive_facts
 from refund_desk.refund_policy import Clause, RefundPolicy, Rule
 
 
@@ -30,6 +31,8 @@ class Decision:
     estimate: Optional[EstimateResult] = None
     policy_id: str = ""
     company: str = ""
+    # the clause's formula left nothing to refund: stored as not_eligible, said as such (never "qualifies")
+    nothing_refundable: bool = False
 
     def clause_refs(self) -> list[dict[str, str]]:
         """The clauses the decision rests on, as ids and quoted sentences."""
@@ -101,6 +104,23 @@ def needed_facts(
     return [f for f in BASE_FACTS if f in requested] + [f for f in BASE_FACTS if f in needed - requested]
 
 
+def date_boundaries(policy: RefundPolicy, kind: str, date_fact: str, days: DateRange,
+                    known: Mapping[str, Any], today: date) -> list[date]:
+    """The days of a range on which one of the policy's date conditions turns (none: any day decides alike).
+
+    Every rule of this kind is looked at, whatever the other facts: a condition on a fact computed
+    from `date_fact` ("days_since_service <= 7") must hold on every day of the range or on none.
+    """
+    def turns(day: date) -> tuple[Optional[bool], ...]:
+        facts = derive_facts({**known, date_fact: day}, today)
+        return tuple(condition_holds(facts[name], cond) if name in facts else None
+                     for rule in policy.rules_for(kind) for name, cond in rule.when.items()
+                     if date_fact in base_facts_of(name))
+
+    every = days.days()
+    return [day for before, day in zip(every, every[1:]) if turns(day) != turns(before)]
+
+
 def decide(policy: RefundPolicy, kind: str, facts: Mapping[str, Any], today: date) -> Decision:
     """Apply the first matching rule of the active refund policy (or its fallback)."""
     known = derive_facts(facts, today)
@@ -113,10 +133,14 @@ def decide(policy: RefundPolicy, kind: str, facts: Mapping[str, Any], today: dat
         clauses = (rule.clause, *rule.also_cite)
         alternatives = rule.alternatives
         estimate = _estimate(rule, known, policy.currency)
+    nothing_refundable = estimate is not None and estimate.amount <= 0 and outcome in ("eligible", "partial")
+    if nothing_refundable:
+        outcome = "not_eligible"
     steps = tuple(s.summary for s in policy.next_steps.get(kind, ()) if outcome in s.outcomes)
     step_clauses = tuple(s.clause for s in policy.next_steps.get(kind, ()) if outcome in s.outcomes)
     cited = tuple(dict.fromkeys(clauses + step_clauses))  # keep order, drop repeats
-    return Decision(kind, outcome, summary, cited, steps, alternatives, estimate, policy.id, policy.company)
+    return Decision(kind, outcome, summary, cited, steps, alternatives, estimate, policy.id, policy.company,
+                    nothing_refundable)
 
 
 def _estimate(rule: Rule, facts: Mapping[str, Any], currency: str) -> Optional[EstimateResult]:

@@ -5,6 +5,11 @@ for is read leniently (a bare number is an identifier), the others only from una
 (an e-mail address, a clearly stated date, a name the customer introduces). A correction
 ("sorry, the invoice is actually INV-2208") replaces what was known. Wording lives in
 refund_desk/replies.py.
+
+read_message is three steps: `_left_out` (the customer does not have the detail asked, or skips
+it: it is left out at once), `_read_details` (every detail the message states), then the summary's
+answer (`_read_confirmation`) or the question's miss budget (`_spend_budget`: two misses, then the
+customer chooses; a third leaves the detail out), so that no question is asked for ever.
 """
 from __future__ import annotations
 
@@ -14,22 +19,32 @@ from datetime import date
 from typing import Any, Callable, Optional
 
 from refund_desk import replies
-from refund_desk.dates import FUTURE, PAST, DateReading, read_date
-from refund_desk.facts import REFUND_REASONS
+from refund_desk.dates import FUTURE, PAST, DateRange, DateReading, read_date, read_date_range
+from refund_desk.eligibility import date_boundaries
+from refund_desk.facts import REFUND_REASONS, decode_facts
 from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (classify_reason, clip, parse_amount, parse_count, parse_email, parse_identifier,
                                  parse_introduced_name, parse_name, parse_phone, parse_reference,
                                  parse_service_kind, parse_service_status, typed_as_a_name)
-from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier
+from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier, RefundPolicy
 
-MAX_INVOICE_MISSES = 3
+# Misses a question may have: at the second the customer chooses (the choices, skip it, a person);
+# a third skips it (noted for staff), so no question is asked more than three times in a row.
+MISS_BUDGET = 2
 YES = ("yes", "y", "yeah", "yep", "yup", "correct", "right", "sure", "ok", "okay", "confirm",
        "that's right", "thats right", "looks good", "affirmative", "/affirm", "yes please", "go ahead")
 NO = ("no", "n", "nope", "nah", "wrong", "incorrect", "not right", "/deny")
 _CORRECTION = re.compile(r"\b(actually|sorry|correction|i meant|i mean|should (be|have been)|typo|mistake|"
                          r"not \S+ but|wrong|instead|rather|update|change)\b", re.I)
-_SKIP = re.compile(r"\b(carry on|continue|go on|without it|skip|don'?t have it|do not have it|no idea|"
-                   r"can'?t find it|proceed)\b", re.I)
+_SKIP = re.compile(r"\b(carry on|continue|go on|without it|skip|proceed|leave it (out|blank|empty))\b", re.I)
+# "I don't have it" in the words customers use: an answer the first time, the detail is left out.
+_DONT_HAVE = re.compile(
+    r"\b(do\s*n[o']?t|does\s*n[o']?t|did\s*n[o']?t|dont|never)\s+(have|has|had|know|got|get|remember|recall|keep|kept|"
+    r"received?|see|saw)\b|\b(have|has|got)\s+(no|none)\b|\bhave\s*n[o']?t\s+(got|any)\b|\bno\s+(idea|clue)\b|"
+    r"\bnot\s+sure\b|\bdunno\b|\bidk\b|\bcan\s*[no']?t\s+(find|remember|recall|locate|say)\b|\bcannot\s+(find|remember|locate)\b|"
+    r"\bcould\s*n[o']?t\s+find\b|\b(lost|misplaced|deleted|threw (it )?away)\b|\bnot\s+(available|known|at hand|handy)\b|"
+    r"\bunknown\b|^\W*n/?a\W*$|\brather not\b|\bprefer not\b|\bno\s+(invoice|order|customer|receipt|number|id|e-?mail|phone)\b|"
+    r"\bwithout (one|it|an? \w+)\b|^\W*(none|nope,? none)\W*$", re.I)
 _STILL_TO_COME = re.compile(r"\b(is|it's|was booked for|scheduled for|planned for) (next week|next month|coming up)\b|"
                             r"\bhas(n't| not) (happened|started|taken place) yet\b|\bnot (happened|started) yet\b|"
                             r"\bupcoming (appointment|visit|installation|session)\b", re.I)
@@ -56,7 +71,9 @@ class Reading:
     values: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     buttons: list[dict[str, str]] = field(default_factory=list)
-    missed_invoice: bool = False
+    missed: bool = False  # the question asked was not answered (one of its MISS_BUDGET misses)
+    skipped: Optional[str] = None  # the detail the customer does not have or chose to skip: left out
+    hand_off: bool = False  # the summary got no answer within its budget: a person takes over
     upset: bool = False  # the customer is angry: acknowledge it before the next question
     # A refund for a prepaid service plainly still to come: the refund stops and a cancellation is offered.
     cancellation_instead: bool = False
@@ -92,7 +109,7 @@ def _accept_date(slot: str, found: DateReading, direction: Optional[str], kind: 
         return False
     if direction == PAST and value > today:
         if kind == "refund":  # a prepaid service still to come: that's a cancellation
-            _offer_cancellation(reading, text, stop=not asked)
+            _offer_cancellation(reading, text, stop=not asked, value=value, today=today)
             reading.values[slot] = None
         elif asked:
             reading.problems.append(replies.date_in_future(value, kind))
@@ -105,6 +122,22 @@ def _accept_date(slot: str, found: DateReading, direction: Optional[str], kind: 
         return False
     reading.values[slot] = value.isoformat()
     return True
+
+
+def _read_vague_date(slot: str, vague: DateRange, kind: str, known: dict[str, Any], today: date,
+                     policy: Optional[RefundPolicy], reading: Reading) -> None:
+    """A vague answer ("sometime last month"): enough where every day of it decides alike under the
+    policy; otherwise asked once more, the range offered with the day where the policy's answer changes."""
+    reading.values[f"{slot}_range"] = vague.iso()
+    facts = decode_facts(known)
+    boundaries = (date_boundaries(policy, kind, slot, vague, facts, today) if policy is not None
+                  else [vague.first])
+    if not boundaries:
+        # the last day for a date behind, the first for one ahead: any day of the range decides alike
+        reading.values[slot] = (vague.last if vague.last <= today else vague.first).isoformat()
+        return
+    reading.values[slot] = None
+    reading.problems.append(replies.which_day_in(vague, boundaries[0] if policy is not None else None))
 
 
 # Answers in which a date-like text is not the service date ("the 1st" for the next billing date).
@@ -131,8 +164,11 @@ def _read_stated_service_date(text: str, requested: Optional[str], known: dict[s
 
 
 def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: dict[str, Any], kind: str,
-                today: date, reading: Reading, correcting: bool, confirming: bool) -> None:
+                today: date, reading: Reading, correcting: bool, confirming: bool,
+                policy: Optional[RefundPolicy] = None, misses: int = 0) -> None:
     for slot in ("service_date", "next_billing_date"):
+        if slot in reading.values:
+            continue  # left out by the customer ("I don't know the date")
         if slot not in wanted:
             if slot == "service_date":
                 _read_stated_service_date(text, requested, known, kind, today, reading)
@@ -165,6 +201,8 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
             if _accept_date(slot, found, direction, kind, today, reading, asked, text):
                 if words:
                     reading.values["date_words"] = None
+                if known.get(f"{slot}_range"):
+                    reading.values[f"{slot}_range"] = None  # an exact date replaces a vague one
             continue
         if found.options:
             if slot == "service_date":
@@ -179,12 +217,29 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
         if found.needs_direction and slot == "service_date":
             reading.values["date_words"] = text  # kept until the kind of service says which way to read it
             continue
+        vague = read_date_range(text, today, direction) if asked and direction else None
+        if vague is not None and direction == PAST and vague.first > today:  # "next week": still to come
+            if kind == "refund":  # said plainly ("it's next week"), the refund stops; a bare answer may be a slip
+                _offer_cancellation(reading, text, stop=bool(_STILL_TO_COME.search(text))
+                                    and "service_status" not in wanted)
+            else:
+                reading.problems.append(replies.date_in_future(vague.first, kind))
+            reading.values[slot] = None
+            continue
+        if vague is not None and direction == FUTURE and vague.last < today:
+            reading.problems.append(replies.date_in_past(vague.last, slot))
+            reading.values[slot] = None
+            continue
+        if vague is not None:
+            _read_vague_date(slot, vague, kind, known, today, policy, reading)
+            continue
         if asked and not _states_other_facts(reading):
             reading.problems.append(replies.NO_DATE)
             reading.values[slot] = None
 
 
-def _offer_cancellation(reading: Reading, text: str, stop: bool) -> None:
+def _offer_cancellation(reading: Reading, text: str, stop: bool, value: Optional[date] = None,
+                        today: Optional[date] = None) -> None:
     """A refund for a service still to come: offer the cancellation instead.
 
     Said unasked ("it's booked for Wednesday December 2nd"), the refund stops there and the offer
@@ -195,7 +250,8 @@ def _offer_cancellation(reading: Reading, text: str, stop: bool) -> None:
     if stop:
         reading.cancellation_instead = True
     else:
-        reading.problems.append(replies.CANCELLATION_INSTEAD)
+        reading.problems.append(replies.cancellation_instead(value, today) if value and today
+                                else replies.CANCELLATION_INSTEAD)
         reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
 
 
@@ -211,29 +267,105 @@ def read_message(
     known: dict[str, Any],
     kind: str,
     today: date,
-    invoice_misses: int = 0,
+    misses: int = 0,
     identifier: Identifier = DEFAULT_IDENTIFIER,
+    policy: Optional[RefundPolicy] = None,
 ) -> Reading:
-    """Read a message for the slots in `wanted` (plus reason_details, date_words, customer_phone)."""
+    """Read a message for the slots in `wanted` (plus reason_details, date_words, customer_phone).
+
+    `misses`: how often the question asked (`requested_slot`) has gone unanswered so far; `policy`
+    tells whether a vague date ("sometime last month") is enough for its rules.
+    """
     text = clip(text)
     reading = Reading(upset=bool(_UPSET.search(text)))
+    if requested_slot is not None and requested_slot != "confirmed" and _left_out(
+            text, intent, requested_slot, misses, today, identifier):
+        _skip(reading, requested_slot, identifier, said=True)
+        requested_slot = None  # read the rest of the message for the other details it states
+    _read_details(text, intent, requested_slot, wanted, known, kind, today, misses, identifier, policy, reading)
+    if requested_slot == "confirmed":
+        _read_confirmation(text, intent, known, wanted, reading, identifier, misses)
+        return reading
+    if intent == "out_of_scope" and requested_slot and not _states_other_facts(reading) \
+            and not (requested_slot == "customer_email" and _TRIED_AN_ADDRESS.search(text)):
+        # off-topic, and no answer to the question either: say what I can do, then ask again
+        reading.problems, reading.buttons = [replies.OUT_OF_SCOPE_IN_FORM], []
+        reading.values = {requested_slot: None}
+    _spend_budget(reading, requested_slot, misses, identifier)
+    return reading
+
+
+def _answers(slot: str, text: str, today: date, identifier: Identifier) -> bool:
+    """Whether the text holds an answer of the asked detail's own kind (its parser reads something)."""
+    if slot == "invoice_number":
+        return parse_identifier(text, identifier, answer=True) is not None
+    if slot == "customer_email":
+        return parse_email(text) is not None
+    if slot in ("service_date", "next_billing_date"):
+        return (read_date(text, today, PAST).found or read_date(text, today, FUTURE).found
+                or read_date_range(text, today, PAST) is not None)
+    if slot == "refund_reason":
+        return classify_reason(text) is not None
+    if slot in CHOICE_SLOTS:
+        return CHOICE_SLOTS[slot](text) is not None
+    if slot in ANSWER_ONLY_SLOTS:
+        return ANSWER_ONLY_SLOTS[slot][0](text) is not None
+    return False
+
+
+def _left_out(text: str, intent: Optional[str], slot: str, misses: int, today: date, identifier: Identifier) -> bool:
+    """Whether the customer does not have the detail asked, or chose to skip it after the misses."""
+    if slot in MAY_BE_UNKNOWN and _DONT_KNOW.search(text) and not read_date(text, today, PAST).found:
+        return True
+    if _answers(slot, text, today, identifier):
+        return False
+    if _DONT_HAVE.search(text) or _SKIP.search(text):
+        return True
+    return misses >= MISS_BUDGET and intent == "affirm"  # "Carry on without it" after the choice
+
+
+def _skip(reading: Reading, slot: str, identifier: Identifier, said: bool) -> None:
+    """Leave a detail out of this request (noted for staff); it is not asked again."""
+    if slot == "invoice_number":
+        reading.values["invoice_skipped"] = True
+        reading.values["invoice_number"] = None
+    else:
+        reading.values[slot] = UNKNOWN
+    reading.skipped = slot
+    reading.problems = [replies.carry_on_without(slot, identifier, said)]
+    reading.buttons = []
+
+
+def _filled(reading: Reading, slot: str) -> bool:
+    return reading.values.get(slot) is not None or (slot == "invoice_number"
+                                                    and bool(reading.values.get("invoice_skipped")))
+
+
+def _spend_budget(reading: Reading, requested: Optional[str], misses: int, identifier: Identifier) -> None:
+    """A question left unanswered spends one of its misses: at the budget the customer chooses, after it
+    the detail is left out, so that no question is asked more than three times in a row."""
+    if requested is None or reading.skipped or _filled(reading, requested) or reading.cancellation_instead:
+        return
+    reading.missed = True
+    spent = misses + 1
+    if spent > MISS_BUDGET:
+        _skip(reading, requested, identifier, said=False)
+    elif spent == MISS_BUDGET:
+        reading.problems = [*reading.problems[:-1], replies.choose_after_misses(requested, identifier)]
+        reading.buttons = (replies.IDENTIFIER_CHOICE_BUTTONS if requested == "invoice_number"
+                           else [*reading.buttons, *replies.SKIP_OR_PERSON_BUTTONS])
+
+
+def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str], wanted: list[str],
+                  known: dict[str, Any], kind: str, today: date, misses: int, identifier: Identifier,
+                  policy: Optional[RefundPolicy], reading: Reading) -> None:
+    """Every detail the message states, into `reading` (the confirmation is read apart)."""
     confirming = requested_slot == "confirmed"
     correcting = bool(_CORRECTION.search(text)) and requested_slot is not None
 
     def may_set(slot: str) -> bool:
         """Whether a detail stated in this message may replace what is known."""
         return slot in wanted and (known.get(slot) is None or slot == requested_slot or correcting or confirming)
-
-    if requested_slot in MAY_BE_UNKNOWN and _DONT_KNOW.search(text) and not read_date(text, today, PAST).found:
-        reading.values[requested_slot] = UNKNOWN
-        return reading
-
-    # After three misses the customer chose between carrying on without the identifier and a person.
-    if requested_slot == "invoice_number" and invoice_misses >= MAX_INVOICE_MISSES and (
-            intent == "affirm" or _SKIP.search(text)) and not parse_identifier(text, identifier, answer=True):
-        reading.values["invoice_skipped"] = True
-        reading.values["invoice_number"] = None
-        return reading
 
     identifier_value = parse_identifier(text, identifier, answer=requested_slot == "invoice_number")
     if identifier_value and may_set("invoice_number") and identifier_value != known.get("invoice_number"):
@@ -264,7 +396,7 @@ def read_message(
         return known.get(slot) is None and (slot != "service_status" or requested_slot is None)
 
     for slot, parse in CHOICE_SLOTS.items():  # before dates: the kind of service decides their direction
-        if may_reread(slot):
+        if may_reread(slot) and slot not in reading.values:
             value = parse(text)
             if value and value != known.get(slot):
                 reading.values[slot] = value
@@ -272,14 +404,15 @@ def read_message(
                 reading.problems.append(replies.ASK_AGAIN[slot])  # the question, with its choices, follows
                 reading.values[slot] = None
 
-    _read_dates(text, requested_slot, wanted, known, kind, today, reading, correcting, confirming)
+    _read_dates(text, requested_slot, wanted, known, kind, today, reading, correcting, confirming, policy, misses)
     if kind == "refund" and _STILL_TO_COME.search(text) and reading.problems in ([], [replies.NO_DATE]) \
-            and not reading.cancellation_instead:
+            and not reading.cancellation_instead and known.get("service_date") is None \
+            and reading.values.get("service_date") in (None, UNKNOWN):
         reading.problems = []  # "it's next week" is no date to read, but it says when
         # where the policy asks how far the work got, "not started yet" is that answer, not only a cancellation
         _offer_cancellation(reading, text, stop="service_status" not in wanted)
 
-    if may_reread("refund_reason"):
+    if may_reread("refund_reason") and "refund_reason" not in reading.values:
         reason = classify_reason(text)
         if reason and reason != known.get("refund_reason"):
             reading.values["refund_reason"] = reason
@@ -312,37 +445,33 @@ def read_message(
                     reading.problems.append(replies.PERSON_INSTEAD_OF_NAME)
 
     if requested_slot == "invoice_number" and "invoice_number" not in reading.values:
-        reading.missed_invoice = not _states_other_facts(reading) and intent != "out_of_scope"
         reading.values["invoice_number"] = None
-        misses = invoice_misses + (1 if reading.missed_invoice else 0)
-        if misses >= MAX_INVOICE_MISSES:
-            reading.problems.append(replies.identifier_choice(identifier))
-            reading.buttons = replies.IDENTIFIER_CHOICE_BUTTONS
-        elif reading.missed_invoice:
-            reading.problems.append(replies.identifier_not_found(identifier))
-        else:
+        if _states_other_facts(reading):
             reading.problems.append(replies.still_need(identifier))
-
-    if confirming:
-        _read_confirmation(text, intent, known, wanted, reading, identifier)
-    elif intent == "out_of_scope" and requested_slot and not _states_other_facts(reading) \
-            and not (requested_slot == "customer_email" and _TRIED_AN_ADDRESS.search(text)):
-        # off-topic, and no answer to the question either: say what I can do, then ask again
-        reading.problems, reading.buttons, reading.missed_invoice = [replies.OUT_OF_SCOPE_IN_FORM], [], False
-        reading.values = {requested_slot: None}
-    return reading
+        else:
+            reading.problems.append(replies.identifier_not_found(identifier))
 
 
 # "zoe at example" to the e-mail question is a try at an address, whatever the classifier says.
 _TRIED_AN_ADDRESS = re.compile(r"@|\b(at|dot)\b", re.I)
 
 
+_PHONE_WORDS = re.compile(r"\b(phone|mobile|cell|telephone)\b", re.I)
+_REMOVE = re.compile(r"\b(remove|delete|drop|take (it )?out|leave (it )?out|don'?t (use|keep|want|need)|no|without|"
+                     r"forget|wrong|not mine|incorrect)\b", re.I)
+
+
 def _read_confirmation(text: str, intent: Optional[str], known: dict[str, Any], wanted: list[str],
-                       reading: Reading, identifier: Identifier) -> None:
+                       reading: Reading, identifier: Identifier, misses: int = 0) -> None:
     changed = {k: v for k, v in reading.values.items()
-               if k in wanted and k != "confirmed" and v is not None and v != known.get(k)}
+               if (k in wanted or k == "customer_phone") and k != "confirmed" and v is not None and v != known.get(k)}
+    if known.get("customer_phone") and "customer_phone" not in changed and _PHONE_WORDS.search(text) \
+            and _REMOVE.search(text):
+        changed = {"customer_phone": None}  # "remove my phone number": the summary is shown without it
+        reading.values["customer_phone"] = None
     if changed:
-        reading.values = {**{k: v for k, v in reading.values.items() if v is not None}, "confirmed": None}
+        reading.values = {**{k: v for k, v in reading.values.items() if v is not None}, **{
+            k: v for k, v in changed.items() if v is None}, "confirmed": None}
         reading.problems = []
         reading.buttons = []
         return  # details changed: the summary is shown again
@@ -357,15 +486,22 @@ def _read_confirmation(text: str, intent: Optional[str], known: dict[str, Any], 
     answer = yes_no_answer(text, intent)
     if answer is True:
         reading.values["confirmed"] = True
+        return
+    # no yes and nothing changed: one of the summary's misses
+    reading.values["confirmed"] = None
+    reading.missed = True
+    if misses + 1 > MISS_BUDGET:
+        reading.hand_off = True  # everything said so far goes to a person with the hand-off
+        reading.problems.append(replies.SUMMARY_TO_A_PERSON)
     elif answer is False:
-        reading.values["confirmed"] = None
         reading.problems.append(replies.WHAT_TO_CHANGE)
         reading.buttons = replies.change_buttons([s for s in wanted if s != "confirmed" and known.get(s) is not None],
                                                  identifier)
     else:
-        reading.values["confirmed"] = None
         reading.problems.append(replies.YES_OR_NO)
         reading.buttons = YES_NO_BUTTONS
+    if misses + 1 == MISS_BUDGET:
+        reading.buttons = [*reading.buttons, replies.PERSON_BUTTON]
 
 
 def _detail_named(text: str, wanted: list[str], identifier: Identifier) -> Optional[str]:

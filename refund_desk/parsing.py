@@ -16,8 +16,10 @@ _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w-])\+?\d(?:[ ().-]*\d){6,14}(?![\w-])")
 # A reference token: letters then digits, kept whole with its dashes (INV-2024-0918, WP-7781).
-_TOKEN = r"[A-Za-z]{0,6}-?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*"
-_LETTERED = re.compile(rf"(?<![\w@.-])([A-Za-z]{{1,6}}-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*)(?![\w@-])")
+# Letter segments may come several, with dashes or slashes (ITM-INV-20931, WP-CUST-100482, SOC/2026/118).
+_TOKEN = r"(?:[A-Za-z]{1,8}[-/])*[A-Za-z]{0,8}[-/]?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*"
+_LETTERED = re.compile(r"(?<![\w@.-])((?:[A-Za-z]{1,8}[-/])*[A-Za-z]{1,8}[-/]?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*)"
+                       r"(?![\w@-])")
 _LABELLED = re.compile(
     r"\b(?:invoice|inv|order|customer|client|account|acct|reference|ref|id)\.?\s*(?:id|number|no\.?|num|nr|#)?"
     rf"\s*(?:is|was|=|:|#|-)?\s*#?\s*({_TOKEN})(?![\w@-])", re.I)
@@ -45,7 +47,7 @@ def _normalise_identifier(token: str, identifier: Identifier) -> str:
         if re.fullmatch(r"[\d-]+", token):
             return prefix + token
         if token.lower().startswith(letters):
-            return prefix + token[len(letters):].lstrip("- ").upper()
+            return prefix + token[len(letters):].lstrip("-/ ").upper()
     return token
 
 
@@ -97,11 +99,20 @@ def parse_phone(text: Optional[str]) -> Optional[str]:
     text = clip(text)
     for m in _PHONE.finditer(text):
         number = m.group(0)
+        labelled = _IDENTIFIER_BEFORE.search(text[:m.start()])
+        if labelled and not re.search(r"phone|tel|mobile|cell|call", labelled.group(0), re.I):
+            continue  # "Invoice 2026-0877", "order no. 4471-2290": an identifier, not a phone
         if _digits(number) >= 7 and not _looks_like_a_date(number) and (
                 re.search(r"phone|call|tel|mobile|cell|reach me|number", text, re.I) or number.startswith("+")
                 or re.search(r"\d[ .-]\d", number)):
             return number.strip()
     return None
+
+
+# A label just before a number that makes it an identifier ("invoice", "order no.", "customer ID").
+_IDENTIFIER_BEFORE = re.compile(r"\b(?:invoice|inv|order|ord|customer|client|account|acct|reference|ref|id|"
+                                r"ticket|contract)\.?\s*(?:id|number|no\.?|num|nr|#)?\s*(?:is|was|=|:|#|-)?\s*#?\s*$",
+                                re.I)
 
 
 def parse_reference(text: Optional[str]) -> Optional[str]:
@@ -236,6 +247,10 @@ _NOT_NAMES = {"yes", "no", "yeah", "yep", "nope", "ok", "okay", "sure", "thanks"
               "talk", "manager", "person", "human", "agent", "someone", "appointment", "tomorrow", "yesterday",
               "today", "want", "need", "know", "told", "charged", "twice", "plan", "service", "order",
               "i", "it", "was", "this", "that", "to", "of", "for", "with", "and", "or"}
+# Alone, a title or a month is no name ("Dr", "December"); beside another word it may be ("June Carter").
+_NEVER_A_NAME_ALONE = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "madam", "jan", "january", "feb",
+                       "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july", "aug",
+                       "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december"}
 _ONLY_A_COMMAND = {"stop", "cancel", "help", "quit", "exit", "restart", "back", "menu", "none", "nothing", "skip"}
 _PARENTHESES = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _NAME_WORD = r"[^\W\d_][^\s\d,.!?;:()@]*"
@@ -245,6 +260,10 @@ _INTRODUCED = (
     re.compile(rf"\b(?:my name is|my name's|name:|name is)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})", re.I),
     re.compile(rf"(?:^|[.!,]\s*|\b(?:hi|hello|hey),?\s+)(?i:this is|it's|i'm|i am)\s+({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"),
     re.compile(rf"(?:^|[.!?]\s+)\s*(?:(?:hi|hello|hey),?\s+)?({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})\s+here\b"),
+    # a sign-off: "Kind regards,\nPriya Raghunathan" (the name alone on the lines after it)
+    re.compile(rf"(?i:\b(?:kind |best |warm |many )?(?:regards|thanks|thank you|cheers|sincerely|best wishes|best|"
+               rf"yours(?: truly| sincerely)?))\s*[,.!-]*\s*\n\s*({_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,3}})"
+               r"[ \t]*(?:\n|$)"),
 )
 
 
@@ -282,6 +301,8 @@ def _one_name(text: str) -> Optional[str]:
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())  # "garcía" is one word, not "garc" + "a"
     if text.lower() in _ONLY_A_COMMAND or any(word in _NOT_NAMES for word in words):
         return None
+    if len(words) == 1 and words[0] in _NEVER_A_NAME_ALONE:
+        return None  # "Dr", "December": a title or a month is no name by itself
     letters = sum(ch.isalpha() for ch in text)
     if letters < 2 or sum(ch.isdigit() for ch in text) > 0 or len(text.split()) > 6:
         return None

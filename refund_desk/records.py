@@ -429,6 +429,25 @@ class RecordStore:
             return record.to_dict()
 
 
+    def add_contact(self, reference: str, *, email: Optional[str] = None, phone: Optional[str] = None,
+                    sender_id: Optional[str] = None) -> dict[str, Any]:
+        """A way to reach the customer, given after the record was opened (only where it had none;
+        only by the conversation that opened it)."""
+        with self._database() as session:
+            record = self._by_reference(session, reference)
+            if sender_id is not None and record.sender_id != sender_id:
+                raise UnknownRequest(reference)
+            facts = json.loads(record.facts or "{}")
+            if email and not record.customer_email:
+                record.customer_email = clean_text(email)
+            if phone and not facts.get("customer_phone"):
+                facts["customer_phone"] = clean_text(phone)
+                record.facts = json.dumps(facts, default=_json_default, ensure_ascii=False)
+            record.updated_at = _now()
+            session.commit()
+            return record.to_dict()
+
+
 def engine_options(url: str) -> dict[str, Any]:
     """Short waits everywhere: a database that does not answer must not hold a conversation."""
     if url.startswith("sqlite"):

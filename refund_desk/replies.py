@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any, Mapping, Optional, Sequence
 
-from refund_desk.dates import short, spoken
+from refund_desk.dates import DateRange, as_checked, short, spoken, spoken_range
 from refund_desk.eligibility import Decision
 from refund_desk.facts import ACTIVE_STATUSES, OUTCOMES, REFERENCE_EXAMPLE
 from refund_desk.languages import only_english
@@ -44,6 +44,26 @@ IDENTIFIER_CHOICE_BUTTONS = [
     {"title": "Carry on without it", "payload": "/affirm"},
     PERSON_BUTTON,
 ]
+# ---- Unsure what a message asks: the likeliest requests offered (refund_desk/choices.py) ---------
+
+# The requests a customer can be offered, in plain words; a click sends the intent as its payload.
+REQUEST_CHOICES = {
+    "request_refund": "Get a refund",
+    "check_request_status": "Check on a request I made",
+    "ask_refund_policy": "Read the refund policy",
+    "cancel_service": "Cancel a service",
+    "chargeback": "Ask about disputing a charge with my bank",
+    "chargeback_filed": "I've already disputed a charge with my bank",
+    "request_human": "Talk to a person",
+}
+UNSURE_CHOICES = "I'm not sure I understood. Is it one of these? (Or say it another way.)"
+
+
+def request_buttons(intents: Sequence[str]) -> list[dict[str, str]]:
+    """One button per offered request: its plain words, and its intent as the payload."""
+    return [{"title": REQUEST_CHOICES[intent], "payload": f"/{intent}"} for intent in intents]
+
+
 # Said before the form asks its question again (the question itself, with its buttons, follows).
 ASK_AGAIN = {
     "service_kind": "Sorry, I didn't catch which one it is.",
@@ -60,6 +80,53 @@ CANCELLATION_INSTEAD = ("It sounds like the service hasn't happened yet. Then it
 CANCELLATION_INSTEAD_BUTTONS = [{"title": "Yes, cancel it instead", "payload": "/cancel_service"}]
 # The same offer once the refund has stopped for it: a no carries on with the refund.
 CANCELLATION_OR_REFUND_BUTTONS = [*CANCELLATION_INSTEAD_BUTTONS, {"title": "No, it's a refund", "payload": "/deny"}]
+SKIP_OR_PERSON_BUTTONS = [{"title": "Skip this question", "payload": "skip this question"}, PERSON_BUTTON]
+SUMMARY_TO_A_PERSON = ("I can't tell whether these details are right, so I'll pass everything you've told me "
+                       "to a person instead.")
+
+
+def _what(slot: str, identifier: Identifier) -> str:
+    """A detail as the customer knows it: 'your Customer ID', 'the date'."""
+    if slot == "invoice_number":
+        return _the(identifier)
+    return {"customer_name": "your name", "customer_email": "your e-mail address"}.get(
+        slot, f"the {SLOT_LABELS.get(slot, slot).lower()}")
+
+
+def carry_on_without(slot: str, identifier: Identifier, said: bool) -> str:
+    """The detail is left out of this request: at the customer's word, or after its misses."""
+    what = _what(slot, identifier)
+    if said:
+        return f"No problem: I'll carry on without {what}, and the team will see that it is missing."
+    return f"I'll leave {what} out for now and note for the team that it is missing."
+
+
+def choose_after_misses(slot: str, identifier: Identifier) -> str:
+    """Said at a question's second miss: the customer chooses how to go on."""
+    if slot == "invoice_number":
+        return identifier_choice(identifier)
+    return (f"I still couldn't read {_what(slot, identifier)} in that. You can pick an answer below or type it "
+            "again, skip this question (I'll note for the team that it is missing), or talk to a person.")
+
+
+def which_day_in(vague: DateRange, turning: Optional[date]) -> str:
+    """A vague date asked once more, the range offered (and where the policy's answer changes)."""
+    ask = f"Between {spoken_range(vague)}: which day was it, roughly?"
+    if turning is None:
+        return ask
+    return (f"{ask} The exact day matters here: the policy answers differently from {spoken(turning)} on. "
+            "If you don't know, say so and the team will check.")
+
+
+def cancellation_instead(value: Optional[date], today: date) -> str:
+    """A refund for a service still to come: said with the date, the cancellation offered, details kept."""
+    if value is None:
+        return CANCELLATION_INSTEAD
+    return (f"{as_checked(value, today)} is still to come, so this is a cancellation rather than a refund: "
+            "shall I cancel it instead? I'll keep the details you've given. (Otherwise, tell me the date it "
+            "was delivered or charged.)")
+
+
 RESTART_IN_FORM = ("That would erase what you've told me for this request. If you want to end it, say "
                    "“stop”; otherwise let's carry on where we were.")
 SORRY = "I'm sorry this has been so frustrating. Let's get it sorted out."
@@ -167,11 +234,35 @@ OUTCOME_HEADLINES = {
     ("refund", "partial"): "Your request qualifies for a partial refund under the policy.",
     ("refund", "review"): "Your request needs a review by the team before a decision.",
     ("refund", "not_eligible"): "I'm sorry: under the policy this request does not qualify for a refund.",
-    ("cancellation", "eligible"): "Your cancellation qualifies without penalty.",
-    ("cancellation", "partial"): "Your cancellation qualifies for a partial refund.",
-    ("cancellation", "review"): "Your cancellation needs a review by the team.",
-    ("cancellation", "not_eligible"): "Your cancellation is noted; no refund applies under the policy.",
+    ("cancellation", "eligible"): "Your cancellation is requested; under the policy it carries no penalty.",
+    ("cancellation", "partial"): "Your cancellation is requested; under the policy a partial refund applies.",
+    ("cancellation", "review"): "Your cancellation is requested; the team reviews it.",
+    ("cancellation", "not_eligible"): "Your cancellation is requested; no refund applies under the policy.",
 }
+# Where the clauses the decision quotes say "may" or "review", the headline says so, not "qualifies".
+REVIEWED_HEADLINES = {
+    ("refund", "eligible"): "Your request meets the policy's conditions for a refund; as the policy says, the team "
+                            "reviews it before the refund is made.",
+    ("refund", "partial"): "A partial refund may be granted under the policy; the team reviews your request first.",
+}
+_MAY_OR_REVIEW = re.compile(r"\bmay (at \w+ (sole )?discretion )?(be )?(grant|issu|refund|consider|offer|approv)|"
+                            r"\b(will be|are|is) reviewed\b|\bdiscretion\b", re.I)
+# A next step asking for a written request: the request just made here is that request.
+_IN_WRITING = re.compile(r"\bin writing\b|\bwritten request\b|\bby (writing an )?e-?mail\b|\bapply for this refund\b",
+                         re.I)
+CANCELLATION_CONFIRMED_BY_STAFF = "The cancellation takes effect once the team confirms it."
+
+
+def headline(decision: Decision) -> str:
+    """What the decision means for the customer, in no stronger words than the quoted clauses."""
+    if decision.nothing_refundable:
+        nothing = "under the policy clause below, nothing is refundable in your case (its formula comes to 0)."
+        return (f"Your cancellation is requested; {nothing}" if decision.kind == "cancellation"
+                else f"I'm sorry: {nothing}")
+    key = (decision.kind, decision.outcome)
+    if key in REVIEWED_HEADLINES and any(_MAY_OR_REVIEW.search(c.text) for c in decision.clauses):
+        return REVIEWED_HEADLINES[key]
+    return OUTCOME_HEADLINES[key]
 REASON_LABELS = {
     "duplicate_payment": "charged more than once",
     "service_not_rendered": "service never delivered",
@@ -194,12 +285,16 @@ SLOT_LABELS = {
     "customer_name": "Name",
     "customer_email": "E-mail",
 }
-KIND_NAMES = {"refund": "refund request", "cancellation": "cancellation", "chargeback": "chargeback report",
+KIND_NAMES = {"refund": "refund request", "cancellation": "cancellation request", "chargeback": "chargeback report",
               "handoff": "hand-off to a person"}
 
 
-def display(slot: str, value: Any) -> str:
+def display(slot: str, value: Any, today: Optional[date] = None, vague: Optional[str] = None) -> str:
+    """A detail as the summary shows it; dates as a person checks them when `today` is given."""
     if value == "unknown":
+        found = DateRange.from_iso(vague)
+        if found is not None:
+            return f"sometime from {spoken_range(found)} (the team will check the day)"
         return "not known (the team will check)"
     if slot == "refund_reason":
         return REASON_LABELS.get(value, str(value))
@@ -208,22 +303,26 @@ def display(slot: str, value: Any) -> str:
     if slot == "service_status":
         return str(value).replace("_", " ")
     if slot in ("service_date", "next_billing_date"):
+        found = DateRange.from_iso(vague)
+        if found is not None:  # the policy decides alike on every day of it
+            return f"sometime from {spoken_range(found)}"
         try:
-            return spoken(date.fromisoformat(str(value)))
+            day = date.fromisoformat(str(value))
         except ValueError:
             return str(value)
+        return as_checked(day, today) if today is not None else spoken(day)
     return str(value)
 
 
 def summary(kind: str, slots: Mapping[str, Any], order: list[str],
-            identifier: Optional[Identifier] = None) -> str:
+            identifier: Optional[Identifier] = None, today: Optional[date] = None) -> str:
     labels = dict(SLOT_LABELS)
     if identifier is not None:
         labels["invoice_number"] = identifier.label[:1].upper() + identifier.label[1:]
     lines = [f"Here is your {KIND_NAMES[kind]}:"]
     for s in order:
         if s in labels and slots.get(s) is not None:
-            lines.append(f"• {labels[s]}: {display(s, slots[s])}")
+            lines.append(f"• {labels[s]}: {display(s, slots[s], today, slots.get(f'{s}_range'))}")
         elif s == "invoice_number" and slots.get("invoice_skipped"):
             lines.append(f"• {labels[s]}: not given (the team will see that it is missing)")
     if slots.get("customer_phone"):
@@ -234,7 +333,7 @@ def summary(kind: str, slots: Mapping[str, Any], order: list[str],
 
 def decision_message(decision: Decision, reference: Optional[str], created: bool,
                      policy: Optional[RefundPolicy] = None, withheld: bool = False) -> str:
-    lines = [OUTCOME_HEADLINES[(decision.kind, decision.outcome)], decision.summary]
+    lines = [headline(decision), decision.summary]
     if decision.estimate:
         e = decision.estimate
         lines.append(f"Estimated amount: {e.amount:,.2f} {e.currency}, worked out as {e.working}"
@@ -251,9 +350,15 @@ def decision_message(decision: Decision, reference: Optional[str], created: bool
                          f"reference {reference}. I haven't opened a second one.")
     elif withheld and policy is not None:
         lines.append(already_open_withheld(decision.kind, policy))
+    if decision.kind == "cancellation" and reference:
+        lines.append(CANCELLATION_CONFIRMED_BY_STAFF)
     if decision.next_steps:
         lines.append("What happens next:")
-        lines += [f"• {step}" for step in decision.next_steps]
+        for step in decision.next_steps:
+            lines.append(f"• {step}")
+            if reference and _IN_WRITING.search(step):  # never contradict the record just opened
+                lines.append(f"  The request you've made here counts as that written request ({reference}): "
+                             "you don't need to send another.")
     return "\n".join(lines)
 
 
@@ -316,13 +421,18 @@ def chargeback_recorded(policy: RefundPolicy, reference: Optional[str], created:
     if clauses:
         lines.append(f"{policy.policy_name[:1].upper() + policy.policy_name[1:]} says: "
                      + " ".join(quote(c) for c in clauses))
-    lines.append("What happens next: the billing team checks the dispute with your bank or card issuer and "
-                 "contacts you at the e-mail address you gave. You can ask me for its status with the reference.")
+    steps = [s.summary for s in policy.next_steps.get("chargeback", ())]
+    if steps:
+        lines.append("What happens next, as the policy says:")
+        lines += [f"• {step}" for step in steps]
+    else:
+        lines.append(f"What happens next: {policy.policy_name} doesn't say what follows a chargeback. Your report "
+                     "is with the billing team under this reference, and you can ask me for its status with it.")
     return "\n".join(lines)
 
 
 def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_anything: bool,
-                    withheld: bool = False) -> str:
+                    withheld: bool = False, reachable: bool = True) -> str:
     lines = [f"Of course. {contact_line(policy)}"]
     if withheld:
         lines.append("The team already has your earlier message about this invoice.")
@@ -334,7 +444,17 @@ def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_an
     else:
         lines.append(f"I couldn't pass your details on automatically just now, so please mention your "
                      f"{policy.identifier.label} when you get in touch.")
+    if reference and not reachable:
+        lines.append(HANDOFF_ASKS_CONTACT)
     return "\n".join(lines)
+
+
+HANDOFF_ASKS_CONTACT = ("So that the team can reach you, what's your e-mail address or phone number? "
+                        "I'll add it to this hand-off.")
+
+
+def contact_added(reference: str) -> str:
+    return f"Thank you: I've added that to your hand-off ({reference}), so the team can reach you."
 
 
 def not_saved_message(policy: RefundPolicy) -> str:

@@ -32,6 +32,9 @@ class RequestDetails:
     customer_phone: Optional[str] = None
     reason_details: Optional[str] = None  # the customer's own words for the reason
     invoice_skipped: bool = False         # the customer could not give the identifier
+    not_given: tuple[str, ...] = ()       # details the customer did not have or skipped (noted for staff)
+    vague_dates: Mapping[str, str] = field(default_factory=dict)  # "service_date_range": "2026-11-01/2026-11-30"
+    follows: Optional[str] = None         # the request this conversation opened before (a hand-off links it)
     channel: Optional[str] = None
     sender_id: Optional[str] = None
     client_address: Optional[str] = None  # where the message came from, as the channel saw it
@@ -43,7 +46,7 @@ class RequestDetails:
     @property
     def has_anything(self) -> bool:
         return any([self.invoice_number, self.facts, self.customer_name, self.customer_email,
-                    self.customer_phone, self.reason_details])
+                    self.customer_phone, self.reason_details, self.follows])
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class RequestOutcome:
 
 
 def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[str] = None,
-                decision: Optional[Decision] = None) -> NewRequest:
+                decision: Optional[Decision] = None, clauses: tuple[dict[str, str], ...] = ()) -> NewRequest:
     """The record for these details: every fact collected goes into it, coded once."""
     facts = encode_facts(details.facts)
     if details.reason_details:
@@ -65,10 +68,18 @@ def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[st
         facts["customer_phone"] = details.customer_phone
     if details.invoice_skipped and not details.invoice_number:
         facts["identifier_missing"] = f"the customer could not give their {policy.identifier.label}"
+    if details.not_given:
+        facts["not_given"] = list(details.not_given)
+    facts.update(details.vague_dates)  # the days a vague date allows, ISO 8601 intervals
+    if details.follows:
+        facts["follows_request"] = details.follows
+    vague_service_date = "service_date_range" in details.vague_dates
+    if vague_service_date:
+        facts.pop("service_date", None)  # the day the decision used stands for the whole range
     return NewRequest(
         kind=kind or details.kind,
         invoice_number=details.invoice_number,
-        service_date=facts.get("service_date"),
+        service_date=None if vague_service_date else facts.get("service_date"),  # no guessed day on record
         refund_reason=facts.get("refund_reason"),
         service_kind=facts.get("service_kind"),
         customer_name=details.customer_name,
@@ -78,7 +89,7 @@ def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[st
         sender_id=details.sender_id,
         facts=facts,
         eligibility=decision.outcome if decision else None,
-        policy_clauses=tuple(decision.clause_refs()) if decision else (),
+        policy_clauses=tuple(decision.clause_refs()) if decision else clauses,
         decision=decision.summary if decision else None,
     )
 
@@ -113,7 +124,8 @@ def shown_reference(opened: OpenedRequest) -> Optional[str]:
 
 def record_chargeback(policy: RefundPolicy, store: RecordStore, details: RequestDetails) -> RequestOutcome:
     """A chargeback the customer has already filed, recorded for the billing team."""
-    opened = save(store, new_request(policy, details, "chargeback"), details.asker)
+    clauses = tuple({"id": c.id, "section": c.section, "text": c.text} for c in policy.clauses_on("chargeback"))
+    opened = save(store, new_request(policy, details, "chargeback", clauses=clauses), details.asker)
     if opened is None:
         return RequestOutcome(replies.not_saved_message(policy))
     reference = shown_reference(opened)
@@ -125,6 +137,7 @@ def hand_off(policy: RefundPolicy, store: RecordStore, details: RequestDetails) 
     """The policy's contact details and a hand-off record with everything collected so far."""
     opened = save(store, new_request(policy, details, "handoff"), details.asker)
     reference = shown_reference(opened) if opened else None
+    reachable = bool(details.customer_email or details.customer_phone)
     return RequestOutcome(replies.handoff_message(policy, reference, details.has_anything,
-                                                  bool(opened and opened.withheld)),
+                                                  bool(opened and opened.withheld), reachable),
                           reference, bool(opened and opened.created), opened is not None)

@@ -122,11 +122,11 @@ def load_settings(
         staff_session_hours=_seconds(get("STAFF_SESSION_HOURS", ""), DEFAULT_STAFF_SESSION_HOURS,
                                      MIN_STAFF_SESSION_HOURS),
         staff_cookie_secure=_flag(get("STAFF_COOKIE_SECURE", ""), default=console_url.startswith("https://")),
-        staff_behind_proxy=_flag(get("STAFF_BEHIND_PROXY", ""), default=False),
         widget_origins=widget_origins(get("WIDGET_ORIGINS", ""), get("WEB_PORT", DEFAULT_WEB_PORT)),
         widget_session_idle_hours=_positive_number(get("WIDGET_SESSION_IDLE_HOURS", ""), DEFAULT_WIDGET_SESSION_IDLE_HOURS),
         widget_frame_ancestors=frame_ancestors(get("WIDGET_FRAME_ANCESTORS", DEFAULT_WIDGET_FRAME_ANCESTORS)),
         forwarded_for_header=get("FORWARDED_FOR_HEADER", "") or None,
+        staff_behind_proxy=_flag(get("STAFF_BEHIND_PROXY", ""), default=False),
     )
 
 

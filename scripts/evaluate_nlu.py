@@ -9,6 +9,14 @@
   classifier was chosen), and how many of their messages are wrongly rejected as off-topic.
 - Off-topic rejection on tests/nlu/customer_offtopic*.yml (the same hands; near-domain messages).
 - tests/nlu/heldout.yml, written by the hands that wrote the training data: a regression check.
+- tests/nlu/generalise_heldout.yml and generalise_offtopic.yml, printed apart with their own
+  confusions: written by a hand that saw neither the code nor the training data and was told to
+  use words that are not in data/nlu/lexicon.yml or the training files (synonyms, other
+  registers, banking and e-commerce phrasing, typos), plus near-domain off-topic messages.
+  Nothing was chosen or tuned on them.
+For every set it also prints how the confident predictions fare apart from the unsure ones
+(nlu_fallback: outside a form the customer is offered the likeliest requests as buttons), and
+how often the right request is among those buttons.
 Prints each figure, the top confusions, and exits 1 when a figure is below its bar.
 """
 from __future__ import annotations
@@ -27,9 +35,16 @@ import yaml
 # scripts/ for clinc150; the project for the model's own components (connectors.policies)
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 from clinc150 import OURS, rows  # noqa: E402
+from refund_desk.choices import likeliest_requests, ranking_of  # noqa: E402
+from refund_desk.replies import REQUEST_CHOICES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REJECTED = ("out_of_scope", "nlu_fallback")
+# Floors of the words-not-taught set: what the served model (sparse features only) measured when
+# the set arrived (in-scope 0.6154 of 676, off-topic 0.8486 of 218), minus a margin of about 2
+# standard errors. With WordLlama's dense features on (config.yml) it measured 0.6775 and 0.8899.
+GENERALISE_FLOOR = 0.58
+GENERALISE_OFF_TOPIC_FLOOR = 0.80
 # figure -> (at least / at most, the target the project set, the floor below which make test fails).
 # Where a target is not reached yet, the floor sits just under what the model reaches, so that a
 # regression fails the build; the output says which targets are reached.
@@ -39,6 +54,8 @@ BARS = {
     "customer_in_scope_rejected": ("max", 0.05, 0.04),
     "customer_off_topic_rejected": ("min", 0.90, 0.90),
     "own_heldout_accuracy": ("min", 0.95, 0.97),
+    "generalise_in_scope_accuracy": ("min", 0.90, GENERALISE_FLOOR),
+    "generalise_off_topic_rejected": ("min", 0.90, GENERALISE_OFF_TOPIC_FLOOR),
 }
 
 
@@ -49,8 +66,14 @@ class Tally:
     rejected: int = 0
     confusions: Counter = field(default_factory=Counter)
     examples: dict = field(default_factory=dict)
+    confident: int = 0
+    confident_right: int = 0
+    unsure: int = 0
+    unsure_best_right: int = 0  # the best intent under nlu_fallback was the right one
+    unsure_requests: int = 0  # unsure messages whose right intent is a request that can be offered
+    among_choices: int = 0  # ... and that request is among the buttons offered
 
-    def add(self, text: str, expected: str, predicted: str) -> None:
+    def add(self, text: str, expected: str, predicted: str, ranking: list[tuple[str, float]] = ()) -> None:
         self.total += 1
         if predicted in REJECTED:
             self.rejected += 1
@@ -60,6 +83,22 @@ class Tally:
         else:
             self.confusions[(expected, predicted)] += 1
             self.examples.setdefault((expected, predicted), text)
+        if predicted != "nlu_fallback":
+            self.confident += 1
+            self.confident_right += ok
+            return
+        self.unsure += 1
+        self.unsure_best_right += bool(ranking) and (ranking[0][0] == expected or (
+            expected == "out_of_scope" and ranking[0][0] in REJECTED))
+        if expected in REQUEST_CHOICES:
+            self.unsure_requests += 1
+            self.among_choices += expected in likeliest_requests(ranking)
+
+    def certainty_line(self) -> str:
+        """Confident and unsure predictions apart, and the right request among the buttons."""
+        return (f"confident {self.confident}: {self.confident_right / max(1, self.confident):.4f} right; "
+                f"unsure {self.unsure}: best guess right {self.unsure_best_right / max(1, self.unsure):.4f}, "
+                f"right request among the buttons {self.among_choices}/{self.unsure_requests}")
 
 
 def nlu_file(path: Path) -> list[tuple[str, str]]:
@@ -93,6 +132,18 @@ def clinc_off_topic() -> list[tuple[str, str]]:
         (t, "out_of_scope") for t, i in rows("val") if i not in OURS]
 
 
+def print_confusions(title: str, tallies: list[Tally], top: int = 15) -> None:
+    """The set's commonest confusions (expected -> predicted: count, e.g. one message)."""
+    confusions, examples = Counter(), {}
+    for tally in tallies:
+        confusions.update(tally.confusions)
+        for k, v in tally.examples.items():
+            examples.setdefault(k, v)
+    print(f"{title}: top {top} confusions (expected -> predicted: count, e.g.):")
+    for (expected, predicted), n in confusions.most_common(top):
+        print(f"  {expected} -> {predicted}: {n}, e.g. {examples[(expected, predicted)]!r}")
+
+
 async def classify(model: Path, sets: dict[str, list[tuple[str, str]]]) -> dict[str, Tally]:
     from rasa.core.agent import Agent
 
@@ -102,7 +153,7 @@ async def classify(model: Path, sets: dict[str, list[tuple[str, str]]]) -> dict[
         tally = Tally()
         for text, expected in examples:
             parsed = await agent.parse_message(text)
-            tally.add(text, expected, parsed["intent"]["name"])
+            tally.add(text, expected, parsed["intent"]["name"], ranking_of(parsed))
         tallies[name] = tally
     return tallies
 
@@ -124,6 +175,8 @@ def main() -> int:
         "customer": unseen(held_out("customer_heldout"), trained),
         "customer_off_topic": unseen(held_out("customer_offtopic"), trained),
         "own": nlu_file(ROOT / "tests/nlu/heldout.yml"),
+        "generalise": unseen(held_out("generalise_heldout"), trained),
+        "generalise_off_topic": unseen(held_out("generalise_offtopic"), trained),
         # each hand's files apart: the in-scope file and the off-topic file of the same suffix
         **{f"file:{path.name}": unseen(nlu_file(path), trained)
            for stem in ("customer_heldout", "customer_offtopic") for path in held_out_files(stem)},
@@ -135,6 +188,8 @@ def main() -> int:
         "customer_in_scope_rejected": t["customer"].rejected / t["customer"].total,
         "customer_off_topic_rejected": t["customer_off_topic"].right / t["customer_off_topic"].total,
         "own_heldout_accuracy": t["own"].right / t["own"].total,
+        "generalise_in_scope_accuracy": t["generalise"].right / max(1, t["generalise"].total),
+        "generalise_off_topic_rejected": t["generalise_off_topic"].right / max(1, t["generalise_off_topic"].total),
     }
     labels = {
         "clinc_off_topic_rejected": f"CLINC150 validation off-topic rejected ({t['clinc'].total} messages)",
@@ -142,6 +197,10 @@ def main() -> int:
         "customer_in_scope_rejected": "customer held-out in-scope wrongly rejected as off-topic",
         "customer_off_topic_rejected": f"customer held-out off-topic rejected ({t['customer_off_topic'].total} messages)",
         "own_heldout_accuracy": f"own held-out file accuracy (same hands as the training data; {t['own'].total})",
+        "generalise_in_scope_accuracy": f"words-not-taught held-out in-scope accuracy ({t['generalise'].total} "
+                                        "messages)",
+        "generalise_off_topic_rejected": f"words-not-taught held-out off-topic rejected "
+                                         f"({t['generalise_off_topic'].total} messages)",
     }
     failed = []
     for key, value in figures.items():
@@ -157,10 +216,15 @@ def main() -> int:
         if name.startswith("file:"):
             print(f"  {name[5:]}: {tally.right}/{tally.total} = {tally.right / tally.total:.4f} right, "
                   f"{tally.rejected / tally.total:.4f} rejected")
+    print("confident and unsure predictions apart (unsure = nlu_fallback; outside a form the likeliest "
+          "requests are offered as buttons):")
+    for name in ("customer", "customer_off_topic", "clinc", "own", "generalise", "generalise_off_topic"):
+        print(f"  {name}: {t[name].certainty_line()}")
+    print_confusions("words-not-taught held-out set (generalise_*.yml), apart", [t["generalise"], t["generalise_off_topic"]])
     confusions = Counter()
     examples = {}
     for name, tally in t.items():
-        if name.startswith("file:"):
+        if name.startswith("file:") or name.startswith("generalise"):
             continue
         confusions.update(tally.confusions)
         for k, v in tally.examples.items():

@@ -1,10 +1,15 @@
-"""Prints what each FallbackClassifier threshold would give on development text (for tuning).
+"""Prints what each FallbackClassifier threshold and ambiguity_threshold would give on development text.
 
     .venv/bin/python scripts/sweep_fallback_threshold.py models/refund-desk.tar.gz
 
 Development text only: 600 CLINC150 *train* rows of off-topic intents that were not sampled into
 data/ (seeded), and tests/nlu/heldout.yml. CLINC150's validation split and the customer held-out
 files stay for scripts/evaluate_nlu.py, so tuning never sees what is reported.
+
+An unsure message (below the threshold, or its two best intents closer than the ambiguity
+threshold) is offered the likeliest requests as buttons outside a form (refund_desk/choices.py):
+for each setting the script prints how many held-out messages are unsure, and how often the
+right request is among the buttons of those whose intent is a request.
 """
 from __future__ import annotations
 
@@ -19,21 +24,25 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 from clinc150 import off_topic_intents, rows  # noqa: E402
 from evaluate_nlu import ROOT, nlu_file  # noqa: E402
 
-THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
+AMBIGUITIES = (0.05, 0.1, 0.2)
 
 
-async def top_intents(model: Path, texts: list[str]) -> list[tuple[str, float]]:
-    """The best intent other than nlu_fallback, with its confidence, for each text."""
+async def rankings(model: Path, texts: list[str]) -> list[list[tuple[str, float]]]:
+    """Each text's intent ranking (nlu_fallback left out), best first."""
     from rasa.core.agent import Agent
 
+    from refund_desk.choices import ranking_of
+
     agent = Agent.load(str(model))
-    found = []
-    for text in texts:
-        parsed = await agent.parse_message(text)
-        ranking = parsed.get("intent_ranking") or [parsed["intent"]]
-        top = next((r for r in ranking if r["name"] != "nlu_fallback"), parsed["intent"])
-        found.append((top["name"], top["confidence"]))
-    return found
+    return [ranking_of(await agent.parse_message(text)) for text in texts]
+
+
+def is_unsure(ranking: list[tuple[str, float]], threshold: float, ambiguity: float) -> bool:
+    """What FallbackClassifier decides: the best below the threshold, or the two best too close."""
+    best = ranking[0][1] if ranking else 0.0
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    return best < threshold or best - second < ambiguity
 
 
 def main() -> int:
@@ -47,13 +56,23 @@ def main() -> int:
     dev_off = random.Random(7).sample(
         [t for t, i in rows("train") if i in off_topic and t.lower() not in trained], 600)
     own = nlu_file(ROOT / "tests" / "nlu" / "heldout.yml")
-    off = asyncio.run(top_intents(model, dev_off))
-    ins = asyncio.run(top_intents(model, [t for t, _ in own]))
+    from refund_desk.choices import likeliest_requests
+    from refund_desk.replies import REQUEST_CHOICES
+
+    off = asyncio.run(rankings(model, dev_off))
+    ins = asyncio.run(rankings(model, [t for t, _ in own]))
     for th in THRESHOLDS:
-        rejected = sum(1 for name, conf in off if name == "out_of_scope" or conf < th) / len(off)
-        right = sum(1 for (name, conf), (_, want) in zip(ins, own) if name == want and conf >= th) / len(own)
-        print(f"threshold {th:.1f}: CLINC150 train off-topic rejected {rejected:.3f}, "
-              f"own held-out accuracy {right:.3f}")
+        for amb in AMBIGUITIES:
+            rejected = sum(1 for r in off if r[0][0] == "out_of_scope" or is_unsure(r, th, amb)) / len(off)
+            unsure = [(r, want) for r, (_, want) in zip(ins, own) if is_unsure(r, th, amb)]
+            right = sum(1 for r, (_, want) in zip(ins, own) if r[0][0] == want and not is_unsure(r, th, amb))
+            wrong = sum(1 for r, (_, want) in zip(ins, own) if r[0][0] != want and not is_unsure(r, th, amb))
+            requests = [(r, want) for r, want in unsure if want in REQUEST_CHOICES]
+            among = sum(1 for r, want in requests if want in likeliest_requests(r))
+            print(f"threshold {th:.1f} ambiguity {amb:.2f}: CLINC150 train off-topic rejected {rejected:.3f}; "
+                  f"own held-out ({len(own)}): confident and right {right / len(own):.3f}, confident and wrong "
+                  f"{wrong / len(own):.3f}, unsure {len(unsure) / len(own):.3f}; right request among the "
+                  f"buttons {among}/{len(requests)}")
     return 0
 
 

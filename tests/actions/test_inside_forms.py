@@ -37,8 +37,9 @@ def test_webpro_customer_id_is_accepted(dispatcher, domain, monkeypatch):
 
 
 def test_carrying_on_without_the_identifier_moves_on_and_is_noted(dispatcher, domain):
-    tracker = make_tracker("/affirm", intent="affirm", slots={"requested_slot": "invoice_number",
-                                                              "invoice_misses": 3}, active_loop="refund_form")
+    tracker = make_tracker("/affirm", intent="affirm", slots={
+        "requested_slot": "invoice_number", "question_misses": {"slot": "invoice_number", "count": 2}},
+        active_loop="refund_form")
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert slots["invoice_skipped"] is True
     assert slots["requested_slot"] == "service_date"
@@ -129,10 +130,11 @@ def test_the_switched_form_reads_the_message_that_switched_it(dispatcher, domain
 @pytest.mark.parametrize("intent, text", [("goodbye", "bye"), ("chargeback", "what if I do the chargeback anyway?"),
                                           ("check_request_status", "what's the status of my other request")])
 def test_questions_inside_a_form_are_not_read_as_answers_nor_misses(dispatcher, domain, intent, text):
-    tracker = make_tracker(text, intent=intent, slots={"requested_slot": "invoice_number", "invoice_misses": 2},
+    tracker = make_tracker(text, intent=intent, slots={"requested_slot": "invoice_number",
+                                                       "question_misses": {"slot": "invoice_number", "count": 1}},
                            active_loop="refund_form", latest_action="refund_form")
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
-    assert "invoice_misses" not in slots and "invoice_number" not in slots
+    assert "question_misses" not in slots and "invoice_number" not in slots
 
 
 @pytest.mark.parametrize("policy, offered", [

@@ -24,17 +24,17 @@ def test_opening_message_fills_three_slots_and_asks_the_name(dispatcher, domain)
 
 
 def test_a_bad_invoice_is_reasked_and_counted(dispatcher, domain):
-    tracker = make_tracker("no clue", slots={"requested_slot": "invoice_number", "invoice_misses": 1},
-                           active_loop="refund_form")
+    tracker = make_tracker("blah", slots={"requested_slot": "invoice_number"}, active_loop="refund_form")
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert slots["invoice_number"] is None
-    assert slots["invoice_misses"] == 2
+    assert slots["question_misses"] == {"slot": "invoice_number", "count": 1}
     assert slots["requested_slot"] == "invoice_number"
     assert "INV-20431" in texts(dispatcher)
 
 
-def test_the_third_miss_offers_a_person(dispatcher, domain):
-    tracker = make_tracker("no clue", slots={"requested_slot": "invoice_number", "invoice_misses": 2},
+def test_the_second_miss_offers_a_person(dispatcher, domain):
+    tracker = make_tracker("blah", slots={"requested_slot": "invoice_number",
+                                          "question_misses": {"slot": "invoice_number", "count": 1}},
                            active_loop="refund_form")
     run_action(ValidateRefundForm(), tracker, dispatcher, domain)
     buttons = [b for m in dispatcher.messages for b in m["buttons"]]

@@ -188,3 +188,26 @@ def test_database_down_means_no_false_reference(assistant, sender):
     finally:
         assistant.restart_actions(DATABASE_URL=working)
     assert not [r for r in assistant.cli_json("requests", "list") if r["invoice_number"] == "INV-90909"]
+
+
+# A message the trained model is unsure of (a retrain that makes it sure fails the first assertion:
+# then pick another unclear message that gives an invoice number).
+UNCLEAR = "INV-20431 ... the money thing from last week, what now"
+
+
+def test_an_unclear_message_gets_choices_and_a_click_goes_on(assistant, sender):
+    answer = assistant.send(sender, UNCLEAR)
+    offered = [b for r in answer for b in r.get("buttons", [])]
+    assert [r.get("text") for r in answer] == ["I'm not sure I understood. Is it one of these? (Or say it another "
+                                               "way.)"]
+    assert 2 <= len(offered) <= 3 and {"title": "Get a refund", "payload": "/request_refund"} in offered
+    # the click opens the refund form with what the unclear message said: the invoice is not asked for
+    after = say(assistant, sender, "/request_refund")
+    assert "invoice number" not in after and "When was the service" in after
+    say(assistant, sender, "last Tuesday")
+    say(assistant, sender, "I was charged twice")
+    say(assistant, sender, "Jane Doe")
+    summary = say(assistant, sender, "jane.doe@example.com")
+    assert "INV-20431" in summary
+    record = assistant.cli_json("requests", "show", reference_in(say(assistant, sender, "yes")))
+    assert record["invoice_number"] == "INV-20431" and record["kind"] == "refund"

@@ -2,7 +2,9 @@
 
 How it works
 ------------
-Every conversation in tests/conversations/*.yml is a customer *persona*, not a script: the
+Every conversation in tests/conversations/*.yml (the first suite, issue 8) and
+tests/conversations_2/*.yml (the second, issue 15: written by other hands from personas and the
+policy texts) is a customer *persona*, not a script: the
 form's question order depends on the refund policy, so the runner asks the bot what it wants.
 
 1. The Rasa server and the action server start once (tests/support/servers.py). Before each
@@ -31,8 +33,9 @@ form's question order depends on the refund policy, so the runner asks the bot w
    eligibility, and `facts` (a subset of the record's facts). `no_record: true` expects none.
 
 Every conversation is its own test (id = conversation id); the session ends with
-"N/M conversations end with the right record" and the first mismatch of each failure
-(tests/e2e/conftest.py, tests/support/conversation_results.py).
+"N/M conversations end with the right record" for each suite and the first mismatch of each
+failure (tests/e2e/conftest.py, tests/support/conversation_results.py). Each suite lists the
+conversations that do not pass yet in its own known_failures.yaml.
 
 Adding a conversation
 ---------------------
@@ -61,7 +64,8 @@ from tests.support.servers import PROJECT_ROOT, running_assistant
 
 pytestmark = pytest.mark.e2e
 
-CONVERSATIONS_DIR = PROJECT_ROOT / "tests" / "conversations"
+SUITES = {"conversations": PROJECT_ROOT / "tests" / "conversations",
+          "conversations_2": PROJECT_ROOT / "tests" / "conversations_2"}
 DEFAULT_TODAY = "2026-11-23"
 DEFAULT_POLICY = "pro_it_assist.yml"
 MAX_TURNS = 25
@@ -73,14 +77,16 @@ RECORD_FIELD = {"invoice": "invoice_number"}
 
 def load_conversations() -> list[dict[str, Any]]:
     conversations: list[dict[str, Any]] = []
-    for path in sorted(CONVERSATIONS_DIR.glob("*.yml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for conv in doc["conversations"]:
-            conv = dict(conv)
-            conv.setdefault("policy", doc.get("policy", DEFAULT_POLICY))
-            conv["today"] = str(conv.get("today", doc.get("today", DEFAULT_TODAY)))
-            conv["file"] = path.name
-            conversations.append(conv)
+    for suite, directory in SUITES.items():
+        for path in sorted(directory.glob("*.yml")):
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for conv in doc["conversations"]:
+                conv = dict(conv)
+                conv.setdefault("policy", doc.get("policy", DEFAULT_POLICY))
+                conv["today"] = str(conv.get("today", doc.get("today", DEFAULT_TODAY)))
+                conv["file"] = path.name
+                conv["suite"] = suite
+                conversations.append(conv)
     ids = [c["id"] for c in conversations]
     duplicates = {i for i in ids if ids.count(i) > 1}
     assert not duplicates, f"duplicate conversation ids: {sorted(duplicates)}"
@@ -92,8 +98,11 @@ CONVERSATIONS = load_conversations()
 # Conversations that do not end with the right record yet (issue 8 is still open), with what goes
 # wrong. They are played and counted like the others and reported as xfail; one that starts
 # passing shows as XPASS and should be taken off the list.
-KNOWN_FAILURES: dict[str, str] = (yaml.safe_load((CONVERSATIONS_DIR / "known_failures.yaml").read_text(
-    encoding="utf-8")) or {}).get("known_failures") or {}
+KNOWN_FAILURES: dict[str, str] = {
+    conv_id: reason
+    for directory in SUITES.values()
+    for conv_id, reason in ((yaml.safe_load((directory / "known_failures.yaml").read_text(encoding="utf-8"))
+                             or {}).get("known_failures") or {}).items()}
 
 
 def as_param(conv: dict[str, Any]) -> Any:
@@ -308,7 +317,7 @@ def test_customer_conversation(conversation_assistant, conv):
         problem = compare_records(conv, records)
     except ConversationFailed as exc:
         problem = str(exc)
-    RESULTS[conv["id"]] = problem
+    RESULTS[conv["id"]] = (conv["suite"], problem)
     if problem is not None:
         stored = customer.records()
         shown = [{k: r.get(k) for k in ("kind", "invoice_number", "service_date", "refund_reason",

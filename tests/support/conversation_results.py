@@ -1,20 +1,19 @@
-"""Outcomes of the customer-conversation suite, collected for the session-end summary.
+"""Outcomes of the customer-conversation suites, collected for the session-end summary.
 
 tests/e2e/test_customer_conversations.py records one entry per conversation it plays;
-tests/e2e/conftest.py prints them in pytest_terminal_summary.
+tests/e2e/conftest.py prints them in pytest_terminal_summary, one figure per suite.
 """
 from __future__ import annotations
 
-# conversation id -> None when the stored record(s) were right, else the first mismatch
-RESULTS: dict[str, str | None] = {}
+# conversation id -> (suite, None when the stored record(s) were right, else the first mismatch)
+RESULTS: dict[str, tuple[str, str | None]] = {}
 
 
 def summary_lines() -> list[str]:
-    if not RESULTS:
-        return []
-    right = sum(1 for problem in RESULTS.values() if problem is None)
-    lines = [f"{right}/{len(RESULTS)} conversations end with the right record"]
-    for conv_id, problem in RESULTS.items():
-        if problem is not None:
-            lines.append(f"  FAIL {conv_id}: {problem}")
+    lines: list[str] = []
+    for suite in sorted({suite for suite, _ in RESULTS.values()}):
+        played = {conv_id: problem for conv_id, (s, problem) in RESULTS.items() if s == suite}
+        right = sum(1 for problem in played.values() if problem is None)
+        lines.append(f"{suite}: {right}/{len(played)} conversations end with the right record")
+        lines += [f"  FAIL {conv_id}: {problem}" for conv_id, problem in played.items() if problem is not None]
     return lines

@@ -1,6 +1,7 @@
 """Dates read against what is asked: >100 phrasings, each in a past and a future context.
 
-Today is pinned to Monday 2026-11-23. A "past" question is the date of a service or charge;
+Today is pinned to Monday 2026-11-23. The customer's words say which way first ("was", "booked for",
+"ago"); a year-less date is then the nearest one, the question deciding only beyond a month. A "past" question is the date of a service or charge;
 a "future" question is an appointment. Expected values: a date, None (no date in the text),
 or a tuple of two dates (ambiguous: the customer is asked to choose).
 """
@@ -8,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from refund_desk.dates import FUTURE, PAST, read_date, spoken
+from refund_desk.dates import (FUTURE, PAST, DateRange, as_checked, read_date, read_date_range, spoken,
+                               spoken_range)
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -63,7 +65,7 @@ TABLE = [
     ("Wed", "2026-11-18", "2026-11-25"),
     ("next Monday", "2026-11-30", "2026-11-30"),
     ("last monday", "2026-11-16", "2026-11-16"),
-    ("the visit was on thursday", "2026-11-19", "2026-11-26"),
+    ("the visit was on thursday", "2026-11-19", "2026-11-19"),  # "was": the words say past
     # ordinals: a day of the month
     ("on the 3rd", "2026-11-03", "2026-12-03"),
     ("the 21st", "2026-11-21", "2026-12-21"),
@@ -74,30 +76,32 @@ TABLE = [
     ("The 1st", "2026-11-01", "2026-12-01"),
     ("the twenty-first", "2026-11-21", "2026-12-21"),
     ("the appointment is on the 5th", "2026-11-05", "2026-12-05"),
-    ("it was the 12th", "2026-11-12", "2026-12-12"),
-    # month and day, no year: the nearest one in the asked direction
+    ("it was the 12th", "2026-11-12", "2026-11-12"),
+    # month and day, no year: the nearest one; the question's direction only beyond a month either way
+    # (issue 15 changed the rows that read a date 2 to 10 days ahead as last year's, and those the
+    # customer's own words put on the other side: "was", "happened", "since")
     ("March 3", "2026-03-03", "2027-03-03"),
     ("march 3rd", "2026-03-03", "2027-03-03"),
     ("3 March", "2026-03-03", "2027-03-03"),
     ("3rd of March", "2026-03-03", "2027-03-03"),
-    ("Oct. 31st", "2026-10-31", "2027-10-31"),
-    ("december 3rd", "2025-12-03", "2026-12-03"),
-    ("Dec 3", "2025-12-03", "2026-12-03"),
-    ("Nov 1", "2026-11-01", "2027-11-01"),
+    ("Oct. 31st", "2026-10-31", "2026-10-31"),  # 23 days back is the nearest
+    ("december 3rd", "2026-12-03", "2026-12-03"),  # in 10 days, not a year ago
+    ("Dec 3", "2026-12-03", "2026-12-03"),
+    ("Nov 1", "2026-11-01", "2026-11-01"),
     ("Nov 23", "2026-11-23", "2026-11-23"),
-    ("November 25", "2025-11-25", "2026-11-25"),
+    ("November 25", "2026-11-25", "2026-11-25"),
     ("May 5", "2026-05-05", "2027-05-05"),
     ("Sept 9", "2026-09-09", "2027-09-09"),
-    ("it happened on the 15th of October", "2026-10-15", "2027-10-15"),
+    ("it happened on the 15th of October", "2026-10-15", "2026-10-15"),
     ("on 21 October", "2026-10-21", "2027-10-21"),
-    ("2nd December", "2025-12-02", "2026-12-02"),
-    ("1st of December", "2025-12-01", "2026-12-01"),
+    ("2nd December", "2026-12-02", "2026-12-02"),
+    ("1st of December", "2026-12-01", "2026-12-01"),
     ("4th July", "2026-07-04", "2027-07-04"),
     ("feb 29", "2024-02-29", "2028-02-29"),
     ("jan 15", "2026-01-15", "2027-01-15"),
-    ("the second of december", "2025-12-02", "2026-12-02"),
-    ("Nov 1 for the 24/7 monitoring", "2026-11-01", "2027-11-01"),
-    ("24/7 monitoring since Nov 1", "2026-11-01", "2027-11-01"),
+    ("the second of december", "2026-12-02", "2026-12-02"),
+    ("Nov 1 for the 24/7 monitoring", "2026-11-01", "2026-11-01"),
+    ("24/7 monitoring since Nov 1", "2026-11-01", "2026-11-01"),
     # with a year
     ("March 3, 2026", "2026-03-03", "2026-03-03"),
     ("3 March 2026", "2026-03-03", "2026-03-03"),
@@ -118,7 +122,7 @@ TABLE = [
     ("03/04", ("2026-03-04", "2026-04-03"), ("2027-03-04", "2027-04-03")),
     ("03/04/2026", ("2026-03-04", "2026-04-03"), ("2026-03-04", "2026-04-03")),
     ("12/1/26", ("2026-12-01", "2026-01-12"), ("2026-12-01", "2026-01-12")),
-    ("i was charged on 10/3", ("2026-10-03", "2026-03-10"), ("2027-10-03", "2027-03-10")),
+    ("i was charged on 10/3", ("2026-10-03", "2026-03-10"), ("2026-10-03", "2026-03-10")),
     # month edges
     ("effective end of this month", "2026-11-30", "2026-11-30"),
     ("end of the month", "2026-11-30", "2026-11-30"),
@@ -194,8 +198,8 @@ def test_without_a_direction_unambiguous_dates_are_read(text, value):
     ("Wednesday the 2nd of December", "2026-12-02", "2026-12-02"),
     ("Saturday November 21", "2026-11-21", "2026-11-21"),          # 21 November 2026 was a Saturday: gone by
     ("Friday November 20", "2026-11-20", "2026-11-20"),
-    ("December 2nd", "2025-12-02", "2026-12-02"),                  # no weekday: the question decides
-    ("Thursday December 2nd", "2025-12-02", "2026-12-02"),         # no December 2nd near today is a Thursday
+    ("December 2nd", "2026-12-02", "2026-12-02"),                  # no weekday: the nearest, 9 days ahead
+    ("Thursday December 2nd", "2026-12-02", "2026-12-02"),         # no December 2nd near today is a Thursday: the nearest
 ])
 def test_a_weekday_named_with_the_date_says_which_year(text, past, future):
     assert (read_date(text, TODAY, PAST).value, read_date(text, TODAY, FUTURE).value) == (d(past), d(future))
@@ -216,3 +220,69 @@ def test_dates_are_spoken_day_first():
 ])
 def test_misspelt_months_beside_a_day(text, expected):
     assert read_date(text, date(2026, 11, 23), PAST).value == expected
+
+
+# ---- issue 15: the words say which way, a typed year stays, vague answers are ranges -------------
+
+DEC_6 = date(2026, 12, 6)  # a Sunday
+
+
+@pytest.mark.parametrize("text, direction, expected", [
+    ("I prepaid for a server setup that's booked for December 18th but we no longer need it", PAST, "2026-12-18"),
+    ("the migration is scheduled for the 20th", PAST, "2026-12-20"),
+    ("it was on December 18th", FUTURE, "2025-12-18"),     # "was": last year's, though the question looks ahead
+    ("we paid on Nov 30", FUTURE, "2026-11-30"),
+    ("October 1st next year", FUTURE, "2027-10-01"),
+    ("March 3", PAST, "2026-03-03"),                      # 9 months back: the question decides
+    ("March 3", FUTURE, "2027-03-03"),
+    ("the visit is next friday", PAST, "2026-12-11"),
+    ("kicked off Monday the 23rd", PAST, "2026-11-23"),   # the 23rd that is a Monday, not last Monday
+])
+def test_the_customers_words_say_which_way(text, direction, expected):
+    assert read_date(text, DEC_6, direction).value == d(expected)
+
+
+@pytest.mark.parametrize("text", ["wrong year - it's 20 December 2026", "20 December 2026", "2026-12-20",
+                                  "December 20th, 2026"])
+@pytest.mark.parametrize("direction", [PAST, FUTURE, None])
+def test_a_typed_year_is_never_replaced(text, direction):
+    assert read_date(text, DEC_6, direction).value == d("2026-12-20")
+
+
+@pytest.mark.parametrize("text, direction, first, last", [
+    ("earlier this month", PAST, "2026-12-01", "2026-12-06"),
+    ("sometime in November", PAST, "2026-11-01", "2026-11-30"),
+    ("sometime last month", PAST, "2026-11-01", "2026-11-30"),
+    ("some time last month i think", FUTURE, "2026-11-01", "2026-11-30"),
+    ("mid November", PAST, "2026-11-11", "2026-11-20"),
+    ("late october", PAST, "2026-10-21", "2026-10-31"),
+    ("November", PAST, "2026-11-01", "2026-11-30"),
+    ("last week", PAST, "2026-11-23", "2026-11-29"),
+    ("the installation is next week", PAST, "2026-12-07", "2026-12-13"),
+    ("a few days ago", PAST, "2026-11-30", "2026-12-04"),
+    ("this month", FUTURE, "2026-12-06", "2026-12-31"),
+])
+def test_a_vague_answer_is_kept_as_a_range(text, direction, first, last):
+    assert read_date_range(text, DEC_6, direction) == DateRange(d(first), d(last))
+
+
+@pytest.mark.parametrize("text", ["yesterday", "December 3", "may I ask something", "banana", "",
+                                  "I want a refund for march", "03/04"])
+def test_no_range_where_there_is_a_date_or_none(text):
+    assert read_date_range(text, DEC_6, PAST) is None
+
+
+def test_a_range_round_trips_through_its_iso_text():
+    found = DateRange(d("2026-11-01"), d("2026-11-30"))
+    assert found.iso() == "2026-11-01/2026-11-30" and DateRange.from_iso(found.iso()) == found
+    assert DateRange.from_iso("garbage") is None and spoken_range(found) == "1 to 30 November 2026"
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("2026-12-18", "Friday 18 December 2026 (in 12 days)"),
+    ("2026-12-06", "Sunday 6 December 2026 (today)"),
+    ("2026-12-05", "Saturday 5 December 2026 (yesterday)"),
+    ("2026-11-26", "Thursday 26 November 2026 (10 days ago)"),
+])
+def test_decisive_dates_are_shown_as_a_person_checks_them(value, shown):
+    assert as_checked(d(value), DEC_6) == shown

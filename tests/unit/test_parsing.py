@@ -104,6 +104,13 @@ def test_names(text, expected):
     ("I'm not happy with the service", None),
     ("this is ridiculous", None),
     ("I was charged twice", None),
+    # issue 15: sign-offs, and a title or a month is no name by itself
+    ("Please refund INV-1234.\nKind regards,\nPriya Raghunathan", "Priya Raghunathan"),
+    ("thanks\nAroha Ngata", "Aroha Ngata"),
+    ("Best regards,\n\nJosé María García\nIT manager, Acme", "José María García"),
+    ("Best,\nDr", None),
+    ("Cheers\nDecember", None),
+    ("thanks\nthe invoice is attached", None),
 ])
 def test_names_introduced_in_any_message(text, expected):
     assert parse_introduced_name(text) == expected
@@ -264,3 +271,16 @@ def test_a_change_of_mind_is_the_reason_when_work_has_not_started(text, reason):
 ])
 def test_replies_typed_as_a_name(text, typed):
     assert typed_as_a_name(text) is typed
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ITM-INV-20931", "ITM-INV-20931"), ("ITMS-WEB-2026-118", "ITMS-WEB-2026-118"), ("SOC/2026/118", "SOC/2026/118"),
+    ("WP-CUST-100482", "WP-CUST-100482"), ("my order is ORD-2026-11-0457", "ORD-2026-11-0457"),
+])
+def test_identifiers_with_several_letter_segments_are_kept_whole(text, expected):
+    # issue 15: "ITM-INV-20931" was cut to 20931, "SOC/2026/118" refused
+    assert parse_identifier(text, Identifier(label="order ID"), answer=True) == expected
+
+
+def test_a_slashed_invoice_is_kept_whole():
+    assert parse_identifier("INV/2026/12/0044", answer=True) == "INV/2026/12/0044"  # kept whole, as typed

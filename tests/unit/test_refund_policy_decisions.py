@@ -137,7 +137,8 @@ WEBPRO = [
     row("end_without_reason", "refund",
         {"refund_reason": "other", "issues_resolved": 1, "service_date": ago(20), "amount_paid": 100}, "partial", 31.0, tag="minimum_69_kept"),
     row("end_without_reason", "refund",
-        {"refund_reason": "no_longer_needed", "issues_resolved": 2, "service_date": ago(20), "amount_paid": 100}, "partial", 0.0, tag="nothing_left"),
+        # issue 15: an estimate of 0 is stored as not_eligible (nothing refundable under the clause), never "partial"
+        {"refund_reason": "no_longer_needed", "issues_resolved": 2, "service_date": ago(20), "amount_paid": 100}, "not_eligible", 0.0, tag="nothing_left"),
     row("end_without_reason", "refund",
         {"refund_reason": "no_longer_needed", "issues_resolved": 0, "service_date": ago(2), "amount_paid": 250}, "partial", 250.0, tag="no_case_resolved"),
     row("sole_discretion", "refund", {"refund_reason": "duplicate_payment", "service_date": ago(2)}, "review", tag="fallback"),

@@ -65,3 +65,56 @@ def test_no_database_no_reference(store, monkeypatch):
     outcome = decide_and_record(POLICY, store, details(), TODAY)
     assert outcome.reference is None and not outcome.saved
     assert "couldn't save your request" in outcome.message
+
+
+# ---- issue 15: say only what the policy says ---------------------------------------------------
+
+POLICY_DIR = Path(__file__).resolve().parents[2] / "refund_policies"
+
+def _webpro():
+    return load_refund_policy(POLICY_DIR / "webpro_it_solutions.yml")
+
+
+def test_an_estimate_of_nothing_never_qualifies():
+    from refund_desk.eligibility import decide
+    from refund_desk.replies import decision_message
+    facts = {"refund_reason": "no_longer_needed", "issues_resolved": 2, "service_date": date(2026, 11, 1),
+             "amount_paid": 100.0}
+    decision = decide(_webpro(), "refund", facts, date(2026, 11, 23))
+    said = decision_message(decision, "RF-AAAAAA", True, _webpro())
+    assert decision.outcome == "not_eligible" and decision.nothing_refundable
+    assert "qualif" not in said and "nothing is refundable" in said
+
+
+def test_a_written_request_step_says_this_request_counts():
+    from refund_desk.eligibility import decide
+    from refund_desk.replies import decision_message
+    policy = load_refund_policy(POLICY_DIR / "pro_spherent.yml")
+    decision = decide(policy, "refund", {"refund_reason": "duplicate_payment", "service_date": date(2026, 11, 20)},
+                      date(2026, 11, 23))
+    said = decision_message(decision, "RF-AAAAAA", True, policy)
+    assert "in writing" in said and "counts as that written request (RF-AAAAAA)" in said
+
+
+def test_a_cancellation_is_requested_until_staff_confirm_it():
+    from refund_desk.eligibility import decide
+    from refund_desk.replies import decision_message
+    decision = decide(POLICY, "cancellation", {"service_kind": "one_time", "service_date": date(2026, 12, 1)},
+                      date(2026, 11, 23))
+    said = decision_message(decision, "CX-AAAAAA", True, POLICY)
+    assert "cancellation is requested" in said and "once the team confirms it" in said
+    assert "qualifies" not in said
+
+
+def test_where_the_clause_says_review_the_answer_does_not_promise():
+    from refund_desk.eligibility import decide
+    from refund_desk.replies import decision_message
+    facts = {"refund_reason": "no_longer_needed", "issues_resolved": 1, "service_date": date(2026, 11, 1),
+             "amount_paid": 100.0}
+    decision = decide(_webpro(), "refund", facts, date(2026, 11, 23))  # "at its sole discretion"
+    said = decision_message(decision, "RF-AAAAAA", True, _webpro())
+    assert decision.outcome == "partial" and "qualifies" not in said
+    assert "A partial refund may be granted under the policy" in said
+    plain = decide(POLICY, "refund", {"refund_reason": "duplicate_payment", "service_date": date(2026, 11, 20)},
+                   date(2026, 11, 23))  # "If you were accidentally charged more than once": nothing to review said
+    assert decision_message(plain, "RF-AAAAAA", True, POLICY).startswith("Good news: your request qualifies")

@@ -29,13 +29,14 @@ help:
 	@echo "make bench  Refund Desk vs the stock rasa init bot, side by side (about 15 minutes)"
 	@echo "make cluster  2 Rasa + 2 action servers, nginx, Redis, PostgreSQL on this machine"
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml scripts/install_embeddings.py
 	@py="$$(PYTHON='$(PYTHON)' scripts/find-python.sh)" || exit 1; \
 	 if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
 	   echo "creating $(VENV) with $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV) || exit 1; \
 	 fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python scripts/install_embeddings.py
 	@touch $@
 
 install: $(INSTALLED)

@@ -17,6 +17,9 @@ READERS_DIR = PROJECT_ROOT / "data" / "readers"  # training data of the trained 
 SECRETS_FILE = PROJECT_ROOT / "var" / "secrets.env"  # generated on first run (refund_desk.security)
 DEFAULT_DATABASE_TIMEOUT_SECONDS = 4.0
 MIN_DATABASE_TIMEOUT_SECONDS = 0.5
+# WordLlama's token embeddings and tokenizer, extracted by `make install` (scripts/install_embeddings.py)
+# from the pinned wheel; read when the NLU model is trained (the model keeps its own copy).
+EMBEDDINGS_DIR = Path(os.environ.get("REFUND_DESK_EMBEDDINGS_DIR") or PROJECT_ROOT / ".venv" / "share" / "wordllama")
 
 
 @dataclass(frozen=True)

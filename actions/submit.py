@@ -10,11 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.db import off_loop
-from actions.request_forms import interrupted_form
+from actions.request_forms import interrupted_form, switch_request_events
 from actions.runtime import runtime, today
 from actions.slots import REQUEST_SLOTS, facts_from
 from refund_desk import replies, request_use_case
-from refund_desk.parsing import classify_reason
+from refund_desk.readers import read_reason
 from refund_desk.records import RecordStoreUnavailable
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
@@ -119,9 +119,8 @@ class ActionSwitchRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         left, asked = interrupted_form(tracker)
-        if left and asked == "refund_reason" and classify_reason(tracker.latest_message.get("text")):
+        if left and asked == "refund_reason" and read_reason(tracker.latest_message.get("text")):
             # "we want to stop the project, no longer needed" answers "what's the reason for the refund?":
             # the form that asked reads it as the reason; it is no change of mind
             return [FollowupAction(left)]
-        # date_words stay: a date said for a refund of a service still to come is the appointment's
-        return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "invoice_misses")]
+        return switch_request_events()

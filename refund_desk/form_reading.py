@@ -16,26 +16,20 @@ from typing import Any, Callable, Optional
 from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, DateReading, read_date
 from refund_desk.facts import REFUND_REASONS
-from refund_desk.parsing import (classify_reason, clip, parse_amount, parse_count, parse_email, parse_identifier,
-                                 parse_introduced_name, parse_name, parse_phone, parse_reference,
-                                 parse_service_kind, parse_service_status, typed_as_a_name)
+from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, parse_identifier, parse_introduced_name,
+                                 parse_name, parse_phone, parse_reference, typed_as_a_name)
+from refund_desk.readers import (read_reason, read_service_kind, read_service_status, read_yes_no, says_dont_have,
+                                 wants_instead)
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier
 
 MAX_INVOICE_MISSES = 3
-YES = ("yes", "y", "yeah", "yep", "yup", "correct", "right", "sure", "ok", "okay", "confirm",
-       "that's right", "thats right", "looks good", "affirmative", "/affirm", "yes please", "go ahead")
-NO = ("no", "n", "nope", "nah", "wrong", "incorrect", "not right", "/deny")
 _CORRECTION = re.compile(r"\b(actually|sorry|correction|i meant|i mean|should (be|have been)|typo|mistake|"
                          r"not \S+ but|wrong|instead|rather|update|change)\b", re.I)
-_SKIP = re.compile(r"\b(carry on|continue|go on|without it|skip|don'?t have it|do not have it|no idea|"
-                   r"can'?t find it|proceed)\b", re.I)
 _STILL_TO_COME = re.compile(r"\b(is|it's|was booked for|scheduled for|planned for) (next week|next month|coming up)\b|"
                             r"\bhas(n't| not) (happened|started|taken place) yet\b|\bnot (happened|started) yet\b|"
                             r"\bupcoming (appointment|visit|installation|session)\b", re.I)
 _UPSET = re.compile(r"\b(ridiculous|unacceptable|outrageous|furious|angry|pissed|scam|rip[- ]?off|disgrace|"
                     r"terrible|awful|worst|wtf|fed up|sick of|not fair|joke)\b|!!!", re.I)
-_DONT_KNOW = re.compile(r"^\s*(i\s*(really\s*)?(do\s*n[o']?t|dunno|have no idea|can'?t remember|am not sure|'m not sure)|"
-                        r"not sure|no idea|dunno|idk|don'?t know|no clue|unknown)\b", re.I)
 # Details a customer may not know; "I don't know" is an answer to them (the team checks it).
 MAY_BE_UNKNOWN = ("service_date", "next_billing_date", "amount_paid", "issues_resolved")
 UNKNOWN = "unknown"
@@ -44,6 +38,7 @@ _A_PERSON = re.compile(r"\b(person|human|manager|supervisor|agent|someone|somebo
 _CHANGE_WHAT = re.compile(r"\b(change|fix|correct|edit|wrong|update|mistake|typo|incorrect|not right)\b", re.I)
 
 REASON_BUTTONS = replies.REASON_BUTTONS
+_REASON_PAYLOADS = {button["payload"] for button in REASON_BUTTONS}
 STATUS_BUTTONS = replies.STATUS_BUTTONS
 YES_NO_BUTTONS = replies.YES_NO_BUTTONS
 
@@ -59,6 +54,8 @@ class Reading:
     upset: bool = False  # the customer is angry: acknowledge it before the next question
     # A refund for a prepaid service plainly still to come: the refund stops and a cancellation is offered.
     cancellation_instead: bool = False
+    # Inside a refund: "I'm not asking for a refund, I want to cancel": the cancellation form takes over.
+    wants_cancellation: bool = False
 
 
 # slot -> (parser, question when unreadable)
@@ -67,9 +64,9 @@ ANSWER_ONLY_SLOTS: dict[str, tuple[Callable[[str], Any], str]] = {
     "amount_paid": (parse_amount, replies.ASK_AGAIN["amount_paid"]),
     "customer_name": (parse_name, replies.ASK_AGAIN["customer_name"]),
 }
-CHOICE_SLOTS: dict[str, Callable[[str], Optional[str]]] = {
-    "service_kind": parse_service_kind,
-    "service_status": parse_service_status,
+CHOICE_SLOTS: dict[str, Callable[[str], Optional[str]]] = {  # trained readers (refund_desk/readers.py)
+    "service_kind": read_service_kind,
+    "service_status": read_service_status,
 }
 
 
@@ -199,7 +196,7 @@ def _offer_cancellation(reading: Reading, text: str, stop: bool) -> None:
 
 
 def _states_other_facts(reading: Reading) -> bool:
-    return any(v is not None for k, v in reading.values.items() if k not in ("date_words",))
+    return any(v is not None for k, v in reading.values.items() if k not in ("date_words", "reason_details"))
 
 
 def read_message(
@@ -223,13 +220,18 @@ def read_message(
         """Whether a detail stated in this message may replace what is known."""
         return slot in wanted and (known.get(slot) is None or slot == requested_slot or correcting or confirming)
 
-    if requested_slot in MAY_BE_UNKNOWN and _DONT_KNOW.search(text) and not read_date(text, today, PAST).found:
+    if requested_slot in MAY_BE_UNKNOWN and says_dont_have(text) and not read_date(text, today, PAST).found \
+            and parse_count(text) is None:
         reading.values[requested_slot] = UNKNOWN
+        return reading
+
+    if kind == "refund" and requested_slot is not None and wants_instead(text) == "cancellation":
+        reading.wants_cancellation = True  # not a refund at all: nothing else in the message is read here
         return reading
 
     # After three misses the customer chose between carrying on without the identifier and a person.
     if requested_slot == "invoice_number" and invoice_misses >= MAX_INVOICE_MISSES and (
-            intent == "affirm" or _SKIP.search(text)) and not parse_identifier(text, identifier, answer=True):
+            _yes_no(text, intent) is True or says_dont_have(text)) and not parse_identifier(text, identifier, answer=True):
         reading.values["invoice_skipped"] = True
         reading.values["invoice_number"] = None
         return reading
@@ -279,16 +281,20 @@ def read_message(
         _offer_cancellation(reading, text, stop="service_status" not in wanted)
 
     if may_reread("refund_reason"):
-        reason = classify_reason(text)
+        reason = read_reason(text)
+        if reason == "other" and requested_slot != "refund_reason":
+            reason = None  # "something else" is an answer to the question, never a reason read in passing
+        chosen = text in _REASON_PAYLOADS and known.get("reason_details")  # a button after the customer's words
         if reason and reason != known.get("refund_reason"):
             reading.values["refund_reason"] = reason
-            reading.values["reason_details"] = text
+            if not chosen:
+                reading.values["reason_details"] = text
         elif requested_slot == "refund_reason" and not reason:
-            if intent == "nlu_fallback" or len(text.split()) < 3:
-                reading.problems.append(replies.UNCLEAR_REASON)  # the question, with its choices, follows
-                reading.values["refund_reason"] = None
-            else:  # a real description that fits no listed reason: keep the customer's words
-                reading.values["refund_reason"] = "other"
+            # not read for sure: the reason decides the outcome, so it is asked back with its choices;
+            # the customer's words are kept for the team whatever is chosen
+            reading.problems.append(replies.UNCLEAR_REASON)  # the question, with its choices, follows
+            reading.values["refund_reason"] = None
+            if intent not in ("nlu_fallback", "out_of_scope") and len(text.split()) >= 3:
                 reading.values["reason_details"] = text
 
     if "amount_paid" in wanted and requested_slot != "amount_paid" and known.get("amount_paid") is None \
@@ -379,16 +385,10 @@ def _detail_named(text: str, wanted: list[str], identifier: Identifier) -> Optio
 
 
 def _yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
-    words = text.lower().strip(" .!")
-    if words in YES or words.startswith(("yes", "yep", "yeah", "correct", "looks good", "all good")):
-        return True
-    if words in NO or words.startswith(("no ", "no,", "nope", "not quite", "not right")):
-        return False
-    if intent == "affirm":
-        return True
-    if intent == "deny":
-        return False
-    return None
+    """A yes or a no as the yes/no reader reads it; a button's payload ("/affirm") by its intent."""
+    if text.strip().startswith("/"):
+        return {"affirm": True, "deny": False}.get(intent or "")
+    return read_yes_no(text)
 
 
 _DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)\b.*\b(chargeback|dispute|claim)|"
@@ -399,7 +399,7 @@ _DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)
 def is_duplicate_charge(text: Optional[str]) -> bool:
     """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
     text = clip(text)
-    return classify_reason(text) == "duplicate_payment" and not _DISPUTED.search(text)
+    return read_reason(text) == "duplicate_payment" and not _DISPUTED.search(text)
 
 
 _ONLY_STOP = re.compile(r"^\W*(please\s+)?(stop|cancel( it| this| that| the request)?|quit|exit|abort|end( it)?|"
@@ -454,9 +454,9 @@ def reads_as_a_refund_request(text: Optional[str]) -> bool:
     text = clip(text)
     if asks_for_a_new_refund(text):
         return True
-    reason = classify_reason(text)
+    reason = read_reason(text)
     return (reason is not None and reason != "other" and not _CANCEL_WORDS.search(text)
-            and parse_service_kind(text) != "recurring" and not _ASKS_STATUS.search(text)
+            and read_service_kind(text) != "recurring" and not _ASKS_STATUS.search(text)
             and not _DISPUTED.search(text))  # already disputed with the bank: a chargeback
 
 
@@ -471,8 +471,8 @@ def reads_as_a_refund_of_a_started_service(text: Optional[str]) -> bool:
     explicit "cancel" stays a cancellation.
     """
     text = clip(text)
-    return (parse_service_status(text) == "started" and bool(_STARTED.search(text))
-            and not _CANCEL_WORDS.search(text) and parse_service_kind(text) != "recurring")
+    return (read_service_status(text) == "started" and bool(_STARTED.search(text))
+            and not _CANCEL_WORDS.search(text) and read_service_kind(text) != "recurring")
 
 
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:

@@ -60,10 +60,10 @@ def evaluate(detail: str, show_errors: bool) -> dict[str, Score]:
             if reading.label == item["label"]:
                 score.right += 1
                 continue
-            if reading.label is None:
-                score.not_sure += 1
-            elif reading.label != the_reader.data.fallback:
+            if reading.sure:
                 score.sure_and_wrong += 1
+            else:
+                score.not_sure += 1
             if show_errors:
                 print(f"    {detail}/{part}: {item['text']!r} is {item['label']}, read "
                       f"{reading.label} ({reading.confidence:.2f})")

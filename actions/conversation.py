@@ -15,6 +15,7 @@ from actions.slots import latest_intent
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case
+from refund_desk.languages import detect_language
 from refund_desk.form_reading import is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
@@ -28,6 +29,18 @@ class ActionAnswerPolicyQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text, _ = answer_policy_question(runtime().policy, tracker.latest_message.get("text"))
         dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionAnswerOtherLanguage(Action):
+    """A message in another language: what the assistant can do (in English for now) and the contact, in that language."""
+
+    def name(self) -> Text:
+        return "action_answer_other_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        language = detect_language(tracker.latest_message.get("text")) or "en"
+        dispatcher.utter_message(text=replies.other_language(runtime().policy, language))
         return []
 
 

@@ -26,7 +26,7 @@ from refund_desk.readers import read_service_kind, wants_instead
 # a name can look off-topic to the classifier.
 INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human", "bot_challenge", "goodbye",
                         "chargeback", "chargeback_filed", "check_request_status", "cancel_service",
-                        "request_refund", "restart", "back", "session_start"}
+                        "request_refund", "restart", "back", "session_start", "other_language"}
 # Actions that hand the message over from one form to another (a change of mind).
 SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request", "action_confirm_stop", "status_form",
                      "cancellation_form", "action_read_unplaced_message")

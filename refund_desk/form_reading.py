@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, DateReading, read_date
 from refund_desk.facts import REFUND_REASONS
+from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, parse_identifier, parse_introduced_name,
                                  parse_name, parse_phone, parse_reference, typed_as_a_name)
 from refund_desk.readers import (read_reason, read_service_kind, read_service_status, read_yes_no, says_dont_have,
@@ -231,7 +232,7 @@ def read_message(
 
     # After three misses the customer chose between carrying on without the identifier and a person.
     if requested_slot == "invoice_number" and invoice_misses >= MAX_INVOICE_MISSES and (
-            _yes_no(text, intent) is True or says_dont_have(text)) and not parse_identifier(text, identifier, answer=True):
+            yes_no_answer(text, intent) is True or says_dont_have(text)) and not parse_identifier(text, identifier, answer=True):
         reading.values["invoice_skipped"] = True
         reading.values["invoice_number"] = None
         return reading
@@ -359,7 +360,7 @@ def _read_confirmation(text: str, intent: Optional[str], known: dict[str, Any], 
     if to_change:
         reading.values = {to_change: None, "confirmed": None}  # the form asks for it again
         return
-    answer = _yes_no(text, intent)
+    answer = yes_no_answer(text, intent)
     if answer is True:
         reading.values["confirmed"] = True
     elif answer is False:
@@ -384,11 +385,13 @@ def _detail_named(text: str, wanted: list[str], identifier: Identifier) -> Optio
     return None
 
 
-def _yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
-    """A yes or a no as the yes/no reader reads it; a button's payload ("/affirm") by its intent."""
+def yes_no_answer(text: str, intent: Optional[str]) -> Optional[bool]:
+    """A yes (True), a no (False) or neither (None): the yes/no reader, then the yes and no words of the
+    answered languages ("sí", "ja", "oui", "nein"); a button's payload ("/affirm") by its intent."""
     if text.strip().startswith("/"):
         return {"affirm": True, "deny": False}.get(intent or "")
-    return read_yes_no(text)
+    answer = read_yes_no(text)
+    return answer if answer is not None else yes_or_no(text)
 
 
 _DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)\b.*\b(chargeback|dispute|claim)|"

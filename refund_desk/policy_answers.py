@@ -34,9 +34,15 @@ def quote(clause: Clause) -> str:
     return f"“{clause.text}” ({clause.section})"
 
 
+def contact_ways(policy: RefundPolicy) -> str:
+    """The policy's e-mail addresses and phone numbers, or its contact sentence when it gives none."""
+    ways = list(policy.contact.emails) + list(policy.contact.phones)
+    return ", ".join(ways) if ways else quote(policy.contact.clause)
+
+
 def contact_line(policy: RefundPolicy) -> str:
     ways = list(policy.contact.emails) + list(policy.contact.phones)
-    return "You can reach a person at " + ", ".join(ways) + "." if ways else quote(policy.contact.clause)
+    return f"You can reach a person at {contact_ways(policy)}." if ways else contact_ways(policy)
 
 
 # Specific things customers ask about, and the words a policy sentence uses for them. A question

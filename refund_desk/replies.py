@@ -9,7 +9,8 @@ from typing import Any, Mapping, Optional, Sequence
 from refund_desk.dates import short, spoken
 from refund_desk.eligibility import Decision
 from refund_desk.facts import ACTIVE_STATUSES, OUTCOMES
-from refund_desk.policy_answers import contact_line, quote
+from refund_desk.languages import only_english
+from refund_desk.policy_answers import contact_line, contact_ways, quote
 from refund_desk.refund_policy import Identifier, RefundPolicy
 
 # ---- Inside a form: questions asked again, choices, corrections ----------------------------------
@@ -257,6 +258,11 @@ REFUND_INSTEAD_BUTTONS = [{"title": "Yes, open a refund request", "payload": "/a
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def other_language(policy: RefundPolicy, language: str) -> str:
+    """To a customer who wrote in another language: in that language, English only for now, and the contact."""
+    return only_english(language, contact_ways(policy))
 
 
 def chargeback_explanation(policy: RefundPolicy) -> str:

@@ -34,6 +34,7 @@ step "5/6 NLU on text never trained on: CLINC150 validation off-topic, customer 
 $BIN/python scripts/evaluate_nlu.py models/refund-desk.tar.gz
 # the trained readers of the categorical details (refund_desk/readers.py) on another hand's answers
 $BIN/python scripts/evaluate_readers.py
+$BIN/python scripts/evaluate_languages.py
 
 step "6/6 end-to-end: real servers; REST, socket.io, Slack and the browser widget; records through the CLI"
 # Two groups at once (each starts its own servers on free ports, so they share nothing): the

@@ -1,7 +1,7 @@
 """Submitting requests and answering from the refund policy, on real Trackers and a real database."""
 import pytest
 
-from actions.conversation import (ActionAnswerPolicyQuestion, ActionCheckStatus, ActionExplainChargeback,
+from actions.conversation import (ActionAnswerOtherLanguage, ActionAnswerPolicyQuestion, ActionCheckStatus, ActionExplainChargeback,
                                   ActionExplainRequestedSlot, ActionHandoff)
 from actions.runtime import runtime
 from actions.submit import ActionSubmitCancellation, ActionSubmitChargeback, ActionSubmitRefund
@@ -214,3 +214,15 @@ def test_status_form_does_not_ask_the_conversation_that_opened_the_request(dispa
                          latest_action="status_form")
     events = slot_events(run_action(ValidateStatusForm(), asked, dispatcher, domain))
     assert events["lookup_key"] == "INV-20431" and events.get("requested_slot") is None
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Me cobraron dos veces la factura INV-55120, quiero un reembolso", "solo puedo atenderle en inglés"),
+    ("Ich möchte mein Abonnement kündigen, bitte", "nur auf Englisch"),
+    ("Dzień dobry, chciałbym zwrot pieniędzy", "only help in English"),
+])
+def test_a_message_in_another_language_is_answered_in_it_with_the_contact(dispatcher, domain, text, words):
+    run_action(ActionAnswerOtherLanguage(), make_tracker(text, "other_language"), dispatcher, domain)
+    said = texts(dispatcher)
+    assert words in said
+    assert "support@proitassist.com" in said and "(914) 297-8173" in said

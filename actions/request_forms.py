@@ -199,7 +199,7 @@ class RequestFormValidation(FormValidationAction):
             events.append(SlotSet("invoice_misses", int(tracker.get_slot("invoice_misses") or 0) + 1))
         events += [SlotSet(k, v) for k, v in reading.values.items()]
         if self.kind == "cancellation" and "service_kind" not in wanted and tracker.get_slot("service_kind") is None:
-            stated = read_service_kind(tracker.latest_message.get("text"))
+            stated = read_service_kind(tracker.latest_message.get("text"), asked=False)
             if stated:  # "cancel my plan": the record says what was cancelled even when the policy never asks
                 events.append(SlotSet("service_kind", stated))
         return events

@@ -65,7 +65,7 @@ ANSWER_ONLY_SLOTS: dict[str, tuple[Callable[[str], Any], str]] = {
     "amount_paid": (parse_amount, replies.ASK_AGAIN["amount_paid"]),
     "customer_name": (parse_name, replies.ASK_AGAIN["customer_name"]),
 }
-CHOICE_SLOTS: dict[str, Callable[[str], Optional[str]]] = {  # trained readers (refund_desk/readers.py)
+CHOICE_SLOTS: dict[str, Callable[[str, bool], Optional[str]]] = {  # (text, asked)
     "service_kind": read_service_kind,
     "service_status": read_service_status,
 }
@@ -196,6 +196,13 @@ def _offer_cancellation(reading: Reading, text: str, stop: bool) -> None:
         reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
 
 
+def _answers_choice(slot: str, text: str) -> bool:
+    """Whether the text answers the asked choice ("I just don't want it anymore" is a reason, no cancellation)."""
+    if slot == "refund_reason":
+        return read_reason(text) is not None
+    return slot in CHOICE_SLOTS and CHOICE_SLOTS[slot](text, True) is not None
+
+
 def _states_other_facts(reading: Reading) -> bool:
     return any(v is not None for k, v in reading.values.items() if k not in ("date_words", "reason_details"))
 
@@ -226,7 +233,8 @@ def read_message(
         reading.values[requested_slot] = UNKNOWN
         return reading
 
-    if kind == "refund" and requested_slot is not None and wants_instead(text) == "cancellation":
+    if kind == "refund" and requested_slot is not None and wants_instead(text) == "cancellation" \
+            and not _answers_choice(requested_slot, text):
         reading.wants_cancellation = True  # not a refund at all: nothing else in the message is read here
         return reading
 
@@ -267,7 +275,7 @@ def read_message(
 
     for slot, parse in CHOICE_SLOTS.items():  # before dates: the kind of service decides their direction
         if may_reread(slot):
-            value = parse(text)
+            value = parse(text, slot == requested_slot)
             if value and value != known.get(slot):
                 reading.values[slot] = value
             elif requested_slot == slot and not value:
@@ -282,7 +290,7 @@ def read_message(
         _offer_cancellation(reading, text, stop="service_status" not in wanted)
 
     if may_reread("refund_reason"):
-        reason = read_reason(text)
+        reason = read_reason(text, asked=requested_slot == "refund_reason")
         if reason == "other" and requested_slot != "refund_reason":
             reason = None  # "something else" is an answer to the question, never a reason read in passing
         chosen = text in _REASON_PAYLOADS and known.get("reason_details")  # a button after the customer's words
@@ -402,7 +410,7 @@ _DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)
 def is_duplicate_charge(text: Optional[str]) -> bool:
     """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
     text = clip(text)
-    return read_reason(text) == "duplicate_payment" and not _DISPUTED.search(text)
+    return read_reason(text, asked=False) == "duplicate_payment" and not _DISPUTED.search(text)
 
 
 _ONLY_STOP = re.compile(r"^\W*(please\s+)?(stop|cancel( it| this| that| the request)?|quit|exit|abort|end( it)?|"
@@ -457,9 +465,9 @@ def reads_as_a_refund_request(text: Optional[str]) -> bool:
     text = clip(text)
     if asks_for_a_new_refund(text):
         return True
-    reason = read_reason(text)
+    reason = read_reason(text, asked=False)
     return (reason is not None and reason != "other" and not _CANCEL_WORDS.search(text)
-            and read_service_kind(text) != "recurring" and not _ASKS_STATUS.search(text)
+            and read_service_kind(text, asked=False) != "recurring" and not _ASKS_STATUS.search(text)
             and not _DISPUTED.search(text))  # already disputed with the bank: a chargeback
 
 
@@ -474,8 +482,8 @@ def reads_as_a_refund_of_a_started_service(text: Optional[str]) -> bool:
     explicit "cancel" stays a cancellation.
     """
     text = clip(text)
-    return (read_service_status(text) == "started" and bool(_STARTED.search(text))
-            and not _CANCEL_WORDS.search(text) and read_service_kind(text) != "recurring")
+    return (read_service_status(text, asked=False) == "started" and bool(_STARTED.search(text))
+            and not _CANCEL_WORDS.search(text) and read_service_kind(text, asked=False) != "recurring")
 
 
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:

@@ -179,24 +179,30 @@ def train_all() -> None:
 
 # ---- The details as the forms use them: a value, or None when not said or not sure ----------------
 
-def _value(detail: str, text: Optional[str]) -> Optional[str]:
-    label = read_label(detail, text)
-    return None if label == NONE else label
+# A detail read in passing (not the answer to its own question) needs this much more certainty.
+IN_PASSING_CONFIDENCE = 0.65
 
 
-def read_reason(text: Optional[str]) -> Optional[str]:
-    """The refund reason (refund_desk/facts.py REFUND_REASONS) the text gives."""
-    return _value("refund_reason", text)
+def _value(detail: str, text: Optional[str], asked: bool) -> Optional[str]:
+    reading = read(detail, text)
+    if reading.label == NONE or (not asked and reading.confidence < IN_PASSING_CONFIDENCE):
+        return None
+    return reading.label
 
 
-def read_service_status(text: Optional[str]) -> Optional[str]:
+def read_reason(text: Optional[str], asked: bool = True) -> Optional[str]:
+    """The refund reason (refund_desk/facts.py REFUND_REASONS) the text gives; asked=False: said in passing."""
+    return _value("refund_reason", text, asked)
+
+
+def read_service_status(text: Optional[str], asked: bool = True) -> Optional[str]:
     """How far the work got (SERVICE_STATUSES): "nothing has started yet" is not_started."""
-    return _value("service_status", text)
+    return _value("service_status", text, asked)
 
 
-def read_service_kind(text: Optional[str]) -> Optional[str]:
+def read_service_kind(text: Optional[str], asked: bool = True) -> Optional[str]:
     """one_time or recurring."""
-    return _value("service_kind", text)
+    return _value("service_kind", text, asked)
 
 
 def read_yes_no(text: Optional[str]) -> Optional[bool]:

@@ -9,6 +9,7 @@ from rasa_sdk.events import (ActionExecuted, EventType, FollowupAction, Restarte
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.csat import ask_once
 from actions.request_forms import ask_again, interrupted_form
 from actions.runtime import runtime, today
 from actions.slots import latest_intent
@@ -29,7 +30,7 @@ class ActionAnswerPolicyQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text, _ = answer_policy_question(runtime().policy, tracker.latest_message.get("text"))
         dispatcher.utter_message(text=text)
-        return []
+        return ask_once(dispatcher, tracker)
 
 
 class ActionAnswerOtherLanguage(Action):

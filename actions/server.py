@@ -1,6 +1,6 @@
 """The private action server: rasa-sdk's app, listening on 127.0.0.1 by default, that runs an
 action only for a caller with the shared secret (Rasa sends it as ``Authorization: Bearer ...``,
-see refund_desk.deployment).
+see deploy.endpoints).
 
     python -m actions.server [--port 5055] [--host 127.0.0.1]
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import traceback
 from typing import Optional, Sequence
@@ -69,16 +68,33 @@ def create_app(secret: str, actions_package: str = "actions") -> Sanic:
     return app
 
 
+def migrate_before_serving(database_url: str) -> None:
+    """The records schema at the newest migration before the workers start, so that the first
+    customer's write does not wait for it; with a throwaway engine (the workers fork after this
+    and make their own). A database that is down now is tried again on first use."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from refund_desk.records import RecordStore
+
+    store = RecordStore(database_url)
+    try:
+        store.engine.dispose()
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("records database not reachable at start (%s); trying again on first use", type(exc).__name__)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Refund Desk's private action server")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT") or 5055))
-    parser.add_argument("--host", default=os.environ.get("ACTION_HOST") or "127.0.0.1")
+    settings = load_settings()
+    parser.add_argument("--port", type=int, default=settings.action_port)
+    parser.add_argument("--host", default=settings.action_host)
     parser.add_argument("--actions", default="actions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    secret = load_settings().action_server_secret
+    secret = settings.action_server_secret
     if not secret:
         secret = ensure_secrets()["ACTION_SERVER_SECRET"]
+    migrate_before_serving(settings.database_url)
     from rasa_sdk import utils
 
     from refund_desk.readers import train_all

@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.csat import ask_once
 from actions.db import off_loop
 from actions.request_forms import interrupted_form, switch_request_events
 from actions.runtime import runtime, today
@@ -76,7 +77,7 @@ class SubmitRequest(Action, ABC):
         outcome = await settle(lambda: request_use_case.decide_and_record(rt.policy, rt.store, details, today()),
                                lambda: RequestOutcome(replies.not_saved_message(rt.policy)))
         dispatcher.utter_message(text=outcome.message)
-        return outcome_events(outcome)
+        return outcome_events(outcome) + (ask_once(dispatcher, tracker) if outcome.saved else [])
 
 
 class ActionSubmitRefund(SubmitRequest):
@@ -108,7 +109,7 @@ class ActionSubmitChargeback(Action):
         outcome = await settle(lambda: request_use_case.record_chargeback(rt.policy, rt.store, details),
                                lambda: RequestOutcome(replies.not_saved_message(rt.policy)))
         dispatcher.utter_message(text=outcome.message)
-        return outcome_events(outcome)
+        return outcome_events(outcome) + (ask_once(dispatcher, tracker) if outcome.saved else [])
 
 
 class ActionSwitchRequest(Action):

@@ -37,16 +37,15 @@ class ActionServerProbe:
 
     @classmethod
     def from_settings(cls) -> "ActionServerProbe":
-        import os
-
-        if os.environ.get("ACTION_SERVER_PROBE", "").strip().lower() in ("off", "false", "0"):
-            return cls(None)  # e.g. a channel test server with no action server behind it
         try:
             from refund_desk.settings import load_settings
 
-            url = load_settings().action_server_url
+            settings = load_settings()
         except Exception:  # settings unreadable: do not block conversations on the probe
             return cls(None)
+        if not settings.action_server_probe:
+            return cls(None)  # e.g. a channel test server with no action server behind it
+        url = settings.action_server_url
         base = url.rsplit("/webhook", 1)[0] if url.endswith("/webhook") else url.rstrip("/")
         return cls(f"{base}/health")
 

@@ -1,8 +1,11 @@
 """An NLU component that marks messages written in another language than English.
 
-After the intent classifiers: a message that refund_desk.languages surely reads as another language
-gets the intent `other_language` (confidence 1), whatever the English classifier made of it, so
-that the customer is answered in their language instead of being misread in English:
+After the intent classifier and before the FallbackClassifier: a message that refund_desk.languages
+surely reads as another language gets the intent `other_language` (confidence 1), whatever the
+English classifier made of it, so that the customer is answered in their language instead of being
+misread in English. Only the detector decides: where the classifier put `other_language` first but
+the detector finds English (a short name like "Ann Ito"), the classifier's next guess takes its place
+and the FallbackClassifier judges it as usual.
 
     - name: connectors.language.OtherLanguageClassifier
 """
@@ -32,10 +35,16 @@ class OtherLanguageClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text: Optional[str] = message.get(TEXT)
-            if not text or text.startswith("/") or detect_language(text) is None:
+            if not text:
                 continue
-            intent = {INTENT_NAME_KEY: OTHER_LANGUAGE_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != OTHER_LANGUAGE_INTENT]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+            if not text.startswith("/") and detect_language(text) is not None:
+                intent = {INTENT_NAME_KEY: OTHER_LANGUAGE_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+            else:  # the classifier's own other_language is no guess (nor a choice to offer)
+                if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == OTHER_LANGUAGE_INTENT and ranking:
+                    message.set(INTENT, dict(ranking[0]), add_to_output=True)
+                if message.get(INTENT_RANKING_KEY) is not None:
+                    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

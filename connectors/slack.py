@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 import time
 from collections import OrderedDict
@@ -43,11 +42,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from connectors.dedup import stored_seen_events
 from connectors.guard import ActionServerProbe, guarded
+from refund_desk.settings import environment
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # credentials.yml key -> environment variable used when the key is absent or empty
 ENV_FALLBACKS = {
@@ -77,17 +76,6 @@ def _as_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _environment(env_file: Optional[Path]) -> Dict[str, str]:
-    """The process environment over the project's `.env` (the same order refund_desk uses)."""
-    values: Dict[str, str] = {}
-    if env_file is not None and env_file.exists():
-        from dotenv import dotenv_values
-
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-    values.update(os.environ)
-    return values
 
 
 def slack_mrkdwn(text: Text) -> Text:
@@ -122,6 +110,14 @@ class SeenEvents:
                 self._seen[k] = now
                 self._seen.move_to_end(k)
         self._expire(now)
+
+    def claim(self, keys: Iterable[Optional[str]]) -> bool:
+        """True when none of the keys was seen, and then all are marked seen (one process, one step)."""
+        keys = list(keys)
+        if self.any_seen(keys):
+            return False
+        self.add(keys)
+        return True
 
 
 class RefundDeskSlackBot(SlackBot):
@@ -210,7 +206,7 @@ class RefundDeskSlackInput(SlackInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         credentials = dict(credentials or {})
         env_file = credentials.get("env_file")
-        env = _environment(Path(env_file) if env_file else PROJECT_ROOT / ".env")
+        env = environment(env_file=Path(env_file) if env_file else None)  # the environment over .env
 
         def setting(key: str, default: Any = None) -> Any:
             value = credentials.get(key)
@@ -336,8 +332,10 @@ class RefundDeskSlackInput(SlackInput):
         return {}
 
     # ------------------------------------------------------------- handling
-    def _duplicate(self, request: Request, keys: Iterable[Optional[str]]) -> Optional[HTTPResponse]:
-        if not self.seen_events.any_seen(keys):
+    def _duplicate(self, request: Request, keys: Iterable[Optional[str]], claim: bool = False) -> Optional[HTTPResponse]:
+        """A "no retry" answer when an event was handled already; with `claim`, the event is marked
+        handled in the same step (of two workers given it at once, one goes on)."""
+        if (self.seen_events.claim(keys) if claim else not self.seen_events.any_seen(keys)):
             return None
         logger.info(
             f"Ignoring a Slack event already handled (retry #{request.headers.get(self.retry_num_header)}, "
@@ -401,9 +399,11 @@ class RefundDeskSlackInput(SlackInput):
         if not self._is_supported_channel(output, metadata):
             logger.info(f"Slack message in channel {metadata.get('out_channel')} is not for the bot: skipped.")
             return response.text("Channel not supported.")
-        # Recorded only now: a `message` event skipped above must not hide the
+        # Claimed only now: a `message` event skipped above must not hide the
         # `app_mention` event of the same message.
-        self.seen_events.add([event_key, message_key])
+        duplicate = self._duplicate(request, [event_key, message_key], claim=True)
+        if duplicate is not None:
+            return duplicate
 
         sender_id = event.get("user", "")
         conversation_id = self._get_conversation_id(sender_id, metadata["out_channel"], metadata["thread_id"])
@@ -426,10 +426,9 @@ class RefundDeskSlackInput(SlackInput):
         action = payload["actions"][0]
         user_id = (payload.get("user") or {}).get("id")
         key = f"action:{user_id}:{action.get('action_ts') or payload.get('trigger_id')}"
-        duplicate = self._duplicate(request, [key])
+        duplicate = self._duplicate(request, [key], claim=True)
         if duplicate is not None:
             return duplicate
-        self.seen_events.add([key])
         text = self._get_interactive_response(action)
         if text is None:
             return response.text("Link button clicked.")  # link buttons carry no value

@@ -5,14 +5,18 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import date
-from typing import Any, Optional, Sequence
+from datetime import date, datetime
+from typing import Any, Optional, Sequence, TextIO
 
 from refund_desk.eligibility import Decision, decide
 from refund_desk.facts import BASE_FACTS, REFUND_REASONS, REQUEST_KINDS, decode_fact
+from refund_desk.outbox import SmtpTransport, outbox_counts, record_store, run_sender
+from refund_desk.report import current_report
 from refund_desk.records import STATUSES, RecordStore, RecordStoreUnavailable, UnknownRequest
 from refund_desk.refund_policy_loader import RefundPolicyError, check_refund_policy, load_refund_policy
+from refund_desk.schema import current_revision, upgrade_database
 from refund_desk.settings import load_settings
+from refund_desk.staff import StaffDesk, StaffError
 
 LIST_COLUMNS = ("reference", "kind", "status", "invoice_number", "eligibility", "customer_name",
                 "channel", "created_at")
@@ -36,7 +40,7 @@ def _print_record(record: dict[str, Any]) -> None:
 
 
 def cmd_requests(args: argparse.Namespace) -> int:
-    store = RecordStore(load_settings().database_url)
+    store = record_store(load_settings())  # a note for the customer is e-mailed to them too
     if args.action == "list":
         records = store.list(status=args.status, kind=args.kind)
         if args.json:
@@ -57,6 +61,85 @@ def cmd_requests(args: argparse.Namespace) -> int:
     record = store.set_status(args.reference, args.status, actor=args.by, note=args.note,
                               for_customer=args.for_customer)
     _print_json(record) if args.json else print(f"{record['reference']} is now {record['status']}")
+    return 0
+
+
+def read_password(stream: Optional[TextIO] = None) -> str:
+    """The new password: asked twice without echo on a terminal, else one line of standard input."""
+    stream = stream or sys.stdin
+    if stream.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise StaffError("the two passwords differ")
+        return password
+    return stream.readline().rstrip("\r\n")
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    desk = StaffDesk(RecordStore(load_settings().database_url))
+    if args.action == "add":
+        print(f"staff account {desk.add(args.email, read_password())} added")
+    elif args.action == "remove":
+        desk.remove(args.email)
+        print(f"staff account {args.email.strip().lower()} removed (its sessions ended)")
+    else:
+        accounts = desk.list()
+        if args.json:
+            _print_json(accounts)
+        for account in [] if args.json else accounts:
+            print(f"{account['email']}  (since {account['created_at']})")
+        if not accounts and not args.json:
+            print("no staff accounts")
+    return 0
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    store = RecordStore(settings.database_url)
+    if args.action == "status":
+        _print_json(outbox_counts(store.engine))
+        return 0
+    if not settings.smtp_url:
+        print("e-mail is off: SMTP_URL is not set")
+        return 0
+    run_sender(store.engine, SmtpTransport(settings.smtp_url), settings.mail_from, once=args.once)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    since = datetime.combine(args.since, datetime.min.time()) if args.since else None
+    report = current_report(settings, RecordStore(settings.database_url), since)
+    if args.json:
+        _print_json(report)
+        return 0
+    _print_figures(report)
+    for group in ("per_policy", "per_channel"):
+        for name, figures in report[group].items():
+            print(f"\n{group.replace('per_', '')}: {name}")
+            _print_figures(figures)
+    return 0
+
+
+def _print_figures(figures: dict[str, Any]) -> None:
+    total = figures["conversations"]
+    for key in ("conversations", "resolved_by_assistant", "handed_off", "abandoned", "requests_opened"):
+        share = f" ({figures[key] / total:.0%})" if total and key != "conversations" and key != "requests_opened" else ""
+        print(f"{key.replace('_', ' '):>30}: {figures[key]}{share}")
+    for key in ("requests_by_kind", "requests_by_outcome"):
+        print(f"{key.replace('_', ' '):>30}: " + (", ".join(f"{k} {v}" for k, v in figures[key].items()) or "none"))
+    hours = figures["median_hours_to_status_change"]
+    print(f"{'median hours to status change':>30}: {'n/a' if hours is None else hours}")
+    csat = figures["csat"]
+    share = "n/a" if csat["average"] is None else f"{csat['average']:.0%} said it helped"
+    print(f"{'CSAT':>30}: {share} ({csat['responses']} answers)")
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    store = RecordStore(load_settings().database_url)
+    upgrade_database(store.engine)  # RecordStore applied them already on connecting; this says so
+    with store.engine.connect() as conn:
+        print(f"records database at revision {current_revision(conn)}")
     return 0
 
 
@@ -128,6 +211,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     requests.set_defaults(func=cmd_requests)
 
+    staff = groups.add_parser("staff", help="staff accounts for the console")
+    actions = staff.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("add", help="add an account (the password: one line on standard input)")
+    p.add_argument("email")
+    p = actions.add_parser("remove", help="remove an account and end its sessions")
+    p.add_argument("email")
+    p = actions.add_parser("list", help="list the accounts")
+    p.add_argument("--json", action="store_true")
+    staff.set_defaults(func=cmd_staff)
+
+    db = groups.add_parser("db", help="the records database")
+    actions = db.add_subparsers(dest="action", required=True)
+    actions.add_parser("upgrade", help="apply the schema migrations (make run does it before starting)")
+    db.set_defaults(func=cmd_db)
+
+    report = groups.add_parser("report", help="did the assistant help? resolution, hand-offs, requests")
+    report.add_argument("--since", type=date.fromisoformat, help="from this date (YYYY-MM-DD)")
+    report.add_argument("--json", action="store_true")
+    report.set_defaults(func=cmd_report)
+
+    mail = groups.add_parser("mail", help="the e-mail outbox")
+    actions = mail.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("run", help="deliver the outbox's e-mail over SMTP_URL until stopped (make run starts it)")
+    p.add_argument("--once", action="store_true", help="one round, then exit")
+    actions.add_parser("status", help="how many e-mails are sent, waiting and retrying")
+    mail.set_defaults(func=cmd_mail)
+
     policy = groups.add_parser("policy", help="refund-policy files")
     actions = policy.add_subparsers(dest="action", required=True)
     p = actions.add_parser("check", help="validate a refund-policy file")
@@ -154,6 +264,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except RecordStoreUnavailable as exc:
         print(f"refund-desk: the request database is unavailable: {exc}", file=sys.stderr)
         return 3
+    except StaffError as exc:
+        print(f"refund-desk: {exc}", file=sys.stderr)
+        return 1
     except RefundPolicyError as exc:
         print(f"refund-desk: {exc}", file=sys.stderr)
         return 1

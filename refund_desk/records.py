@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, ContextManager, Iterator, Optional, Protocol
 
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, create_engine,
                         func, inspect, or_, select, text)
@@ -113,6 +113,14 @@ class StatusChange(Base):
                 "for_customer": bool(self.for_customer)}
 
 
+class RecordListener(Protocol):
+    """Told of changes inside their transaction (refund_desk.outbox writes the e-mails they cause)."""
+
+    def request_opened(self, session: Session, record: dict[str, Any]) -> None: ...
+
+    def customer_note(self, session: Session, record: dict[str, Any]) -> None: ...
+
+
 class RecordStoreUnavailable(RuntimeError):
     """The database could not be reached or written; nothing was saved."""
 
@@ -178,8 +186,9 @@ def _json_default(value: Any) -> str:
 class RecordStore:
     """Reads and writes request records; the engine comes from a URL, created on first use."""
 
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, listener: Optional[RecordListener] = None):
         self.database_url = database_url
+        self.listener = listener
         self._engine: Optional[Engine] = None
         self._engine_lock = threading.Lock()  # one thread builds the engine and the schema
 
@@ -212,6 +221,11 @@ class RecordStore:
             self._engine = None  # build a fresh engine next time: the server may be back
             raise RecordStoreUnavailable(str(exc)) from exc
 
+    def transaction(self) -> ContextManager[Session]:
+        """A session on this database for the stores that share it (staff accounts); a database
+        failure becomes RecordStoreUnavailable."""
+        return self._database()
+
     def open_request(self, req: NewRequest, *, actor: str = "assistant") -> OpenedRequest:
         """Open a request, or return this customer's active one of the same kind for the same
         invoice. Another customer's claim on the same invoice is opened too, linked to the first
@@ -238,6 +252,9 @@ class RecordStore:
                                                note="opened"))
             session.add(record)
             try:
+                if self.listener is not None:
+                    session.flush()  # the defaults (dates) the listener reads
+                    self.listener.request_opened(session, record.to_dict())
                 session.commit()
             except IntegrityError:
                 session.rollback()  # a concurrent twin won the race (or a reference collided)
@@ -316,6 +333,9 @@ class RecordStore:
                                                for_customer=bool(for_customer and note)))
             record.status = status
             record.updated_at = _now()
+            if self.listener is not None and for_customer and note:
+                session.flush()
+                self.listener.customer_note(session, record.to_dict())
             session.commit()
             return record.to_dict()
 
@@ -343,19 +363,17 @@ def _cleaned(req: NewRequest) -> NewRequest:
 
 
 def create_schema(engine: Engine) -> None:
-    """Tables created and upgraded in one transaction; on PostgreSQL under an advisory lock, so that
-    servers writing their first records at once do not both CREATE TABLE (the loser's
+    """Tables created or upgraded by the migrations (refund_desk.schema), one process at a time:
+    servers writing their first records at once must not both CREATE TABLE (the loser's
     DuplicateTable or pg_type UniqueViolation became a customer's "couldn't save")."""
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
-        Base.metadata.create_all(conn)
-        _upgrade(conn)
+    from refund_desk.schema import upgrade_database
+
+    upgrade_database(engine)
 
 
 def _upgrade(conn: Connection) -> None:
-    """Bring a database made by an earlier version up to this schema (columns added, the
-    per-invoice unique index replaced by the per-customer one)."""
+    """Bring a database made before migrations by an earlier version up to the baseline (columns
+    added, the per-invoice unique index replaced by the per-customer one)."""
     inspector = inspect(conn)
     added = {"requests": {"customer_key": "TEXT", "related_reference": "VARCHAR(16)"},
              "status_changes": {"for_customer": "BOOLEAN NOT NULL DEFAULT FALSE"}}

@@ -96,6 +96,16 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class RequestEmail:
+    """How the policy asks for a request to be written to the company (its billing or support mailbox):
+    the clauses that say so, the subject it names ("Refund Request") and the details it asks for, in order."""
+
+    clauses: tuple[Clause, ...]
+    subject: str = ""
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Identifier:
     """The reference the company asks customers for: an invoice number, a Customer ID, an order ID.
 
@@ -137,6 +147,7 @@ class RefundPolicy:
     company_named: bool = True  # False: the policy never names the company (customers see "our")
     # the kinds of service in the policy's own words, offered as choices ("A website or marketing project")
     service_kinds: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SERVICE_KINDS))
+    request_email: Optional[RequestEmail] = None  # the policy's own format for a written request
     path: Optional[Path] = None
 
     @property

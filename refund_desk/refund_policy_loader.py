@@ -14,7 +14,8 @@ from ruamel.yaml.error import YAMLError
 
 from refund_desk.facts import ALL_FACTS, BASE_FACTS, OUTCOMES, REQUEST_KINDS, SERVICE_KINDS
 from refund_desk.refund_policy import (CLAUSE_ID, FORMULA_FUNCTIONS, OPERATORS, TOPICS, Clause, Condition,
-                                       Contact, DEFAULT_SERVICE_KINDS, Estimate, Fallback, Identifier, NextStep, RefundPolicy, Rule,
+                                       Contact, DEFAULT_SERVICE_KINDS, Estimate, Fallback, Identifier, NextStep, RefundPolicy,
+                                       RequestEmail, Rule,
                                        formula_names)
 
 
@@ -208,10 +209,12 @@ def _parse(raw: Any, r: _Reader, path: Path) -> Optional[RefundPolicy]:
         r.error("company_named", raw, "company_named", "must be true or false")
         company_named = True
 
+    request_email = _parse_request_email(raw.get("request_email"), raw, clauses, r)
+
     for k in raw:
         if k not in ("id", "company", "source", "currency", "clauses", "next_steps", "fallback",
                      "contact", "request_facts", "updated", "identifier", "company_named",
-                     "service_kinds"):
+                     "service_kinds", "request_email"):
             r.error(k, raw, k, "unknown key")
 
     if r.errors or contact is None:
@@ -220,8 +223,31 @@ def _parse(raw: Any, r: _Reader, path: Path) -> Optional[RefundPolicy]:
         id=policy_id, company=company, source=source, currency=currency,
         clauses=tuple(clauses.values()), rules=tuple(rules), next_steps=next_steps,
         fallbacks=fallbacks, contact=contact, request_facts=request_facts, identifier=identifier,
-        company_named=company_named, service_kinds=service_kinds, path=path,
+        company_named=company_named, service_kinds=service_kinds, request_email=request_email, path=path,
     )
+
+
+# The details a written request may name: the facts, the identifier and the customer.
+REQUEST_EMAIL_FIELDS = ("customer_name", "customer_email", "invoice_number", *BASE_FACTS, "reason_details")
+
+
+def _parse_request_email(node: Any, raw: Any, clauses: dict[str, Clause], r: _Reader) -> Optional[RequestEmail]:
+    if node is None:
+        return None
+    if not isinstance(node, dict):
+        r.error("request_email", raw, "request_email", "must be a mapping with clauses, subject and fields")
+        return None
+    cited = _clause_list(node, "clauses", "request_email", clauses, r)
+    if not cited:
+        r.error("request_email.clauses", node, "clauses", "name the clauses that say how to write the request")
+    fields = tuple(str(f) for f in node.get("fields", []) or [])
+    for f in fields:
+        if f not in REQUEST_EMAIL_FIELDS:
+            r.error("request_email.fields", node, "fields", f"unknown field '{f}' (known: {', '.join(REQUEST_EMAIL_FIELDS)})")
+    for k in node:
+        if k not in ("clauses", "subject", "fields"):
+            r.error(f"request_email.{k}", node, k, "unknown key")
+    return RequestEmail(cited, str(node.get("subject") or ""), fields)
 
 
 def _parse_service_kinds(node: Any, raw: Any, r: _Reader) -> dict[str, str]:

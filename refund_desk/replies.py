@@ -35,6 +35,11 @@ STATUS_BUTTONS = [
     {"title": "It was delivered", "payload": "it was delivered"},
 ]
 PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
+# Customer satisfaction: asked once per conversation, after a request is opened or a policy answer.
+CSAT_QUESTION = "Did this help? A yes or a no is enough, and you're welcome to say why."
+CSAT_BUTTONS = [{"title": "Yes, it helped", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+CSAT_THANKS = {True: "Thank you, glad it helped!",
+               False: "Thank you for telling me. I'm sorry it didn't help: if you'd like, say “talk to a person”."}
 IDENTIFIER_CHOICE_BUTTONS = [
     {"title": "Carry on without it", "payload": "/affirm"},
     PERSON_BUTTON,

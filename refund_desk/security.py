@@ -15,10 +15,9 @@ import secrets
 from pathlib import Path
 from typing import Mapping, Optional
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SECRETS_FILE = PROJECT_ROOT / "var" / "secrets.env"
+from refund_desk.settings import SECRETS_FILE, load_settings
+
 GENERATED_SECRETS = ("ACTION_SERVER_SECRET", "RASA_AUTH_TOKEN")
-DEFAULT_MAX_MESSAGE_CHARS = 5000
 
 # C0 and C1 control characters, DEL, and the Unicode line/paragraph separators, except tab and
 # newline (a customer may paste a multi-line description). Carriage returns become newlines.
@@ -47,12 +46,8 @@ def clean_value(value):
 
 
 def max_message_chars(environ: Optional[Mapping[str, str]] = None) -> int:
-    raw = (os.environ if environ is None else environ).get("MAX_MESSAGE_CHARS", "").strip()
-    try:
-        value = int(raw) if raw else DEFAULT_MAX_MESSAGE_CHARS
-    except ValueError:
-        return DEFAULT_MAX_MESSAGE_CHARS
-    return value if value > 0 else DEFAULT_MAX_MESSAGE_CHARS
+    """MAX_MESSAGE_CHARS from the settings (`environ` instead of the process environment)."""
+    return load_settings(environ).max_message_chars
 
 
 def too_long_message(limit: int) -> str:

@@ -1,6 +1,9 @@
 """`make bench`: Refund Desk against the stock `rasa init` bot, side by side, in one run.
 
-Each bot runs alone (one set of servers at a time) under the same load over REST, on loopback:
+Refund Desk is measured as `make run` starts it by default (no Redis: two Rasa workers on this
+machine sharing the SQLite lock and tracker stores), and as it starts with REDIS_URL (a
+throwaway Redis; skipped when redis-server is not installed). Each bot runs alone (one set of
+servers at a time) under the same load over REST, on loopback:
 
 1. closed loop: 1 conversation at a time, then 10 at once, 20 whole conversations per level;
    p50, p95 and messages per second;
@@ -22,10 +25,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
 import os
 import random
-import re
 import statistics
 import subprocess
 import secrets
@@ -33,26 +34,18 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, to import it
+from refund_desk.settings import PROJECT_ROOT as ROOT  # noqa: E402
+from tests.support.load import REFERENCE, REFUND_SCRIPT, play_all, rest_turn  # noqa: E402
 from tests.support.servers import (VENV_BIN, free_port, latest_model, running_assistant,  # noqa: E402
-                                   wait_until_up)
+                                   stop, wait_until_up)
 
-REFERENCE = re.compile(r"\bRF-[A-Z2-9]{6}\b")
-REFUND_SCRIPT = [
-    "I was charged twice for invoice {invoice} yesterday",
-    "Jane Doe",
-    "jane.doe@example.com",
-    "yes",
-    "thanks",
-]
 # The stock bot's own intents: greet, mood_unhappy (cheer up + did that help?), affirm,
 # bot_challenge, goodbye. Every turn gets an answer.
 STOCK_SCRIPT = ["hello", "I am very sad", "yes", "are you a bot?", "goodbye"]
@@ -68,15 +61,7 @@ def new_invoice() -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Talking to a bot over REST
-
-
-def rest_send(base_url: str, sender: str, text: str) -> list[dict[str, Any]]:
-    req = urllib.request.Request(f"{base_url}/webhooks/rest/webhook",
-                                 data=json.dumps({"sender": sender, "message": text}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        return json.loads(resp.read())
+# A bot under load
 
 
 @dataclass
@@ -101,7 +86,7 @@ class Bot:
             if pause is not None and i:
                 time.sleep(pause())
             started = time.perf_counter()
-            replies = rest_send(self.url, sender, line.format(invoice=invoice))
+            replies, _ = rest_turn(self.url, sender, line.format(invoice=invoice))
             elapsed = time.perf_counter() - started
             if not replies:
                 raise RuntimeError(f"{self.name}: no reply to {line!r}")
@@ -124,32 +109,14 @@ def percentile(values: list[float], q: float) -> float:
 
 def closed_loop(bot: Bot, concurrency: int, conversations: int) -> dict[str, float]:
     latencies: list[float] = []
-    errors: list[BaseException] = []
     lock = threading.Lock()
-    remaining = [conversations]
 
     def record(seconds: float) -> None:
         with lock:
             latencies.append(seconds)
 
-    def worker() -> None:
-        while True:
-            with lock:
-                if remaining[0] <= 0:
-                    return
-                remaining[0] -= 1
-            try:
-                bot.conversation(record)
-            except Exception as exc:  # noqa: BLE001 - reported after the level
-                with lock:
-                    errors.append(exc)
-
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = play_all(conversations, concurrency, lambda _: bot.conversation(record))
     wall = time.perf_counter() - started
     if errors:
         raise RuntimeError(f"{len(errors)} conversations failed; first: {errors[0]}")
@@ -314,20 +281,21 @@ def stock_bot(cache: Path) -> Iterator[Bot]:
                   lambda: process_tree(proc.pid), lambda said: "Bye" in said,
                   "1 Sanic worker, in-memory stores, no action server")
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc, timeout=30)
 
 
 @contextmanager
-def refund_desk(extra_env: dict[str, str], model: Path) -> Iterator[Bot]:
-    with running_assistant(extra_env=extra_env, model=model) as assistant:
+def refund_desk(name: str, extra_env: dict[str, str], model: Path) -> Iterator[Bot]:
+    # as long as the stock bot may take: each worker loads the model, on a machine that may be busy
+    with running_assistant(extra_env=extra_env, model=model, start_timeout=900) as assistant:
         rasa_proc = assistant.processes[1]
         workers = extra_env.get("SANIC_WORKERS", "1")
         a_workers = extra_env.get("ACTION_SERVER_SANIC_WORKERS", "1")
         setup = (f"{workers} Rasa Sanic worker(s), {a_workers} action-server worker(s), "
                  f"records in {'PostgreSQL' if 'postgresql' in assistant.env['DATABASE_URL'] else 'SQLite'}"
-                 + (", Redis lock + tracker store" if assistant.env.get("REDIS_URL") else ", in-memory stores"))
-        bot = Bot("Refund Desk", assistant.rasa_url, REFUND_SCRIPT, lambda: process_tree(rasa_proc.pid),
+                 + (", Redis lock + tracker store" if assistant.env.get("REDIS_URL")
+                    else ", SQLite lock + tracker store"))
+        bot = Bot(name, assistant.rasa_url, REFUND_SCRIPT, lambda: process_tree(rasa_proc.pid),
                   lambda said: bool(REFERENCE.search(said)), setup)
         yield bot
         stored = {r["reference"] for r in assistant.cli_json("requests", "list")}
@@ -365,8 +333,7 @@ def turn_breakdown(model: Path, conversations: int = 6, nlu_messages: int = 200)
     finally:
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
-        action_proc.terminate()
-        action_proc.wait(timeout=20)
+        stop(action_proc)
 
 
 async def _breakdown(model: Path, action_url: str, secret: str, db_url: str, conversations: int,
@@ -499,30 +466,44 @@ def _database_write_ms(db_url: str, n: int = 30) -> float:
 # --------------------------------------------------------------------------------------------
 
 
+# The ways `make run` starts Refund Desk: by default (no Redis), and with REDIS_URL.
+SETUPS = {"default": "Refund Desk (make run)", "redis": "Refund Desk (REDIS_URL)"}
+
+
 @contextmanager
-def refund_desk_settings(workers: int) -> Iterator[dict[str, str]]:
+def refund_desk_settings(setup: str, workers: int = 0) -> Iterator[dict[str, str]]:
     """Refund Desk's serving settings for the bench: what `make run` uses on this machine.
 
-    Several Rasa workers need shared stores, so with more than one a throwaway Redis
-    (tests/support/redis.py) holds the conversations and the locks, as REDIS_URL does for `make run`.
-    The worker counts come from refund_desk.serving, as for `make run`.
+    The worker counts come from deploy.workers, as for `make run` (`workers` > 0 sets the Rasa
+    workers instead). "default": the SQLite lock and tracker stores in the assistant's own
+    folder; "redis": a throwaway Redis (tests/support/redis.py) as REDIS_URL.
     """
-    from refund_desk.serving import memory_gb, worker_counts
+    from deploy.workers import memory_gb, worker_counts
 
-    cores = os.cpu_count() or 1
-    if workers == 0:  # auto: as make run would with REDIS_URL set, when Redis is installed
-        import shutil
-
-        workers = worker_counts({}, True, cores, memory_gb())[0] if shutil.which("redis-server") else 1
-    env = {"SANIC_WORKERS": str(workers),
-           "ACTION_SERVER_SANIC_WORKERS": str(worker_counts({}, workers > 1, cores, memory_gb())[1])}
-    if workers == 1:
+    rasa, actions = worker_counts({}, True, os.cpu_count() or 1, memory_gb())
+    env = {"SANIC_WORKERS": str(workers or rasa), "ACTION_SERVER_SANIC_WORKERS": str(actions)}
+    if setup == "default":
         yield env
         return
     from tests.support.redis import temporary_redis
 
     with temporary_redis() as url:
         yield {**env, "REDIS_URL": url}
+
+
+def chosen_setups(wanted: str) -> list[str]:
+    """The setups asked for (comma-separated), without Redis when redis-server is not installed."""
+    import shutil
+
+    setups = [s.strip() for s in wanted.split(",") if s.strip()]
+    unknown = [s for s in setups if s not in SETUPS]
+    if unknown:
+        raise SystemExit(f"--setups: unknown {unknown}; choose from {', '.join(SETUPS)}")
+    if "redis" in setups and not shutil.which("redis-server"):
+        print("redis-server is not installed: the REDIS_URL start is not measured "
+              "(scripts/install-test-deps.sh installs it)")
+        setups.remove("redis")
+    return setups
 
 
 @dataclass
@@ -568,7 +549,9 @@ def main() -> int:
     parser.add_argument("--breakdown-only", action="store_true", help="only where the time goes in one turn")
     parser.add_argument("--model", type=Path, help="Refund Desk model (default: the latest in models/)")
     parser.add_argument("--workers", type=int, default=0,
-                        help="Rasa Sanic workers for Refund Desk (0: as make run picks; >1 uses a throwaway Redis)")
+                        help="Rasa Sanic workers for Refund Desk (0: as make run picks)")
+    parser.add_argument("--setups", default=",".join(SETUPS),
+                        help=f"Refund Desk starts to measure, comma-separated (default: {','.join(SETUPS)})")
     parser.add_argument("--only", choices=("stock", "refund-desk"), help="measure one bot only")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
@@ -579,7 +562,7 @@ def main() -> int:
         for line in turn_breakdown(model):
             print(line)
         return 0
-    desk_env = refund_desk_settings(args.workers)
+    setups = chosen_setups(args.setups) if args.only != "stock" else []
     print(f"make bench on {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
           f"load average {os.getloadavg()[0]:.1f} at start (other work on the machine skews the figures)")
     print(f"closed loop: {args.conversations} whole conversations per level, 5 turns each, over REST")
@@ -587,28 +570,31 @@ def main() -> int:
     if args.only in (None, "stock"):
         with stock_bot(args.cache.resolve()) as bot:
             results["stock"] = measure(bot, args)
-    if args.only in (None, "refund-desk"):
-        with desk_env as extra_env, refund_desk(extra_env, model) as bot:
-            results["desk"] = measure(bot, args)
-        if not args.skip_breakdown:
-            print("\n== where the time goes in one Refund Desk turn (in-process, same model, one at a time)")
-            for line in turn_breakdown(model):
-                print(line)
+    for setup in setups:
+        with refund_desk_settings(setup, args.workers) as extra_env, refund_desk(SETUPS[setup], extra_env, model) as bot:
+            results[setup] = measure(bot, args)
+    if setups and not args.skip_breakdown:
+        print("\n== where the time goes in one Refund Desk turn (in-process, same model, one at a time)")
+        for line in turn_breakdown(model):
+            print(line)
 
-    if len(results) == 2:
-        s, d = results["stock"], results["desk"]
-        print("\n== Refund Desk / stock rasa init bot (same run, same machine)")
-        print(f"  1 conversation p50:     {d.levels[1]['p50_ms']:.0f} ms vs {s.levels[1]['p50_ms']:.0f} ms "
-              f"-> {ratio(s.levels[1]['p50_ms'], d.levels[1]['p50_ms'])} as fast (target >= 1x)")
-        print(f"  10 at once msgs/s:      {d.levels[10]['per_s']:.1f} vs {s.levels[10]['per_s']:.1f} "
-              f"-> {ratio(d.levels[10]['per_s'], s.levels[10]['per_s'])} (target >= 2x)")
-        print(f"  10 at once p95:         {d.levels[10]['p95_ms']:.0f} ms vs {s.levels[10]['p95_ms']:.0f} ms")
-        if args.open_loop_budget > 0:
-            print(f"  open loop, p95 < 300 ms: {d.rate:.2f} vs {s.rate:.2f} conversations/s "
-                  f"-> {ratio(d.rate, s.rate)} (target >= 2x)")
-        print(f"  Rasa RSS per process:   {d.memory} vs {s.memory} (target < 1200 MB per worker)")
+    for setup in setups if "stock" in results else []:
+        print_comparison(SETUPS[setup], results[setup], results["stock"], args.open_loop_budget > 0)
     print(f"\nmake bench took {(time.monotonic() - started) / 60:.1f} minutes")
     return 0
+
+
+def print_comparison(name: str, d: Result, s: Result, open_loop: bool) -> None:
+    print(f"\n== {name} / stock rasa init bot (same run, same machine)")
+    print(f"  1 conversation p50:     {d.levels[1]['p50_ms']:.0f} ms vs {s.levels[1]['p50_ms']:.0f} ms "
+          f"-> {ratio(s.levels[1]['p50_ms'], d.levels[1]['p50_ms'])} as fast (target >= 1x)")
+    print(f"  10 at once msgs/s:      {d.levels[10]['per_s']:.1f} vs {s.levels[10]['per_s']:.1f} "
+          f"-> {ratio(d.levels[10]['per_s'], s.levels[10]['per_s'])} (target >= 2x)")
+    print(f"  10 at once p95:         {d.levels[10]['p95_ms']:.0f} ms vs {s.levels[10]['p95_ms']:.0f} ms")
+    if open_loop:
+        print(f"  open loop, p95 < 300 ms: {d.rate:.2f} vs {s.rate:.2f} conversations/s "
+              f"-> {ratio(d.rate, s.rate)} (target >= 2x)")
+    print(f"  Rasa RSS per process:   {d.memory} vs {s.memory} (target < 1200 MB per worker)")
 
 
 if __name__ == "__main__":

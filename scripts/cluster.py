@@ -32,13 +32,12 @@ from urllib.parse import urlparse
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from refund_desk.deployment import ATOMIC_LOCK_STORE, rasa_endpoints, redis_store  # noqa: E402
-from refund_desk.settings import load_settings  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, to import it
+from deploy.endpoints import ATOMIC_LOCK_STORE, rasa_endpoints, redis_store  # noqa: E402
+from refund_desk.settings import PROJECT_ROOT as ROOT, load_settings  # noqa: E402
 from tests.support.postgres import temporary_postgres  # noqa: E402
 from tests.support.redis import temporary_redis  # noqa: E402
-from tests.support.servers import VENV_BIN, free_port, latest_model, wait_until_up  # noqa: E402
+from tests.support.servers import VENV_BIN, free_port, latest_model, stop, wait_until_up  # noqa: E402
 
 NGINX_CONF = """\
 {user}worker_processes 1;
@@ -142,16 +141,6 @@ def _start(name: str, cmd: list[str], env: dict[str, str], workdir: Path, health
     return proc
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def nginx_binary() -> str:
     found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if not found:
@@ -217,7 +206,7 @@ def running_cluster(rasa_servers: int = 2, action_servers: int = 2, port: Option
             ok = True
         finally:
             for name in reversed(list(procs)):
-                _stop(procs[name])
+                stop(procs[name], timeout=30)
             if ok:
                 shutil.rmtree(workdir, ignore_errors=True)
             else:

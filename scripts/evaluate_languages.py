@@ -8,11 +8,11 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, to import it
 
 from refund_desk.form_reading import yes_no_answer  # noqa: E402
 from refund_desk.languages import detect_language  # noqa: E402
+from refund_desk.settings import PROJECT_ROOT as ROOT  # noqa: E402
 
 FLOORS = {"language": 0.95, "english_left_alone": 1.0, "yes_no": 0.85}
 

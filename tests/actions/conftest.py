@@ -1,5 +1,4 @@
 """Real rasa_sdk Trackers and the project's domain for action tests."""
-from pathlib import Path
 from typing import Any, Optional
 
 import pytest
@@ -8,8 +7,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import runtime
+from refund_desk.settings import PROJECT_ROOT as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 ALL_SLOTS = list(yaml.safe_load((ROOT / "domain.yml").read_text())["slots"]) + ["requested_slot"]
 
 

@@ -5,6 +5,7 @@ from actions.conversation import (ActionAnswerOtherLanguage, ActionAnswerPolicyQ
                                   ActionExplainRequestedSlot, ActionHandoff)
 from actions.runtime import runtime
 from actions.submit import ActionSubmitCancellation, ActionSubmitChargeback, ActionSubmitRefund
+from refund_desk.clause_ranking import cached_index, shared_embedder
 from tests.actions.conftest import make_tracker, run_action, slot_events, texts
 
 REFUND = {"invoice_number": "INV-20431", "service_date": "2026-11-17", "refund_reason": "duplicate_payment",
@@ -184,6 +185,10 @@ def test_policy_questions_are_answered_from_the_policy(dispatcher, domain):
     run_action(ActionAnswerPolicyQuestion(), make_tracker("how long does a refund take?", "ask_refund_policy"),
                dispatcher, domain)
     assert "within 7–10 business days of approval" in texts(dispatcher)
+
+
+def test_the_action_server_builds_the_policy_answers_index_at_start_up():
+    assert cached_index(runtime().policy, shared_embedder()) is not None
 
 
 def test_why_explains_the_requested_slot(dispatcher, domain):

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Iterator
 
 HERE = Path(__file__).resolve().parent
-PROJECT_ROOT = HERE.parents[1]
-for path in (str(PROJECT_ROOT), str(HERE)):
+for path in (str(HERE.parents[1]), str(HERE)):  # the project and these helpers, to import them
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from tests.support.servers import free_port, wait_until_up  # noqa: E402
+from refund_desk.settings import PROJECT_ROOT  # noqa: E402
+from tests.support.servers import free_port, stop, wait_until_up  # noqa: E402
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # a test value, not a real secret
 BOT_TOKEN = "xoxb-test-0000-refund-desk"
@@ -44,11 +44,7 @@ def echo_server(credentials_yaml: str, extra_env: dict[str, str] | None = None) 
         wait_until_up(f"http://127.0.0.1:{port}/status", proc, log, timeout=60)
         yield f"http://127.0.0.1:{port}", received
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=15)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

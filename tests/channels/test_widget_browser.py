@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from channel_helpers import PROJECT_ROOT, echo_server
-from tests.support.servers import free_port, wait_until_up
+from tests.support.servers import free_port, stop, wait_until_up
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -77,8 +77,7 @@ def demo_server(rasa_url: str) -> Iterator[str]:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", proc, log, timeout=30)
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc, timeout=10)
         shutil.rmtree(logdir, ignore_errors=True)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import threading
 import urllib.request
 import uuid
@@ -18,41 +17,16 @@ from collections import Counter
 import pytest
 
 from scripts.cluster import running_cluster
+from tests.support.load import REFERENCE, REFUND_SCRIPT, play_all, rest_turn, turns_in
 
 pytestmark = pytest.mark.e2e
 
 CONVERSATIONS, AT_ONCE = 200, 20
-SCRIPT = [
-    "I was charged twice for invoice {invoice} yesterday",
-    "Jane Doe",
-    "jane.doe@example.com",
-    "yes",
-    "thanks",
-]
-REFERENCE = re.compile(r"\bRF-[A-Z2-9]{6}\b")
-
-
-def post(url: str, sender: str, text: str) -> tuple[list[dict], str]:
-    req = urllib.request.Request(f"{url}/webhooks/rest/webhook", headers={"Content-Type": "application/json"},
-                                 data=json.dumps({"sender": sender, "message": text}).encode())
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        return json.loads(resp.read()), resp.headers.get("X-Rasa-Server", "")
 
 
 def tracker(url: str, sender: str) -> dict:
     with urllib.request.urlopen(f"{url}/conversations/{sender}/tracker", timeout=60) as resp:
         return json.loads(resp.read())
-
-
-def turns_in(events: list[dict]) -> list[tuple[str, list[str]]]:
-    """(user text, the bot texts that followed it) for each user message, in stored order."""
-    turns: list[tuple[str, list[str]]] = []
-    for e in events:
-        if e.get("event") == "user":
-            turns.append((e.get("text"), []))
-        elif e.get("event") == "bot" and turns:
-            turns[-1][1].append(e.get("text") or "")
-    return turns
 
 
 @pytest.fixture(scope="module")
@@ -63,39 +37,24 @@ def cluster():
 
 def test_200_conversations_spread_over_two_rasa_servers(cluster):
     played: dict[str, dict] = {}
-    errors: list[str] = []
     lock = threading.Lock()
     # one invoice number per conversation: two customers on one invoice with one e-mail would rightly
     # share one request (records.ACTIVE_INDEX), which this test does not play
-    queue = random.sample(range(100000, 1000000), CONVERSATIONS)
+    numbers = random.sample(range(100000, 1000000), CONVERSATIONS)
 
-    def customer() -> None:
-        while True:
-            with lock:
-                if not queue:
-                    return
-                number = queue.pop()
-            sender, invoice = f"load-{uuid.uuid4().hex[:12]}", f"INV-{number}"
-            lines = [line.format(invoice=invoice) for line in SCRIPT]
-            answers, servers = [], []
-            try:
-                for line in lines:
-                    replies, server = post(cluster.url, sender, line)
-                    answers.append([r.get("text") or "" for r in replies])
-                    servers.append(server)
-            except Exception as exc:  # noqa: BLE001 - a lost turn is a failure of the test
-                with lock:
-                    errors.append(f"{sender}: {exc!r}")
-                continue
-            with lock:
-                played[sender] = {"invoice": invoice, "lines": lines, "answers": answers, "servers": servers}
+    def customer(i: int) -> None:
+        sender, invoice = f"load-{uuid.uuid4().hex[:12]}", f"INV-{numbers[i]}"
+        lines = [line.format(invoice=invoice) for line in REFUND_SCRIPT]
+        answers, servers = [], []
+        for line in lines:  # a lost turn raises: a failure of the test
+            replies, headers = rest_turn(cluster.url, sender, line)
+            answers.append([r.get("text") or "" for r in replies])
+            servers.append(headers.get("X-Rasa-Server", ""))
+        with lock:
+            played[sender] = {"invoice": invoice, "lines": lines, "answers": answers, "servers": servers}
 
-    threads = [threading.Thread(target=customer) for _ in range(AT_ONCE)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=1800)
-    assert errors == [] and len(played) == CONVERSATIONS
+    errors = play_all(CONVERSATIONS, AT_ONCE, customer)
+    assert [repr(e) for e in errors] == [] and len(played) == CONVERSATIONS
 
     # Turns landed on both Rasa servers, and most conversations moved between them.
     servers_used = Counter(s for p in played.values() for s in p["servers"])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.servers import PROJECT_ROOT, free_port, wait_until_up
+from tests.support.servers import PROJECT_ROOT, free_port, stop, wait_until_up
 
 SECRET = "test-secret-0123456789"
 # What an attacker sent in the report: a forged submission with no conversation behind it.
@@ -37,8 +37,7 @@ def action_server(tmp_path_factory):
         wait_until_up(f"http://127.0.0.1:{port}/health", proc, log, timeout=90)
         yield port, proc, workdir
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
 
 def post(port: int, body: dict, headers: dict | None = None) -> tuple[int, dict]:

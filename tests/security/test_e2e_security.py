@@ -17,13 +17,13 @@ import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import pytest
 
-from tests.support.servers import (PROJECT_ROOT, free_port, latest_model, running_assistant, start_action_server,
-                                   wait_until_up)
+from refund_desk.schema import head_revision
+from tests.support.servers import (PROJECT_ROOT, free_port, latest_model, listening_addresses, running_assistant,
+                                   start_action_server, wait_until_up)
 
 pytestmark = pytest.mark.e2e
 
@@ -52,26 +52,6 @@ def chat(base: str, sender: str, text: str, timeout: float = 90) -> str:
     return "\n".join(m.get("text") or "" for m in json.loads(body))
 
 
-def listening_addresses(port: int) -> set[str]:
-    """Local addresses with a listening TCP socket on `port` (from /proc, IPv4 and IPv6)."""
-    found = set()
-    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            local, state = line.split()[1], line.split()[3]
-            host, hex_port = local.split(":")
-            if state != "0A" or int(hex_port, 16) != port:
-                continue
-            if width == 8:
-                found.add(".".join(str(int(host[i:i + 2], 16)) for i in (6, 4, 2, 0)))
-            else:
-                found.add("::" if set(host) == {"0"} else host)
-    return found
-
-
 REFUND_STEPS = ["I want a refund for invoice INV-{n}, you charged me twice yesterday", "Kim Park",
                 "kim.secret@example.com", "yes"]
 
@@ -81,10 +61,11 @@ REFUND_STEPS = ["I want a refund for invoice INV-{n}, you charged me twice yeste
 def made_run(tmp_path_factory) -> Iterator[dict[str, Any]]:
     """scripts/run.sh with free ports, its own database and log folder; nothing else changed."""
     work = tmp_path_factory.mktemp("make-run")
-    ports = {"ACTION_PORT": free_port(), "RASA_PORT": free_port(), "WEB_PORT": free_port()}
+    ports = {"ACTION_PORT": free_port(), "RASA_PORT": free_port(), "WEB_PORT": free_port(), "STAFF_PORT": free_port()}
     env = {k: v for k, v in os.environ.items()
            if k not in ("ACTION_SERVER_SECRET", "RASA_AUTH_TOKEN", "RASA_ENABLE_API", "WIDGET_ORIGINS",
-                        "ACTION_HOST", "RASA_HOST", "REDIS_URL", "TRACKER_STORE_URL")}
+                        "ACTION_HOST", "RASA_HOST", "REDIS_URL", "TRACKER_STORE_URL", "STAFF_HOST",
+                        "CONSOLE_URL")}
     env.update({k: str(v) for k, v in ports.items()})
     env.update({"RUN_DIR": str(work), "DATABASE_URL": f"sqlite:///{work / 'records.db'}",
                 "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['ACTION_PORT']}/webhook",
@@ -98,6 +79,7 @@ def made_run(tmp_path_factory) -> Iterator[dict[str, Any]]:
     base = f"http://127.0.0.1:{ports['RASA_PORT']}"
     try:
         wait_until_up(f"{base}/", proc, log, timeout=300)
+        wait_until_up(f"http://127.0.0.1:{ports['STAFF_PORT']}/healthz", proc, log, timeout=60)
         yield {"base": base, "work": work, "env": env, **ports}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -129,9 +111,20 @@ def test_action_server_refuses_callers_without_the_secret(made_run):
 
 
 def test_servers_listen_on_loopback_only(made_run):
-    for port in (made_run["ACTION_PORT"], made_run["RASA_PORT"]):
+    for port in (made_run["ACTION_PORT"], made_run["RASA_PORT"], made_run["STAFF_PORT"]):
         addresses = listening_addresses(port)
         assert addresses and addresses <= {"127.0.0.1"}, (port, addresses)
+
+
+def test_the_staff_console_answers_nothing_without_a_session(made_run):
+    console = f"http://127.0.0.1:{made_run['STAFF_PORT']}"
+    for path in ("/api/session", "/api/requests", "/api/requests/RF-AAAAAA"):
+        status, _, _ = request(console + path)
+        assert status == 401, path
+    status, _, _ = request(f"{console}/api/requests/RF-AAAAAA/status", {"status": "approved"})
+    assert status == 401
+    log = (made_run["work"] / "run.log").read_text()
+    assert f"records database at revision {head_revision()}" in log  # make run migrated it first
 
 
 def test_cors_only_for_the_widget_origin(made_run):

@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from refund_desk.deployment import rasa_endpoints, sql_tracker_store
+from deploy.endpoints import rasa_endpoints, sql_tracker_store
 from refund_desk.security import (clean_text, clean_value, ensure_secrets, is_session_id, max_message_chars,
                                   new_session_id, same_secret, bearer_token)
 from refund_desk.settings import load_settings
@@ -78,7 +78,8 @@ def test_endpoints_carry_the_secret_and_a_persistent_tracker_store(tmp_path):
     endpoints = rasa_endpoints(s)
     assert endpoints["action_endpoint"] == {"url": "http://127.0.0.1:1/webhook",
                                             "headers": {"Authorization": "Bearer abc"}}
-    assert endpoints["tracker_store"] == {"type": "SQL", "dialect": "sqlite", "db": f"{tmp_path}/conversations.db"}
+    assert endpoints["tracker_store"] == {"type": "connectors.tracker_store.SharedSQLiteTrackerStore",
+                                          "dialect": "sqlite", "db": f"{tmp_path}/conversations.db"}
 
 
 def test_tracker_store_stays_off_the_records_postgres_unless_asked(tmp_path):
@@ -116,6 +117,10 @@ def test_slack_dedup_falls_back_to_memory_when_the_store_fails():
         def add(self, keys):
             raise OSError("disk gone")
 
+        def claim(self, keys):
+            raise OSError("disk gone")
+
     seen = FallbackSeenEvents(Broken(), SeenEvents())
     seen.add(["event:Ev1"])
     assert seen.any_seen(["event:Ev1"]) and not seen.any_seen(["event:Ev2"])
+    assert seen.claim(["event:Ev2"]) and not seen.claim(["event:Ev2"])  # claimed in memory

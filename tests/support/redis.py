@@ -10,7 +10,7 @@ from typing import Iterator
 
 import redis
 
-from tests.support.servers import free_port
+from tests.support.servers import free_port, stop
 
 
 @contextmanager
@@ -33,6 +33,5 @@ def temporary_redis() -> Iterator[str]:
                 time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc, timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)

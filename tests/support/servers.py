@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from refund_desk.settings import PROJECT_ROOT
+
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -27,11 +28,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on `port` (from /proc, IPv4 and IPv6)."""
+    found = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            host, hex_port = local.split(":")
+            if state != "0A" or int(hex_port, 16) != port:
+                continue
+            if width == 8:
+                found.add(".".join(str(int(host[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+            else:
+                found.add("::" if set(host) == {"0"} else host)
+    return found
+
+
 def latest_model() -> Path:
     models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
         raise RuntimeError("no trained model in models/: run `make train` first")
     return models[-1]
+
+
+def stop(*procs: subprocess.Popen, timeout: float = 20) -> None:
+    """Ends the processes: all asked to terminate at once, then each waited for (killed when it does
+    not end within `timeout` seconds)."""
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 240.0) -> None:
@@ -90,18 +125,14 @@ class Assistant:
         The Rasa server holds no refund-policy data, so one model and one Rasa server serve any
         policy; only the action server needs restarting.
         """
-        old = self.processes[0]
-        old.terminate()
-        old.wait(timeout=20)
+        stop(self.processes[0])
         self.env.update(env)
         self.processes[0] = start_action_server(self.env, self.action_port, self.workdir)
 
     def restart_rasa(self) -> None:
         """Stop the Rasa server and start it again on the same port (conversations in memory are lost
         unless a shared tracker store keeps them)."""
-        old = self.processes[1]
-        old.terminate()
-        old.wait(timeout=30)
+        stop(self.processes[1], timeout=30)
         port = int(self.rasa_url.rsplit(":", 1)[1])
         self.processes[1] = start_rasa_server(self.rasa_cmd, self.env, port, self.workdir)
 
@@ -128,10 +159,11 @@ def start_action_server(env: dict[str, str], port: int, workdir: Path) -> subpro
     return proc
 
 
-def start_rasa_server(cmd: list[str], env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
+def start_rasa_server(cmd: list[str], env: dict[str, str], port: int, workdir: Path,
+                      timeout: float = 240.0) -> subprocess.Popen:
     log = workdir / "rasa.log"
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
-    wait_until_up(f"http://127.0.0.1:{port}/", proc, log)  # "/" answers once the model is loaded
+    wait_until_up(f"http://127.0.0.1:{port}/", proc, log, timeout)  # "/" answers once the model is loaded
     return proc
 
 
@@ -140,11 +172,14 @@ def running_assistant(
     extra_env: Optional[dict[str, str]] = None,
     credentials: Optional[Path] = None,
     model: Optional[Path] = None,
+    start_timeout: float = 240.0,
 ) -> Iterator[Assistant]:
     """Both servers on free ports, with their own SQLite database unless DATABASE_URL is given.
 
     Rasa's endpoints are written from the settings as `make run` writes them (the action server's
-    secret, a SQL tracker store beside the records, Redis stores when REDIS_URL is set). Rasa's
+    secret, the SQLite tracker and lock stores beside the records, Redis stores when REDIS_URL is
+    set). Rasa runs one worker unless extra_env sets SANIC_WORKERS; `start_timeout` bounds the
+    model's loading. Rasa's
     HTTP API is on, with a token (Assistant.api_url adds it).
     """
     workdir = Path(tempfile.mkdtemp(prefix="refund-desk-e2e-"))
@@ -163,7 +198,7 @@ def running_assistant(
     finished = False
     try:
         endpoints = workdir / "endpoints.yml"
-        subprocess.run([sys.executable, "-m", "refund_desk.deployment", str(endpoints)], cwd=PROJECT_ROOT,
+        subprocess.run([sys.executable, "-m", "deploy.endpoints", str(endpoints)], cwd=PROJECT_ROOT,
                        env=env, check=True)
         procs.append(start_action_server(env, action_port, workdir))
         rasa_cmd = [
@@ -174,18 +209,12 @@ def running_assistant(
             "--endpoints", str(endpoints),
             "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
         ]
-        procs.append(start_rasa_server(rasa_cmd, env, rasa_port, workdir))
+        procs.append(start_rasa_server(rasa_cmd, env, rasa_port, workdir, start_timeout))
         yield Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", action_port,
                         env, workdir, procs, rasa_cmd, env["RASA_AUTH_TOKEN"])
         finished = True
     finally:
-        for p in reversed(procs):
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(*reversed(procs))
         if finished:
             shutil.rmtree(workdir, ignore_errors=True)
         else:

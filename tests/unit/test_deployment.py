@@ -1,7 +1,8 @@
-"""Rasa endpoints from settings: Redis stores only when REDIS_URL is set."""
+"""Rasa endpoints from settings: Redis stores only when REDIS_URL is set, else SQLite stores that the
+Rasa workers of one machine share."""
 import pytest
 
-from refund_desk.deployment import rasa_endpoints, redis_store
+from deploy.endpoints import rasa_endpoints, redis_store
 from refund_desk.settings import load_settings
 
 
@@ -9,11 +10,23 @@ def settings(tmp_path, **env):
     return load_settings(environ=env, env_file=tmp_path / "none.env")
 
 
-def test_one_machine_needs_the_action_server_and_a_sqlite_tracker_store(tmp_path):
-    endpoints = rasa_endpoints(settings(tmp_path, ACTION_SERVER_URL="http://a:1/webhook"))
+def test_one_machine_needs_the_action_server_and_sqlite_tracker_and_lock_stores(tmp_path):
+    endpoints = rasa_endpoints(settings(tmp_path, ACTION_SERVER_URL="http://a:1/webhook",
+                                        TRACKER_STORE_URL=f"sqlite:///{tmp_path}/c/conversations.db"))
     assert endpoints["action_endpoint"] == {"url": "http://a:1/webhook"}
-    assert endpoints["tracker_store"]["type"] == "SQL" and endpoints["tracker_store"]["dialect"] == "sqlite"
-    assert "lock_store" not in endpoints
+    assert endpoints["tracker_store"] == {"type": "connectors.tracker_store.SharedSQLiteTrackerStore",
+                                          "dialect": "sqlite", "db": f"{tmp_path}/c/conversations.db"}
+    # the workers' locks beside the conversations (so a test's own folder holds both)
+    assert endpoints["lock_store"] == {"type": "connectors.lock_store.SQLiteLockStore",
+                                       "path": f"{tmp_path}/c/locks.db"}
+
+
+def test_conversations_in_postgresql_keep_their_locks_under_var(tmp_path):
+    from refund_desk.settings import VAR_DIR
+
+    endpoints = rasa_endpoints(settings(tmp_path, TRACKER_STORE_URL="postgresql://u:p@db/conv"))
+    assert endpoints["tracker_store"]["dialect"] == "postgresql"
+    assert endpoints["lock_store"]["path"] == str(VAR_DIR / "locks.db")
 
 
 def test_redis_url_adds_tracker_and_lock_stores(tmp_path):

@@ -1,4 +1,5 @@
-"""Concurrent turns of one conversation on two Rasa servers sharing Redis: does the lock hold?
+"""Concurrent turns of one conversation on two Rasa servers sharing Redis, or two Rasa worker
+processes sharing a SQLite file: does the lock hold?
 
 Rasa's RedisLockStore reads the ticket lock, changes it in Python and writes it back. When two
 servers issue a ticket at the same moment, both read the lock before either writes: the tests
@@ -10,15 +11,18 @@ A stress test then runs many concurrent turns of one conversation through two st
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import threading
+from pathlib import Path
 from typing import Any, Optional
 
 import pytest
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import RedisLockStore
+from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from connectors.lock_store import AtomicRedisLockStore
+from connectors.lock_store import AtomicRedisLockStore, SQLiteLockStore
 from tests.support.redis import temporary_redis
 
 
@@ -137,3 +141,68 @@ def test_built_from_an_endpoints_entry(redis_url):
     assert store.key_prefix.startswith("refunddesk")
     store.cleanup("from-endpoints", ticket)
     assert store.get_lock("from-endpoints") is None
+
+
+# --------------------------------------------------------------------------------------------
+# The SQLite lock store: the Rasa workers of one machine, without Redis (the default of `make run`)
+
+
+def _turns_in_one_process(path: str, log: str, inside: str, tasks: int, turns: int) -> None:
+    """One worker process: `tasks` concurrent senders of `turns` messages each to one conversation.
+    Inside the lock each writes the ticket being served to `log`, and holds `inside` (created
+    exclusively: a second process or task inside at the same time fails on it)."""
+    store = SQLiteLockStore(path=path)
+
+    async def sender() -> None:
+        for _ in range(turns):
+            async with store.lock("one-conversation", lock_lifetime=60, wait_time_in_seconds=0.001) as lock:
+                marker = os.open(inside, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                with open(log, "a") as f:
+                    f.write(f"{lock.now_serving}\n")
+                await asyncio.sleep(0.001)
+                os.close(marker)
+                os.unlink(inside)
+
+    async def all_senders() -> None:
+        await asyncio.gather(*(sender() for _ in range(tasks)))
+
+    asyncio.run(all_senders())
+
+
+def test_two_worker_processes_take_turns_one_at_a_time_in_ticket_order(tmp_path):
+    """2 processes x 4 senders x 10 messages of one conversation: never two inside at once, none
+    fails, every turn served, and tickets served in the order issued (each the one after the
+    last, or 0 when the queue had emptied and the lock was removed)."""
+    path, log, inside = str(tmp_path / "locks.db"), str(tmp_path / "served"), str(tmp_path / "inside")
+    fork = multiprocessing.get_context("fork")
+    workers = [fork.Process(target=_turns_in_one_process, args=(path, log, inside, 4, 10)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0]
+    served = [int(line) for line in Path(log).read_text().split()]
+    assert len(served) == 80
+    assert all(t == 0 or t == before + 1 for before, t in zip([-1] + served, served)), served
+    assert SQLiteLockStore(path=path).get_lock("one-conversation") is None  # cleaned up after the last turn
+
+
+def test_sqlite_lock_store_from_an_endpoints_entry(tmp_path):
+    config = EndpointConfig(type="connectors.lock_store.SQLiteLockStore", path=str(tmp_path / "v" / "locks.db"))
+    store = LockStore.create(config)
+    assert isinstance(store, SQLiteLockStore)
+    assert (tmp_path / "v" / "locks.db").stat().st_mode & 0o777 == 0o600
+    first, second = store.issue_ticket("c"), store.issue_ticket("c")
+    assert (first, second) == (0, 1) and store.get_lock("c").now_serving == 0
+    store.cleanup("c", first)
+    assert store.get_lock("c").now_serving == 1
+    store.cleanup("c", second)
+    assert store.get_lock("c") is None
+    # Rasa lets several Sanic workers run only with a lock store it believes holds across them
+    from rasa.core.utils import number_of_sanic_workers
+
+    os.environ["SANIC_WORKERS"] = "2"
+    try:
+        assert number_of_sanic_workers(config) == 2
+    finally:
+        del os.environ["SANIC_WORKERS"]

@@ -7,7 +7,7 @@ import pytest
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from refund_desk.settings import PROJECT_ROOT as ROOT
 
 
 def examples_with_repeats(path: Path) -> list[tuple[str, str]]:

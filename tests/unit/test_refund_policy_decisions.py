@@ -18,8 +18,8 @@ import pytest
 from refund_desk.eligibility import decide
 from refund_desk.refund_policy import RefundPolicy
 from refund_desk.refund_policy_loader import load_refund_policy
+from refund_desk.settings import PROJECT_ROOT as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 POLICY_DIR = ROOT / "refund_policies"
 # The published policy texts ship with the repository (refund_policies/sources, copied unchanged
 # from the shared seeds); REFUND_DESK_SEEDS points elsewhere, e.g. at a newer copy of the seeds.

@@ -1,18 +1,22 @@
 """How many Sanic workers each server gets: decided here, once, for `make run`, the bench and the cluster.
 
-    eval "$(python -m refund_desk.serving)"   # exports SANIC_WORKERS and ACTION_SERVER_SANIC_WORKERS
+    eval "$(python -m deploy.workers)"   # exports SANIC_WORKERS and ACTION_SERVER_SANIC_WORKERS
 
 * The environment (or .env) wins: SANIC_WORKERS for the Rasa server, ACTION_SERVER_SANIC_WORKERS
   for the action server.
-* Rasa: one worker per core, but only when the conversations and their locks are shared between
-  processes (REDIS_URL: Redis tracker and lock stores). With in-memory stores every worker would
-  keep its own copy of a conversation, so Rasa gets one worker (and Rasa itself refuses more
-  with its in-memory lock store). Each worker loads the model (about 0.7 GB), so memory caps it.
+* Rasa: one worker per core, as the conversations and their locks are shared between processes:
+  by default the SQL tracker store (a SQLite file) and the SQLite lock store under var/ on one
+  machine (connectors/lock_store.py), with REDIS_URL the Redis stores. Only with conversations
+  kept in memory (TRACKER_STORE_URL=sqlite:///:memory:) would every worker keep its own copy
+  of a conversation: then Rasa gets one worker. Each worker loads the model (about 0.7 GB), so
+  memory caps the count.
 * The action server holds no conversation state: one worker per core.
 
 Socket.io with several Rasa workers: the widget connects with the websocket transport only,
-and a websocket stays on the worker that accepted it. Clients that use long-polling need a
-proxy with sticky sessions (nginx `ip_hash`, as `make cluster` does) or a single-worker server.
+and a websocket stays on the worker that accepted it. Long-polling sends each poll as its own
+HTTP request, which any worker may take, and a worker knows only its own socket.io sessions:
+clients that use it need SANIC_WORKERS=1, or several single-worker Rasa servers behind a proxy
+with sticky sessions (nginx `ip_hash`, as `make cluster` does).
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ import os
 import sys
 from typing import Mapping, Optional
 
-from refund_desk.settings import load_settings
+from refund_desk.settings import Settings, environment, load_settings
 
 MODEL_MEMORY_GB = 1.2  # what one Rasa worker may use (target: under 1.2 GB resident)
 
@@ -51,18 +55,24 @@ def worker_counts(environ: Mapping[str, str], shared_stores: bool, cores: int, m
     if rasa is None:
         rasa = max(1, min(cores, int(mem_gb // (2 * MODEL_MEMORY_GB)))) if shared_stores else 1
     elif rasa > 1 and not shared_stores:
-        raise ValueError("SANIC_WORKERS above 1 needs REDIS_URL (a lock store and conversations shared "
-                         "between the workers); without it every worker would keep its own conversations")
+        raise ValueError("SANIC_WORKERS above 1 needs conversations shared between the workers (a "
+                         "TRACKER_STORE_URL not in memory, or REDIS_URL); else each would keep its own")
     actions = _explicit(environ, "ACTION_SERVER_SANIC_WORKERS")
     if actions is None:
         actions = max(1, cores)
     return rasa, actions
 
 
+def shares_conversations(settings: Settings) -> bool:
+    """Whether every Rasa worker sees every conversation (and its lock): not so in memory."""
+    return bool(settings.redis_url) or settings.tracker_store_url != "sqlite:///:memory:"
+
+
 def main() -> int:
-    env = dict(os.environ)
     try:
-        rasa, actions = worker_counts(env, bool(load_settings().redis_url), os.cpu_count() or 1, memory_gb())
+        settings = load_settings()
+        rasa, actions = worker_counts(environment(), shares_conversations(settings), os.cpu_count() or 1,
+                                      memory_gb())
     except ValueError as exc:
         print(f"refund-desk: {exc}", file=sys.stderr)
         return 1

@@ -17,7 +17,7 @@ from actions.db import off_loop
 from actions.slots import latest_intent, said_text
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
-from refund_desk import replies, request_use_case
+from refund_desk import replies, request_use_case, takeovers
 from refund_desk.choices import likeliest_requests, ranking_of
 from refund_desk.languages import detect_language
 from refund_desk.form_reading import MISS_BUDGET, is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
@@ -26,6 +26,8 @@ from refund_desk.replies import RESTART_IN_FORM
 from refund_desk.parsing import parse_email, parse_introduced_name, parse_phone
 from refund_desk.records import RecordStoreUnavailable, UnknownRequest
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
+
+SLACK_ADDRESS = ("out_channel", "thread_id")  # where connectors.slack posts into the customer's conversation
 
 
 class ActionAnswerPolicyQuestion(Action):
@@ -95,8 +97,21 @@ class ActionHandoff(Action):
         details = with_what_this_message_says(request_details(tracker, "handoff"), tracker.latest_message.get("text"))
         outcome = await settle(lambda: request_use_case.hand_off(rt.policy, rt.store, details),
                                lambda: RequestOutcome(replies.handoff_message(rt.policy, None, details.has_anything)))
-        dispatcher.utter_message(text=outcome.message)
+        joining = await put_on_waiting_list(tracker, outcome.reference)
+        dispatcher.utter_message(text=replies.person_joining_message(outcome.reference) if joining else outcome.message)
         return reset_request_slots() + ([SlotSet("request_reference", outcome.reference)] if outcome.reference else [])
+
+
+async def put_on_waiting_list(tracker: Tracker, reference: Optional[str]) -> bool:
+    """The conversation on the console's waiting list; True when a person can join it now."""
+    channel = tracker.get_latest_input_channel()
+    metadata = next((e.get("metadata") or {} for e in reversed(tracker.events) if e.get("event") == "user"), {})
+    address = {key: metadata[key] for key in SLACK_ADDRESS if isinstance(metadata.get(key), str)}
+    store = runtime().store
+    try:
+        return await off_loop(takeovers.ask_for_person, store, tracker.sender_id, channel, address, reference)
+    except RecordStoreUnavailable:
+        return False  # nobody can be told: the policy's contact, as without staff
 
 
 def with_what_this_message_says(details: RequestDetails, text: Optional[str]) -> RequestDetails:

@@ -16,6 +16,8 @@ session id (128 random bits) with a secret (connectors/widget_sessions.py); a br
 conversation with both, anything else (no secret, a wrong one, a session idle too long) gets a
 new conversation. A message is accepted only for the session this socket holds. With ``jwt_key``
 set (signed-in customers), the connection also needs a valid token, as in Rasa's channel.
+What staff write from the console reaches the session's socket through this process when it holds
+that socket (connectors/takeover.py), as a ``bot_uttered`` event whose metadata says who wrote it.
 """
 from __future__ import annotations
 
@@ -33,10 +35,13 @@ from sanic.request import Request
 
 from connectors.client_address import socket_request, with_client_address
 from connectors.guard import ActionServerProbe, OnNewMessage, guarded
+from connectors.takeover import PushDelivery, speaker
 from connectors.widget_sessions import SessionStore, session_store
 from refund_desk.security import (MAX_BODY_DEPTH, is_session_id, is_session_secret, max_message_chars, nesting_depth,
                                   rest_body_problem)
+from refund_desk.records import RecordStore
 from refund_desk.settings import load_settings
+from refund_desk.takeovers import PendingPush
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 8 * 1024 * 1024  # beyond this, a plain 413
@@ -173,4 +178,15 @@ class RefundDeskSocketIOInput(SocketIOInput):
         sio.on("connect", handler=connect, namespace=namespace)
         sio.on("session_request", handler=session_request, namespace=namespace)
         sio.on(self.user_message_evt, handler=user_message, namespace=namespace)
+
+        def holds(push: PendingPush) -> bool:
+            """Whether a socket of this process holds the push's session."""
+            return bool(sio.manager.rooms.get(namespace or "/", {}).get(push.sender_id))
+
+        async def emit(push: PendingPush) -> None:
+            await sio.emit(self.bot_message_evt, {"text": push.text, "metadata": speaker(push)},
+                           room=push.sender_id, namespace=namespace)
+
+        deliveries = PushDelivery(RecordStore(load_settings().database_url), self.name(), holds, emit)
+        deliveries.listen_on(bp)
         return bp

@@ -7,6 +7,8 @@
 * A turn that produced no reply at all (a fault mid-turn) gets a "please try again" answer.
 * A message that looks like ``/intent{...}`` and is not one of our buttons' payloads is read as
   text, and Rasa's logs carry no customer text (connectors/customer_text.py).
+* In a conversation staff have taken over, the message is logged for the console and the
+  assistant stays silent (connectors/takeover.py): no probe, no "try again".
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from connectors import customer_text
+from connectors import customer_text, takeover
+from connectors.takeover import TAKEN_OVER, TakeoverLookup
 from refund_desk.security import (clean_text, clean_value, is_our_command, max_message_chars, reads_as_a_command,
                                   too_long_message)
 
@@ -92,10 +95,12 @@ def _count_replies(output: OutputChannel) -> Callable[[], int]:
 
 
 def guarded(on_new_message: OnNewMessage, probe: Optional[ActionServerProbe] = None,
-            limit: Optional[int] = None) -> OnNewMessage:
+            limit: Optional[int] = None, takeovers: Optional[TakeoverLookup] = None) -> OnNewMessage:
     """on_new_message with the checks above in front of it."""
     limit = limit or max_message_chars()
+    takeovers = takeovers or TakeoverLookup.from_settings()
     customer_text.install()
+    takeover.install()
 
     async def handle(message: UserMessage) -> None:
         text = message.text
@@ -110,12 +115,21 @@ def guarded(on_new_message: OnNewMessage, probe: Optional[ActionServerProbe] = N
             return
         message.text = cleaned
         message.metadata = clean_value(message.metadata) if message.metadata else message.metadata
+        if await takeovers.taken(message.sender_id):
+            held = TAKEN_OVER.set(True)
+            try:
+                with customer_text.typed_as_text(reads_as_a_command(cleaned) and not is_our_command(cleaned)):
+                    await on_new_message(message)  # logged for the console; the assistant stays silent
+            finally:
+                TAKEN_OVER.reset(held)
+            return
         if probe is not None and not await probe.available():
             log.warning("action server unreachable: asked the customer to send the message again")
             await output.send_text_message(message.sender_id, TRY_AGAIN)
             return
         replies = _count_replies(output)
         command = is_our_command(cleaned)
+        answered = TAKEN_OVER.set(False)
         try:
             with customer_text.typed_as_text(reads_as_a_command(cleaned) and not command):
                 await on_new_message(message)
@@ -123,6 +137,8 @@ def guarded(on_new_message: OnNewMessage, probe: Optional[ActionServerProbe] = N
             raise
         except Exception as exc:  # noqa: BLE001: the customer must hear something
             log.error("turn failed: %s", type(exc).__name__)
+        finally:
+            TAKEN_OVER.reset(answered)
         if replies() == 0 and cleaned and not command:
             await output.send_text_message(message.sender_id, NO_REPLY)
 

@@ -17,7 +17,9 @@ What differs from ``rasa.core.channels.slack.SlackInput``:
   a clicked message is updated (``chat.update``) to show the choice instead of its buttons;
 * the ``url_verification`` challenge is answered as ``{"challenge": ...}``;
 * settings fall back to the environment (and the project's ``.env``), and the channel stays
-  inert, answering 503, when neither ``SLACK_BOT_TOKEN`` nor ``SLACK_SIGNING_SECRET`` is set.
+  inert, answering 503, when neither ``SLACK_BOT_TOKEN`` nor ``SLACK_SIGNING_SECRET`` is set;
+* what staff write from the console is posted where the customer wrote (channel, and thread when
+  ``use_threads``), signed with their first name (connectors/takeover.py).
 """
 from __future__ import annotations
 
@@ -42,7 +44,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from connectors.dedup import stored_seen_events
 from connectors.guard import ActionServerProbe, guarded
-from refund_desk.settings import environment
+from connectors.takeover import PushDelivery
+from refund_desk.records import RecordStore
+from refund_desk.replies import signed_by_staff
+from refund_desk.takeovers import FROM_STAFF, PendingPush
+from refund_desk.settings import environment, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -488,7 +494,18 @@ class RefundDeskSlackInput(SlackInput):
                 return await self.handle_interaction(request, on_new_message)
             return response.text(f"Unsupported content type {kind!r}.", status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
 
+        if self.enabled:
+            deliveries = PushDelivery(RecordStore(load_settings().database_url), self.name(), lambda _: True,
+                                      self.post_push)
+            deliveries.listen_on(slack_webhook)
         return slack_webhook
+
+    async def post_push(self, push: PendingPush) -> None:
+        """A message from the console, posted where the customer wrote (their thread with use_threads)."""
+        thread_id = push.address.get("thread_id") if self.use_threads else None
+        output = self.get_output_channel(push.address.get("out_channel"), thread_id)
+        text = signed_by_staff(push.author_name, push.text) if push.author == FROM_STAFF else push.text
+        await output.send_text_message(push.sender_id, text)
 
     def get_output_channel(
         self, channel: Optional[Text] = None, thread_id: Optional[Text] = None

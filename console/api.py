@@ -9,6 +9,7 @@ from console.desk import DESK, BadFilter, BadStatusChange, page_number, report_s
 from refund_desk.records import UnknownRequest
 from refund_desk.report import current_report
 from refund_desk.request_search import search_requests
+from refund_desk.takeovers import TakeoverRefused, UnknownConversation
 
 
 async def session(request: web.Request) -> web.Response:
@@ -67,9 +68,59 @@ async def report(request: web.Request) -> web.Response:
     return web.json_response(await desk.run(current_report, desk.settings, desk.store, since))
 
 
+async def handoffs(request: web.Request) -> web.Response:
+    """Conversations waiting for a person (or held by one), each with its sender_id."""
+    desk = request.app[DESK]
+    return web.json_response({"handoffs": await desk.run(desk.handoffs)})
+
+
+async def conversation(request: web.Request) -> web.Response:
+    desk = request.app[DESK]
+    try:
+        return web.json_response(await desk.run(desk.conversation, request.match_info["sender_id"]))
+    except UnknownConversation:
+        return web.json_response({"error": "no such conversation"}, status=404)
+
+
+async def _takeover_step(request: web.Request, step: Any, *args: Any) -> web.Response:
+    """A take-over step of the signed-in staff member: 404 for an unknown conversation, 409 when refused."""
+    desk = request.app[DESK]
+    try:
+        done = await desk.run(step, request.match_info["sender_id"], signed_in(request).email, *args)
+    except UnknownConversation:
+        return web.json_response({"error": "no customer of this conversation asked for a person"}, status=404)
+    except TakeoverRefused as exc:
+        return web.json_response({"error": str(exc)}, status=409)
+    return web.json_response(done)
+
+
+async def takeover(request: web.Request) -> web.Response:
+    return await _takeover_step(request, request.app[DESK].take_over)
+
+
+async def message(request: web.Request) -> web.Response:
+    """{"text": ...}: sent into the customer's own channel."""
+    try:
+        body: Any = await request.json()
+    except ValueError:
+        return web.json_response({"error": "the body must be JSON"}, status=400)
+    if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+        return web.json_response({"error": "the body must be a JSON object with a text"}, status=400)
+    return await _takeover_step(request, request.app[DESK].send, body["text"])
+
+
+async def release(request: web.Request) -> web.Response:
+    return await _takeover_step(request, request.app[DESK].release)
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/session", session)
     app.router.add_get("/api/requests", requests_list)
     app.router.add_get("/api/requests/{reference}", request_detail)
     app.router.add_post("/api/requests/{reference}/status", change_status)
     app.router.add_get("/api/report", report)
+    app.router.add_get("/api/handoffs", handoffs)
+    app.router.add_get("/api/conversations/{sender_id}", conversation)
+    app.router.add_post("/api/conversations/{sender_id}/takeover", takeover)
+    app.router.add_post("/api/conversations/{sender_id}/messages", message)
+    app.router.add_post("/api/conversations/{sender_id}/release", release)

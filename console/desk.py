@@ -18,6 +18,9 @@ from refund_desk.records import RecordStore
 from refund_desk.request_search import RequestFilter, related_requests
 from refund_desk.settings import Settings
 from refund_desk.staff import SignedIn, StaffDesk
+from refund_desk.replies import ASSISTANT_IS_BACK
+from refund_desk.takeovers import (UnknownConversation, conversation_state, pushed_lines, release, send_staff_message,
+                                   take_over, waiting_list, with_pushes)
 from refund_desk.transcripts import read_transcript
 
 T = TypeVar("T")
@@ -46,13 +49,41 @@ class ConsoleDesk:
     def request_detail(self, reference: str) -> dict[str, Any]:
         """The record's fields, its history (record["history"]) and the conversation's transcript."""
         record = self.store.get(reference)
-        try:
-            record["transcript"] = read_transcript(self.settings, record.get("sender_id"))
-            record["transcript_unavailable"] = False
-        except Exception as exc:  # noqa: BLE001  the tracker store down: the record still shows
-            log.warning("could not read the conversation of %s: %s", record["reference"], type(exc).__name__)
-            record["transcript"], record["transcript_unavailable"] = [], True
+        record["transcript"], record["transcript_unavailable"] = self.transcript(record.get("sender_id"))
         return record
+
+    def transcript(self, sender_id: Optional[str]) -> tuple[list[dict[str, Any]], bool]:
+        """(what was said, with what staff sent, in order; whether the tracker store was unreadable)."""
+        if not sender_id:
+            return [], False
+        pushed = pushed_lines(self.store, sender_id)
+        try:
+            return with_pushes(read_transcript(self.settings, sender_id), pushed), False
+        except Exception as exc:  # noqa: BLE001  the tracker store down: the rest still shows
+            log.warning("could not read a conversation: %s", type(exc).__name__)
+            return pushed, True
+
+    def conversation(self, sender_id: str) -> dict[str, Any]:
+        """A conversation for the console: its take-over state (None when no one asked for a person)
+        and its transcript, live during a take-over."""
+        transcript, unavailable = self.transcript(sender_id)
+        takeover = conversation_state(self.store, sender_id)
+        if takeover is None and not transcript and not unavailable:
+            raise UnknownConversation(sender_id)
+        return {"sender_id": sender_id, "takeover": takeover, "transcript": transcript,
+                "transcript_unavailable": unavailable}
+
+    def handoffs(self) -> list[dict[str, Any]]:
+        return waiting_list(self.store)
+
+    def take_over(self, sender_id: str, by: str) -> dict[str, Any]:
+        return take_over(self.store, sender_id, by)
+
+    def send(self, sender_id: str, by: str, text: Any) -> dict[str, Any]:
+        return send_staff_message(self.store, sender_id, by, text)
+
+    def release(self, sender_id: str, by: str) -> dict[str, Any]:
+        return release(self.store, sender_id, by, ASSISTANT_IS_BACK)
 
     def change_status(self, reference: str, status: Any, by: str, note: Any, for_customer: bool) -> None:
         """A staff member's status change, audited with their e-mail; the note reaches the

@@ -1,7 +1,9 @@
-"""The console's server-rendered pages: sign in and out, the requests list, one request, the report."""
+"""The console's server-rendered pages: sign in and out, the requests list, one request, the report,
+the conversations waiting for a person and one conversation to take over."""
 from __future__ import annotations
 
 from typing import Any, Optional
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -12,6 +14,7 @@ from refund_desk.records import UnknownRequest
 from refund_desk.report import current_report
 from refund_desk.request_search import filter_choices, search_requests
 from refund_desk.staff import FAILURE_WINDOW, LoginRefused, LoginThrottled
+from refund_desk.takeovers import MAX_STAFF_MESSAGE_CHARS, TakeoverRefused, UnknownConversation
 
 RECORD_KINDS = tuple(REFERENCE_PREFIX)  # refund, cancellation, chargeback, handoff
 
@@ -117,6 +120,44 @@ async def report_page(request: web.Request) -> web.Response:
     return render(request, "report.html", report=figures, since=since.date().isoformat() if since else "")
 
 
+async def handoffs_page(request: web.Request) -> web.Response:
+    desk = request.app[DESK]
+    return render(request, "handoffs.html", handoffs=await desk.run(desk.handoffs))
+
+
+async def conversation_page(request: web.Request, *, error: Optional[str] = None, status: int = 200) -> web.Response:
+    desk = request.app[DESK]
+    sender_id = request.match_info["sender_id"]
+    try:
+        shown = await desk.run(desk.conversation, sender_id)
+    except UnknownConversation:
+        return render(request, "missing.html", status=404, reference=sender_id, what="conversation")
+    return render(request, "conversation.html", status=status, c=shown, error=error,
+                  max_chars=MAX_STAFF_MESSAGE_CHARS)
+
+
+async def takeover_form(request: web.Request) -> web.Response:
+    """The conversation page's buttons and send box without JavaScript: take over, send, release."""
+    desk = request.app[DESK]
+    form = await request.post()
+    sender_id, step = request.match_info["sender_id"], request.match_info["step"]
+    by = signed_in(request).email
+    try:
+        if step == "takeover":
+            await desk.run(desk.take_over, sender_id, by)
+        elif step == "messages":
+            await desk.run(desk.send, sender_id, by, str(form.get("text") or ""))
+        elif step == "release":
+            await desk.run(desk.release, sender_id, by)
+        else:
+            raise web.HTTPNotFound()
+    except UnknownConversation:
+        return render(request, "missing.html", status=404, reference=sender_id, what="conversation")
+    except TakeoverRefused as exc:
+        return await conversation_page(request, error=str(exc), status=409)
+    raise web.HTTPSeeOther(f"/conversations/{quote(sender_id, safe='')}")
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/", home)
     app.router.add_get("/healthz", healthz)
@@ -127,3 +168,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/report", report_page)
     app.router.add_get("/requests/{reference}", request_page)
     app.router.add_post("/requests/{reference}/status", status_form)
+    app.router.add_get("/handoffs", handoffs_page)
+    app.router.add_get("/conversations/{sender_id}", conversation_page)
+    app.router.add_post("/conversations/{sender_id}/{step}", takeover_form)

@@ -449,6 +449,24 @@ def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_an
     return "\n".join(lines)
 
 
+def person_joining_message(reference: Optional[str]) -> str:
+    """A person from the team will join this chat (staff are signed in to the console)."""
+    lines = ["Of course. A person from our team will join this chat shortly: please stay here, and they'll "
+             "write to you in this conversation."]
+    if reference:
+        lines.append(f"Your reference is {reference}, so you won't have to repeat what you've told me.")
+    return "\n".join(lines)
+
+
+def signed_by_staff(first_name: Optional[str], text: str) -> str:
+    """A staff member's message where the channel cannot show who wrote it (Slack)."""
+    return f"*{first_name or 'Staff'} (from our team):* {text}"
+
+
+ASSISTANT_IS_BACK = ("You're back with the assistant now. Is there anything else I can help you with about a "
+                     "refund, a cancellation or a request you've made?")
+
+
 HANDOFF_ASKS_CONTACT = ("So that the team can reach you, what's your e-mail address or phone number? "
                         "I'll add it to this hand-off.")
 

@@ -30,7 +30,7 @@ BASELINE = "0001_baseline"
 
 def models_metadata() -> MetaData:
     """Every table the code maps (the migrations' target)."""
-    from refund_desk import outbox, ratings, staff  # noqa: F401  (importing registers their tables)
+    from refund_desk import outbox, ratings, staff, takeovers  # noqa: F401  (importing registers their tables)
 
     return Base.metadata
 

@@ -33,7 +33,39 @@ async function changeStatus(form) {
   }
 }
 
+// A conversation page follows the conversation live: its transcript is read again every few
+// seconds and drawn with textContent only (customer text never becomes markup).
+function drawTranscript(list, lines) {
+  const items = lines.map((line) => {
+    const item = document.createElement("li");
+    item.className = `from-${line.from}`;
+    const speaker = document.createElement("span");
+    speaker.className = "speaker";
+    speaker.textContent = line.name ? `${line.from} (${line.name})` : line.from;
+    const time = document.createElement("time");
+    time.textContent = (line.at || "").slice(11, 19);
+    const text = document.createElement("p");
+    text.textContent = line.text;
+    item.append(speaker, " ", time, text);
+    return item;
+  });
+  list.replaceChildren(...items);
+}
+
+function followConversation(section) {
+  const list = section.querySelector("ol.messages");
+  setInterval(async () => {
+    try {
+      const response = await fetch(section.dataset.api, { credentials: "same-origin" });
+      if (response.ok) drawTranscript(list, (await response.json()).transcript);
+    } catch (error) {
+      // the console away for a moment: the next round tries again
+    }
+  }, 3000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  for (const section of document.querySelectorAll("section.transcript[data-api]")) followConversation(section);
   for (const form of document.querySelectorAll("form.status-form[data-api]")) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();

@@ -130,6 +130,7 @@
     ".hint{color:var(--rd-muted);font-size:14px;text-align:center;margin:auto 8px}",
     ".msg{max-width:85%;padding:9px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}",
     ".msg.bot{align-self:flex-start;background:var(--rd-bot);border-bottom-left-radius:4px}",
+    ".msg .speaker{display:block;font-size:12px;font-weight:600;color:var(--rd-muted);margin-bottom:2px}",
     ".msg.user{align-self:flex-end;background:var(--rd-accent);color:#fff;border-bottom-right-radius:4px}",
     ".msg a{color:inherit;text-decoration:underline}",
     ".msg.bot a{color:var(--rd-accent-dark)}",
@@ -246,11 +247,25 @@
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
+  // Who is writing: a person's first name on their messages; once a person has written, "Assistant"
+  // on the assistant's, so the customer can tell them apart.
+  function speakerOf(index) {
+    var message = state.messages[index];
+    if (message.author) return message.author + " (from our team)";
+    for (var i = 0; i < index; i++) if (state.messages[i].author) return "Assistant";
+    return null;
+  }
+
   function renderMessage(message, index) {
     var nodes = [];
     if (message.text) {
       var bubble = el("div", { className: "msg " + message.from, "data-from": message.from });
-      bubble.appendChild(el("span", { className: "sr-only", text: message.from === "user" ? "You said: " : config.title + " said: " }));
+      var speaker = message.from === "bot" ? speakerOf(index) : null;
+      if (speaker) {
+        bubble.setAttribute("data-speaker", speaker);
+        bubble.appendChild(el("span", { className: "speaker", "aria-hidden": "true", text: speaker }));
+      }
+      bubble.appendChild(el("span", { className: "sr-only", text: message.from === "user" ? "You said: " : (message.author || config.title) + " said: " }));
       bubble.appendChild(message.from === "bot" ? richText(message.text) : document.createTextNode(message.text));
       nodes.push(bubble);
     }
@@ -351,6 +366,8 @@
     hideTyping();
     var message = { from: "bot", ts: Date.now() };
     if (typeof data.text === "string") message.text = data.text;
+    var said = data.metadata && typeof data.metadata === "object" ? data.metadata : {};
+    if (said.from === "staff") message.author = String(said.name || "Staff").slice(0, 64);
     var buttons = data.quick_replies || data.buttons || [];
     if (buttons.length) {
       message.replies = buttons

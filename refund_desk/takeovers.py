@@ -222,7 +222,7 @@ def pushed_lines(store: RecordStore, sender_id: str) -> list[dict[str, Any]]:
 
 
 def push_line(push: Push) -> dict[str, Any]:
-    line = {"at": _iso(push.written_at), "from": push.author, "text": push.text,
+    line = {"at": _iso(push.written_at, "milliseconds"), "from": push.author, "text": push.text,
             "delivered": push.delivered_at is not None}
     if push.author_name:
         line["name"] = push.author_name
@@ -230,7 +230,8 @@ def push_line(push: Push) -> dict[str, Any]:
 
 
 def with_pushes(said: list[dict[str, Any]], pushed: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The tracker's transcript and the pushed lines in time order (the tracker's first at equal times)."""
+    """The tracker's transcript and the pushed lines in time order (the tracker's first at equal times;
+    both write "at" to the millisecond)."""
     order = {id(line): i for i, line in enumerate(said + pushed)}
     return sorted(said + pushed, key=lambda line: (line.get("at") or "", order[id(line)]))
 
@@ -242,5 +243,6 @@ def _asked(session: Any, sender_id: str) -> Takeover:
     return row
 
 
-def _iso(moment: Optional[datetime]) -> Optional[str]:
-    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+def _iso(moment: Optional[datetime], timespec: str = "seconds") -> Optional[str]:
+    """UTC as ISO 8601 with a Z; transcript lines to the millisecond, as refund_desk.transcripts writes them."""
+    return moment.isoformat(timespec=timespec) + "Z" if moment else None

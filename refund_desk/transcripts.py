@@ -52,7 +52,7 @@ def read_transcript(settings: Settings, sender_id: Optional[str]) -> list[dict[s
 def _iso(timestamp: Any) -> Optional[str]:
     if not isinstance(timestamp, (int, float)):
         return None
-    return datetime.fromtimestamp(timestamp, timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return datetime.fromtimestamp(timestamp, timezone.utc).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def _sql_engine(url: str) -> Engine:

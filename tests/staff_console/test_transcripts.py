@@ -36,7 +36,7 @@ def test_the_sql_tracker_store_conversation_is_read_in_order(tmp_path):
                               "DATABASE_URL": f"sqlite:///{tmp_path / 'records.db'}"})
     lines = read_transcript(settings, "s-1")
     assert said(lines) == EXPECTED
-    assert lines[0]["at"] == "2025-12-06T00:13:21Z" and lines[-1]["at"] == "2025-12-06T00:13:25Z"
+    assert lines[0]["at"] == "2025-12-06T00:13:21.000Z" and lines[-1]["at"] == "2025-12-06T00:13:25.000Z"
     assert read_transcript(settings, "nobody") == [] and read_transcript(settings, None) == []
 
 

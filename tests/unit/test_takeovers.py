@@ -96,9 +96,9 @@ def test_first_names_from_staff_e_mails() -> None:
 
 
 def test_pushed_lines_interleave_with_the_tracker_transcript_by_time() -> None:
-    said = [{"at": "2026-12-06T05:00:00Z", "from": "customer", "text": "a person please"},
-            {"at": "2026-12-06T05:00:09Z", "from": "customer", "text": "thanks"}]
-    pushed = [{"at": "2026-12-06T05:00:05Z", "from": "staff", "text": "Hi"}]
+    said = [{"at": "2026-12-06T05:00:00.100Z", "from": "customer", "text": "a person please"},
+            {"at": "2026-12-06T05:00:00.900Z", "from": "customer", "text": "thanks"}]
+    pushed = [{"at": "2026-12-06T05:00:00.500Z", "from": "staff", "text": "Hi"}]
     assert [line["text"] for line in with_pushes(said, pushed)] == ["a person please", "Hi", "thanks"]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -149,19 +150,28 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield fake
 
 
-@pytest.fixture(scope="module")
-def desk(fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """Rasa and the action server, the console on the same databases, a staff member signed in."""
+@contextmanager
+def assistant_and_console(api_url: str, workdir: Path, workers: int = 1) -> Iterator[dict[str, Any]]:
+    """Rasa (`workers` Sanic workers) and the action server, the console on the same databases, a
+    staff member signed in."""
     from tests.staff_console.console_helpers import console_server
     from tests.support.servers import running_assistant
 
-    creds = tmp_path_factory.mktemp("takeover") / "credentials.yml"
-    creds.write_text(credentials(fake_slack.api_url))
-    with running_assistant(credentials=creds) as assistant:
+    creds = workdir / "credentials.yml"
+    creds.write_text(credentials(api_url))
+    # two workers load the model at once: on a busy 2-core machine that takes longer than one
+    with running_assistant(credentials=creds, extra_env={"SANIC_WORKERS": str(workers)},
+                           start_timeout=240 * workers) as assistant:
         env = {name: assistant.env[name] for name in ("DATABASE_URL", "TRACKER_STORE_URL")}
         StaffDesk(RecordStore(env["DATABASE_URL"])).add(STAFF, PASSWORD)
         with console_server(env) as url:
             yield {"assistant": assistant, "console": Console(url), "url": url}
+
+
+@pytest.fixture(scope="module")
+def desk(fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    with assistant_and_console(fake_slack.api_url, tmp_path_factory.mktemp("takeover")) as shared:
+        yield shared
 
 
 def texts(messages: list[dict[str, Any]]) -> str:
@@ -278,3 +288,32 @@ def test_the_new_endpoints_need_a_session_and_posts_the_csrf_token(desk: dict[st
     if method == "POST":
         without_csrf = desk["console"].http.post(f"{desk['url']}{path}", json={"text": "hi"}, timeout=30)
         assert without_csrf.status_code == 403
+
+
+@pytest.mark.e2e
+def test_with_two_rasa_workers_each_customer_gets_their_staff_message_once(
+        fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`make run` starts two Rasa workers; a socket stays on the worker that accepted it, and the
+    console writes to neither: the worker holding each customer's socket delivers its messages."""
+    with assistant_and_console(fake_slack.api_url, tmp_path_factory.mktemp("two-workers"), workers=2) as shared:
+        assistant, console = shared["assistant"], shared["console"]
+
+        async def scenario() -> None:
+            customers = [Customer(assistant.rasa_url) for _ in range(6)]
+            for customer in customers:
+                await customer.__aenter__()
+            try:
+                for customer in customers:
+                    assert PERSON_WILL_JOIN.splitlines()[0] in texts(await customer.turn("a real person please"))
+                for n, customer in enumerate(customers):
+                    path = f"/api/conversations/{customer.session_id}"
+                    await asyncio.to_thread(console.post, f"{path}/takeover")
+                    await asyncio.to_thread(console.post, f"{path}/messages", {"text": f"Only for customer {n}"})
+                for n, customer in enumerate(customers):
+                    assert (await customer.next_message(timeout=15))["text"] == f"Only for customer {n}"
+                assert [await customer.silence(1.0) for customer in customers] == [[]] * len(customers)  # once
+            finally:
+                for customer in customers:
+                    await customer.__aexit__()
+
+        asyncio.run(scenario())

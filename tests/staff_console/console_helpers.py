@@ -36,6 +36,11 @@ def console_server(env: dict[str, str], host: Optional[str] = None) -> Iterator[
             proc.kill()
 
 
+def console_databases(work: Path) -> dict[str, str]:
+    """The settings of a console on its own SQLite records and conversations under `work`."""
+    return {"DATABASE_URL": f"sqlite:///{work / 'records.db'}", "TRACKER_STORE_URL": f"sqlite:///{work / 'conv.db'}"}
+
+
 def signed_in_client(console: str, email: str, password: str) -> requests.Session:
     client = requests.Session()
     response = client.post(f"{console}/login", data={"email": email, "password": password}, allow_redirects=False,

@@ -11,7 +11,7 @@ import requests
 from refund_desk.records import RecordStore
 from refund_desk.staff import StaffDesk
 from refund_desk.takeovers import ask_for_person, conversation_state, pending_pushes
-from tests.staff_console.console_helpers import console_server, csrf_token, signed_in_client
+from tests.staff_console.console_helpers import console_databases, console_server, csrf_token, signed_in_client
 from tests.staff_console.conversations import conversation_events, sql_tracker_store, store_conversation
 
 PASSWORD = "correct horse battery"
@@ -21,7 +21,7 @@ HTML_TEXT = "a person please <img src=x onerror=alert(1)>"
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory):
     work = tmp_path_factory.mktemp("takeover-pages")
-    env = {"DATABASE_URL": f"sqlite:///{work / 'records.db'}", "TRACKER_STORE_URL": f"sqlite:///{work / 'conv.db'}"}
+    env = console_databases(work)
     store = RecordStore(env["DATABASE_URL"])
     StaffDesk(store).add("ann.lee@example.com", PASSWORD)
     store_conversation(sql_tracker_store(str(work / "conv.db")), "web-ann", conversation_events([

@@ -165,6 +165,16 @@ class Widget:
         return self.type(wanted)
 
 
+def opened_widget(browser: Any, url: str, width: int, height: int) -> tuple[Any, Any, Widget]:
+    """A new browser context on the demo page with the widget open: (context, page, widget)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    widget = Widget(page)
+    page.goto(url)
+    widget.open()
+    return context, page, widget
+
+
 def echo_log(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
@@ -285,6 +295,40 @@ def test_widget_fills_a_phone_screen(browser: Any, echo_demo: tuple[str, Path]) 
     context.close()
 
 
+def test_widget_shows_who_writes_when_a_person_takes_over(browser: Any, echo_demo: tuple[str, Path]) -> None:
+    """Staff take the widget's conversation over as the console does (refund_desk.takeovers on the
+    server's records database); the server's delivery loop pushes their message to this page."""
+    from refund_desk.records import RecordStore
+    from refund_desk.replies import ASSISTANT_IS_BACK
+    from refund_desk.takeovers import ask_for_person, release, send_staff_message, take_over
+
+    demo, log = echo_demo
+    store = RecordStore(f"sqlite:///{log.parent / 'records.db'}")  # the echo server's DATABASE_URL
+    context, page, w = opened_widget(browser, demo, 1100, 760)
+    w.type("a person please")
+    sender, staff = w.session_id(), "dana.obrien@example.com"
+    ask_for_person(store, sender, "socketio", {}, None)
+    take_over(store, sender, staff)
+    before = len(w.bot_messages())
+    send_staff_message(store, sender, staff, "Hi, I'm <b>Dana</b>, looking at it now.")
+    staff_bubble = w.wait_for_bot(before, timeout=15)[-1]
+    assert staff_bubble.startswith("Dana (from our team)\n") and "Dana said:" in staff_bubble  # seen and heard
+    assert staff_bubble.endswith("Hi, I'm <b>Dana</b>, looking at it now.")
+    assert page.evaluate(f"{SHADOW}.querySelector('.msg.bot:last-of-type b')") is None  # shown as text
+    before = len(w.bot_messages())
+    release(store, sender, staff, ASSISTANT_IS_BACK)
+    greeting = w.wait_for_bot(before, timeout=15)[-1]
+    assert greeting.startswith("Assistant\n") and greeting.endswith(ASSISTANT_IS_BACK)
+    labels = page.evaluate(f"Array.from({SHADOW}.querySelectorAll('.msg.bot')).map(n => n.dataset.speaker || '')")
+    assert labels[-2:] == ["Dana (from our team)", "Assistant"] and labels[0] == ""  # no label before a person
+    page.reload()  # the widget keeps who wrote what
+    w.open()
+    assert w.bot_messages()[-2].startswith("Dana (from our team)\n")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-takeover-echo.png"))
+    context.close()
+
+
 def test_demo_page_serves_only_local_assets(echo_demo: tuple[str, Path]) -> None:
     import urllib.request
 
@@ -308,11 +352,7 @@ def test_e2e_refund_request_in_the_browser(browser: Any, widget_built: None, tmp
     port = free_port()
     with running_assistant(extra_env={"WIDGET_ORIGINS": f"http://127.0.0.1:{port}"}) as a, \
             demo_server(a.rasa_url, port) as demo:
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        page = context.new_page()
-        w = Widget(page)
-        page.goto(demo)
-        w.open()
+        context, page, w = opened_widget(browser, demo, 1200, 900)
         w.type("I want a refund")
         w.type("INV-20431")
         w.type("yesterday")

@@ -1,7 +1,9 @@
 """The staff console in headless Chromium (Debian's /usr/bin/chromium driven by Playwright) with
 the real servers: a customer's refund request over REST, then a staff member signs in, finds it,
 reads its transcript, approves it with a note for the customer, and the customer's status check
-over REST shows the note. Screenshot: tests/artifacts/console-request.png (docs/console.png)."""
+over REST shows the note. And a take-over: a widget customer asks for a person, staff take over
+and write from the conversation's page, which shows the customer's reply without a reload, then
+hand back. Screenshots: tests/artifacts/console-request.png (docs/console.png), console-takeover.png."""
 from __future__ import annotations
 
 import os
@@ -128,3 +130,67 @@ def test_a_name_with_html_markup_stays_text_in_the_browser(desk, browser):
     assert name.inner_text() == HTML_NAME and name.locator("img, b").count() == 0
     assert page.title() != "owned"
     context.close()
+
+
+class WidgetCustomer:
+    """A socket.io customer in a thread of its own (python-socketio's client over long-polling), so
+    that it stays connected while the browser acts."""
+
+    def __init__(self, rasa_url: str) -> None:
+        import queue
+
+        import socketio
+
+        from refund_desk.settings import load_settings
+
+        self.received: "queue.Queue[dict[str, Any]]" = queue.Queue()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("bot_uttered", self.received.put)
+        confirmed: "queue.Queue[str]" = queue.Queue()
+        self.client.on("session_confirm", lambda data: confirmed.put(data["session_id"]))
+        self.client.connect(rasa_url, transports=["polling"], socketio_path="/socket.io",
+                            headers={"Origin": load_settings().widget_origins[0]})
+        self.client.emit("session_request", {})
+        self.session_id = confirmed.get(timeout=15)
+
+    def say(self, text: str) -> None:
+        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
+
+    def next_message(self, timeout: float = 60) -> dict[str, Any]:
+        return self.received.get(timeout=timeout)
+
+
+def test_staff_take_a_widget_conversation_over_in_the_browser(desk, browser):
+    from refund_desk.replies import ASSISTANT_IS_BACK, person_joining_message
+
+    url = desk["url"]
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    sign_in(page, url)  # someone is signed in: the customer is told a person will join
+    customer = WidgetCustomer(desk["assistant"].rasa_url)
+    try:
+        customer.say("I'd like to talk to a real person")
+        assert person_joining_message(None).splitlines()[0] in customer.next_message()["text"]
+
+        page.click("text=Waiting for a person")
+        page.click(f"a[href='/conversations/{customer.session_id}']")
+        page.click("text=Take over")
+        page.fill("form.send-form textarea[name=text]", "Hello, Maria here <3. What's the invoice?")
+        page.click("form.send-form button[type=submit]")
+        staff_says = customer.next_message(timeout=15)
+        assert staff_says == {"text": "Hello, Maria here <3. What's the invoice?",
+                              "metadata": {"from": "staff", "name": "Maria"}}
+
+        customer.say("It's INV-30210 <script>document.title='owned'</script>")
+        # the page follows the conversation without a reload (console.js reads it every 3 s)
+        page.locator("ol.messages li.from-customer", has_text="It's INV-30210").wait_for(timeout=20_000)
+        assert page.locator("ol.messages li script").count() == 0 and page.title() != "owned"
+        assert "staff (Maria)" in page.locator("ol.messages li.from-staff").first.inner_text()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "console-takeover.png"), full_page=True)
+
+        page.click("text=Hand back to the assistant")
+        assert customer.next_message(timeout=15) == {"text": ASSISTANT_IS_BACK, "metadata": {"from": "assistant"}}
+    finally:
+        customer.client.disconnect()
+        context.close()

@@ -28,6 +28,7 @@ from refund_desk.takeovers import FROM_STAFF, PendingPush, claim_push, is_taken_
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
+LOOKUP_SECONDS = 2.0  # how long a message waits to know whether staff hold its conversation
 
 # True: staff hold this turn's conversation; False: they do not; None: not a guarded channel's turn
 # (Rasa's own rule then applies, e.g. for `rasa shell`).
@@ -73,10 +74,17 @@ async def _blocking(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 class TakeoverLookup:
-    """Whether staff hold a conversation, from the records database (off the event loop)."""
+    """Whether staff hold a conversation, from the records database (off the event loop).
 
-    def __init__(self, store: Optional[RecordStore]) -> None:
+    A database that does not answer within LOOKUP_SECONDS counts as "not taken over" (the
+    assistant answers, as before take-overs existed), and while that look-up still hangs the next
+    ones do not wait at all: a hung database costs a conversation one time limit, not one per message.
+    """
+
+    def __init__(self, store: Optional[RecordStore], time_limit: float = LOOKUP_SECONDS) -> None:
         self.store = store
+        self.time_limit = time_limit
+        self._hanging: Optional[asyncio.Future] = None
 
     @classmethod
     def from_settings(cls) -> "TakeoverLookup":
@@ -85,10 +93,15 @@ class TakeoverLookup:
         return cls(RecordStore(load_settings().database_url))
 
     async def taken(self, sender_id: str) -> bool:
-        if self.store is None:
+        if self.store is None or (self._hanging is not None and not self._hanging.done()):
             return False
+        looking = asyncio.get_running_loop().run_in_executor(None, is_taken_over, self.store, sender_id)
         try:
-            return bool(await _blocking(is_taken_over, self.store, sender_id))
+            return bool(await asyncio.wait_for(asyncio.shield(looking), self.time_limit))
+        except asyncio.TimeoutError:
+            self._hanging = looking
+            log.warning("the records database did not say in time whether staff hold a conversation")
+            return False
         except Exception as exc:  # noqa: BLE001  the database down: the assistant answers as before
             log.warning("could not read whether staff hold a conversation: %s", type(exc).__name__)
             return False

@@ -145,3 +145,27 @@ def test_a_push_is_delivered_by_the_process_that_reaches_the_customer_once(store
     assert asyncio.run(here.deliver_pending()) == 0
     assert sent == ["hello web-here"]
     assert [p.sender_id for p in pending_pushes(store, "socketio")] == ["web-elsewhere"]
+
+
+def test_a_hung_database_costs_one_time_limit_and_counts_as_not_taken_over(store: RecordStore, monkeypatch) -> None:
+    import threading
+    import time
+
+    from connectors import takeover
+
+    ask_for_person(store, "web-1", "socketio", {}, None)
+    take_over(store, "web-1", "dana.obrien@example.com")
+    lookup = takeover.TakeoverLookup(store, time_limit=0.3)
+    assert asyncio.run(lookup.taken("web-1")) is True
+    released = threading.Event()
+    monkeypatch.setattr(takeover, "is_taken_over", lambda *_: released.wait(10))  # the database stops answering
+
+    async def twice() -> tuple[bool, bool, float]:
+        started = time.monotonic()
+        first, second = await lookup.taken("web-1"), await lookup.taken("web-1")
+        took = time.monotonic() - started
+        released.set()  # the database answers again
+        return first, second, took
+
+    first, second, took = asyncio.run(twice())
+    assert (first, second) == (False, False) and took < 0.6  # one limit, the second did not wait

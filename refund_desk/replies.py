@@ -449,6 +449,7 @@ def handoff_message(policy: RefundPolicy, reference: Optional[str], collected_an
     return "\n".join(lines)
 
 
+CONTACT_BEFORE_HANDOFF = "I'll pass this on to a person. So that they can reach you, a couple of details first."
 HANDOFF_ASKS_CONTACT = ("So that the team can reach you, what's your e-mail address or phone number? "
                         "I'll add it to this hand-off.")
 

@@ -95,7 +95,8 @@ def test_chargeback_explanation_quotes_the_policy_and_offers_a_refund(dispatcher
 
 def test_handoff_gives_contacts_and_records_what_was_collected(dispatcher, domain):
     tracker = make_tracker("let me talk to a person", "request_human",
-                           {"invoice_number": "INV-77", "refund_reason": "service_error"})
+                           {"invoice_number": "INV-77", "refund_reason": "service_error", "customer_name": "Jo Li",
+                            "customer_email": "jo@example.com"})
     slots = slot_events(run_action(ActionHandoff(), tracker, dispatcher, domain))
     said = texts(dispatcher)
     assert "(914) 297-8173" in said and "support@proitassist.com" in said

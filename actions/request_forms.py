@@ -14,7 +14,7 @@ from actions.runtime import runtime, today
 from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, latest_intent, slot_values, said_text
 from refund_desk import replies
 from refund_desk.dates import FUTURE, read_date
-from actions.status_check import extract_lookup_email, status_required_slots
+from actions.status_check import asked_for, extract_lookup_email, status_asked_slots, unread
 from refund_desk.eligibility import asked_facts
 from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_stop, date_direction, read_lookup, read_message,
                                       reads_as_a_refund_of_a_started_service, reads_as_an_answer)
@@ -298,20 +298,26 @@ class ValidateStatusForm(FormValidationAction):
             return {}
         identifier = runtime().policy.identifier
         key = read_lookup(said_text(tracker), identifier)
-        if key is None and tracker.get_slot("requested_slot") == "lookup_key":
+        if key is None and tracker.get_slot("requested_slot") is None:
+            key = tracker.get_slot("invoice_number")  # "is it through?" about the invoice already given
+        if key is None and asked_for(tracker, "lookup_key"):
             dispatcher.utter_message(text=replies.lookup_not_found(identifier))
-            return {"lookup_key": None}
+            return unread("lookup_key")
         return {"lookup_key": key} if key else {}
+
+    extract_invoice_number = extract_lookup_key  # asked as the invoice number (status_check.ASKED_AS)
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return await status_required_slots(tracker)  # an invoice number also needs the e-mail
+        return await status_asked_slots(tracker)  # an invoice number also needs the e-mail
 
     async def extract_lookup_email(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> Dict[Text, Any]:
         if not answers_the_form(tracker, self.form_name()):
             return {}
         return extract_lookup_email(dispatcher, tracker)
+
+    extract_customer_email = extract_lookup_email  # asked as the customer's e-mail (status_check.ASKED_AS)
 
 
 def ask_confirmed(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> None:

@@ -270,6 +270,17 @@ def test_a_name_after_a_bot_challenge_answer_is_read(dispatcher, domain):
     assert slots["customer_name"] == "Alice Nguyen"
 
 
+@pytest.mark.parametrize("form, validation", [("refund_form", ValidateRefundForm),
+                                              ("chargeback_form", ValidateChargebackForm)])
+def test_a_name_taken_for_a_goodbye_is_read_as_the_name(dispatcher, domain, form, validation):
+    tracker = make_tracker("Tasha Greene", intent="goodbye", slots={"requested_slot": "customer_name"},
+                           active_loop=form)
+    tracker.events[:0] = [{"event": "slot", "name": "requested_slot", "value": "customer_name"}]
+    tracker.events[-1:] = [{"event": "action", "name": "utter_goodbye_in_form"}, {"event": "action", "name": form}]
+    slots = slot_events(run_action(validation(), tracker, dispatcher, domain))
+    assert slots["customer_name"] == "Tasha Greene" and slots["requested_slot"] != "customer_name"
+
+
 def test_a_chargeback_asks_what_the_refund_it_disputes_needs(dispatcher, domain):
     tracker = make_tracker("INV-20431", slots={"requested_slot": "invoice_number"}, active_loop="chargeback_form")
     wanted = ValidateChargebackForm().wanted_slots(tracker)

@@ -598,8 +598,10 @@ def reads_as_a_refund_request(text: Optional[str]) -> bool:
     if asks_for_a_new_refund(text):
         return True
     reason = classify_reason(text)
+    # a plan's grievance is a cancellation, unless the plan was charged twice (a refund of the duplicate)
     return (reason is not None and reason != "other" and not _CANCEL_WORDS.search(text)
-            and parse_service_kind(text) != "recurring" and not _ASKS_STATUS.search(text)
+            and (parse_service_kind(text) != "recurring" or reason == "duplicate_payment")
+            and not _ASKS_STATUS.search(text)
             and not _DISPUTED.search(text))  # already disputed with the bank: a chargeback
 
 

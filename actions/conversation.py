@@ -14,7 +14,7 @@ from actions.csat import ask_once
 from actions.request_forms import ask_again, interrupted_form, misses_of
 from actions.runtime import runtime, today
 from actions.db import off_loop
-from actions.slots import latest_intent, said_text
+from actions.slots import CONTACT_SLOTS, latest_intent, said_text
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case, takeovers
@@ -90,11 +90,17 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         rt = runtime()
         form, asked = interrupted_form(tracker)
-        if form and misses_of(tracker, asked) <= MISS_BUDGET and reads_as_an_answer(
+        if form and form != HANDOFF_FORM and misses_of(tracker, asked) <= MISS_BUDGET and reads_as_an_answer(
                 said_text(tracker), asked, rt.policy.identifier, today()):
             # "Sofia Rossi (office manager)" answers "What's your full name?": no hand-off, back to the form
             return [SlotSet("requested_slot", asked), FollowupAction(form)]
         details = with_what_this_message_says(request_details(tracker, "handoff"), tracker.latest_message.get("text"))
+        unasked = [name for name in CONTACT_SLOTS if tracker.get_slot(name) is None and not getattr(details, name)]
+        if unasked and form != HANDOFF_FORM:
+            # a person needs to know whom to reach: the contact details not known yet are asked first
+            dispatcher.utter_message(text=replies.CONTACT_BEFORE_HANDOFF)
+            stated = {name: getattr(details, name) for name in (*CONTACT_SLOTS, "customer_phone")}
+            return [*(SlotSet(name, value) for name, value in stated.items() if value), FollowupAction(HANDOFF_FORM)]
         outcome = await settle(lambda: request_use_case.hand_off(rt.policy, rt.store, details),
                                lambda: RequestOutcome(replies.handoff_message(rt.policy, None, details.has_anything)))
         joining = await put_on_waiting_list(tracker, outcome.reference)
@@ -112,6 +118,7 @@ async def put_on_waiting_list(tracker: Tracker, reference: Optional[str]) -> boo
         return await off_loop(takeovers.ask_for_person, store, tracker.sender_id, channel, address, reference)
     except RecordStoreUnavailable:
         return False  # nobody can be told: the policy's contact, as without staff
+HANDOFF_FORM = "handoff_form"  # asks the name and e-mail a hand-off still lacks
 
 
 def with_what_this_message_says(details: RequestDetails, text: Optional[str]) -> RequestDetails:

@@ -13,12 +13,12 @@ from rasa_sdk.types import DomainDict
 from actions.runtime import runtime, today
 from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, latest_intent, slot_values, said_text
 from refund_desk import replies
-from refund_desk.dates import FUTURE, PAST, read_date
-from actions.status_check import extract_lookup_email, status_required_slots
-from refund_desk.eligibility import needed_facts
+from refund_desk.dates import FUTURE, read_date
+from actions.status_check import asked_for, extract_lookup_email, status_asked_slots, unread
+from refund_desk.eligibility import asked_facts
 from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_stop, date_direction, read_lookup, read_message,
                                       reads_as_a_refund_of_a_started_service, reads_as_an_answer)
-from refund_desk.parsing import classify_reason, parse_email, parse_service_kind
+from refund_desk.parsing import parse_email, parse_service_kind
 
 # Messages with these intents interrupt a form; rules answer them and the form goes on (or, for
 # a change of mind, the other form takes over). Off-topic messages are read by the form itself:
@@ -31,14 +31,16 @@ SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request", "action_
                      "cancellation_form", "action_read_unplaced_message")
 # A form's own intents are answers to it ("I want a refund for INV-2208" inside the refund form).
 OWN_INTENTS = {"refund_form": {"request_refund"}, "cancellation_form": {"cancel_service"},
-               "chargeback_form": {"chargeback_filed"}, "status_form": {"check_request_status"}}
+               "chargeback_form": {"chargeback_filed"}, "status_form": {"check_request_status"},
+               "handoff_form": {"request_human"}}
 # Intents that open a form: the message that opened it is read by it.
 OPENING_INTENTS = {"request_refund", "cancel_service", "chargeback", "chargeback_filed", "check_request_status"}
 
 
 # Rules that answer a message and then let the form ask again; the form still reads the message
 # when it answers the question ("I just told you. Alice Nguyen" looks like a bot challenge).
-READ_AFTER = ("utter_iamabot", "action_handoff", "action_explain_requested_slot", "action_answer_other_language")
+READ_AFTER = ("utter_iamabot", "action_handoff", "action_explain_requested_slot", "action_answer_other_language",
+              "utter_goodbye_in_form")
 
 
 def requested_before(tracker: Tracker) -> Optional[str]:
@@ -133,7 +135,7 @@ class RequestFormValidation(FormValidationAction):
         """Abstract, so that the action server does not register this shared base."""
 
     def wanted_slots(self, tracker: Tracker) -> List[Text]:
-        facts = needed_facts(runtime().policy, self.kind, facts_from(tracker), today())
+        facts = asked_facts(runtime().policy, self.kind, facts_from(tracker), today())
         if self.kind == "cancellation" and "service_kind" in facts and "service_date" in facts:
             # the kind says which way the date looks (an appointment ahead, a billing period behind)
             facts.remove("service_kind")
@@ -247,32 +249,36 @@ class ValidateCancellationForm(RequestFormValidation):
 
 
 class ValidateChargebackForm(RequestFormValidation):
-    kind = "chargeback"
-    kept_unasked = ("refund_reason", "service_date")
+    """A chargeback already filed: asked as the refund it disputes, so that staff see how the refund
+    policy weighs it (the reason, the dates, the clause)."""
 
-    def wanted_slots(self, tracker: Tracker) -> List[Text]:
-        return [*self.identifier_slots(tracker), *CONTACT_SLOTS, "confirmed"]
+    kind = "chargeback"
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
-        """As the other forms, and the reason and the date the customer states are kept for the record
-        (never asked: the policy decides nothing on a chargeback)."""
+        """As the other forms; the message that reported it is kept in the customer's words."""
         events = await super().get_extraction_events(dispatcher, tracker, domain)
-        if not answers_the_form(tracker, self.form_name()):
-            return events
-        text = tracker.latest_message.get("text")
-        reason = classify_reason(text)
-        if reason and tracker.get_slot("refund_reason") is None:
-            events += [SlotSet("refund_reason", reason), SlotSet("reason_details", text)]
-        elif tracker.get_slot("requested_slot") is None and tracker.get_slot("reason_details") is None:
-            events.append(SlotSet("reason_details", text))  # the message that reported it, in the customer's words
-        stated = read_date(text, today(), PAST).value
-        if stated and stated <= today() and tracker.get_slot("service_date") is None:
-            events.append(SlotSet("service_date", stated.isoformat()))
+        if answers_the_form(tracker, self.form_name()) and tracker.get_slot("requested_slot") is None \
+                and tracker.get_slot("reason_details") is None \
+                and not any(e.get("name") == "reason_details" for e in events):
+            events.append(SlotSet("reason_details", tracker.latest_message.get("text")))
         return events
 
     def name(self) -> Text:
         return "validate_chargeback_form"
+
+
+class ValidateHandoffForm(RequestFormValidation):
+    """Before a hand-off: the name and e-mail the conversation does not know yet, so that a person can
+    reach the customer ("I don't have one" is an answer; each question has its budget of misses)."""
+
+    kind = "handoff"
+
+    def wanted_slots(self, tracker: Tracker) -> List[Text]:
+        return list(CONTACT_SLOTS)
+
+    def name(self) -> Text:
+        return "validate_handoff_form"
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -293,14 +299,18 @@ class ValidateStatusForm(FormValidationAction):
             return {}
         identifier = runtime().policy.identifier
         key = read_lookup(said_text(tracker), identifier)
-        if key is None and tracker.get_slot("requested_slot") == "lookup_key":
+        if key is None and tracker.get_slot("requested_slot") is None:
+            key = tracker.get_slot("invoice_number")  # "is it through?" about the invoice already given
+        if key is None and asked_for(tracker, "lookup_key"):
             dispatcher.utter_message(text=replies.lookup_not_found(identifier))
-            return {"lookup_key": None}
+            return unread("lookup_key")
         return {"lookup_key": key} if key else {}
+
+    extract_invoice_number = extract_lookup_key  # asked as the invoice number (status_check.ASKED_AS)
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return await status_required_slots(tracker)  # an invoice number also needs the e-mail
+        return await status_asked_slots(tracker)  # an invoice number also needs the e-mail
 
     async def extract_lookup_email(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> Dict[Text, Any]:
@@ -308,12 +318,13 @@ class ValidateStatusForm(FormValidationAction):
             return {}
         return extract_lookup_email(dispatcher, tracker)
 
+    extract_customer_email = extract_lookup_email  # asked as the customer's e-mail (status_check.ASKED_AS)
+
 
 def ask_confirmed(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> None:
     """Shows what was collected and asks the customer to confirm."""
     policy = runtime().policy
-    facts = ([s for s in ("service_date", "refund_reason") if tracker.get_slot(s)] if kind == "chargeback"
-             else needed_facts(policy, kind, facts_from(tracker), today()))
+    facts = asked_facts(policy, kind, facts_from(tracker), today())
     order = ["invoice_number", *facts, *CONTACT_SLOTS]
     dispatcher.utter_message(text=replies.summary(kind, slot_values(tracker, [*order, *SIDE_SLOTS]), order,
                                                   policy.identifier, today()),

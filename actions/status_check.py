@@ -55,13 +55,33 @@ async def status_required_slots(tracker: Tracker) -> List[Text]:
     return ["lookup_key"] if own else ["lookup_key", "lookup_email"]
 
 
+# The status form asks its look-up details in the words customers have for them: the invoice number
+# (a reference works too) and their e-mail; the answers are kept as the look-up's key and proof.
+ASKED_AS = {"lookup_key": "invoice_number", "lookup_email": "customer_email"}
+
+
+async def status_asked_slots(tracker: Tracker) -> List[Text]:
+    """The status form's slots, each look-up detail not read yet under the name it is asked by."""
+    return [ASKED_AS[s] if tracker.get_slot(s) is None else s for s in await status_required_slots(tracker)]
+
+
+def asked_for(tracker: Tracker, slot: Text) -> bool:
+    """Whether the status form's question for this look-up detail is the one being answered."""
+    return tracker.get_slot("requested_slot") in (slot, ASKED_AS[slot])
+
+
+def unread(slot: Text) -> Dict[Text, Any]:
+    """A look-up detail asked and not read: both names cleared, so the form asks again."""
+    return {slot: None, ASKED_AS[slot]: None}
+
+
 def extract_lookup_email(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-    if tracker.get_slot("requested_slot") != "lookup_email":
+    if not asked_for(tracker, "lookup_email"):
         return {}
     email = parse_email(said_text(tracker))
     if email is None:
         dispatcher.utter_message(text=replies.NOT_AN_EMAIL_FOR_LOOKUP)
-        return {"lookup_email": None}
+        return unread("lookup_email")
     return {"lookup_email": email}
 
 

@@ -122,7 +122,7 @@ class ActionSubmitChargeback(Action):
             return reset_request_slots()
         rt = runtime()
         details = request_details(tracker, "chargeback")
-        outcome = await settle(lambda: request_use_case.record_chargeback(rt.policy, rt.store, details),
+        outcome = await settle(lambda: request_use_case.record_chargeback(rt.policy, rt.store, details, today()),
                                lambda: RequestOutcome(replies.not_saved_message(rt.policy)))
         dispatcher.utter_message(text=outcome.message, buttons=unsaved_buttons(outcome))
         return outcome_events(outcome) + (ask_once(dispatcher, tracker) if outcome.saved else [])

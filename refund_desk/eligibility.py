@@ -104,6 +104,33 @@ def needed_facts(
     return [f for f in BASE_FACTS if f in requested] + [f for f in BASE_FACTS if f in needed - requested]
 
 
+# Details a record of this kind keeps for staff, asked even where the refund policy decides nothing on
+# them (issue 15: "the record keeps the customer's reason"): when the service being cancelled is (or,
+# for a plan the policy weighs by its next billing date, that date), and why. Each group is one detail:
+# the first of it is asked unless one of the group is asked already.
+RECORDED_FACTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "cancellation": (("service_date", "next_billing_date"), ("refund_reason",)),
+}
+# The kind whose rules weigh a request: a chargeback is weighed as the refund it disputes.
+WEIGHED_AS: dict[str, str] = {"chargeback": "refund"}
+
+
+def asked_facts(policy: RefundPolicy, kind: str, known: Mapping[str, Any], today: date) -> list[str]:
+    """The facts a request form asks for: what the refund policy needs to decide, then what the record keeps."""
+    facts = needed_facts(policy, WEIGHED_AS.get(kind, kind), known, today)
+    return facts + [group[0] for group in RECORDED_FACTS.get(kind, ()) if not set(group) & set(facts)]
+
+
+def decides(policy: RefundPolicy, kind: str, fact: str) -> bool:
+    """Whether the refund policy's decision on this kind of request can turn on the fact."""
+    return any(fact in rule.condition_facts for rule in policy.rules_for(WEIGHED_AS.get(kind, kind)))
+
+
+def weigh(policy: RefundPolicy, kind: str, facts: Mapping[str, Any], today: date) -> Decision:
+    """The decision a request of this kind is recorded with (a chargeback: the refund's, for staff)."""
+    return decide(policy, WEIGHED_AS.get(kind, kind), facts, today)
+
+
 def date_boundaries(policy: RefundPolicy, kind: str, date_fact: str, days: DateRange,
                     known: Mapping[str, Any], today: date) -> list[date]:
     """The days of a range on which one of the policy's date conditions turns (none: any day decides alike).

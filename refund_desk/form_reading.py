@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 
 from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, DateRange, DateReading, read_date, read_date_range
-from refund_desk.eligibility import date_boundaries
+from refund_desk.eligibility import date_boundaries, decides
 from refund_desk.facts import REFUND_REASONS, decode_facts
 from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (classify_reason, clip, parse_amount, parse_count, parse_email, parse_identifier,
@@ -418,7 +418,9 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
             reading.values["refund_reason"] = reason
             reading.values["reason_details"] = text
         elif requested_slot == "refund_reason" and not reason:
-            if intent == "nlu_fallback" or len(text.split()) < 3:
+            # asked back only where the reason decides: else any description is kept in the customer's words
+            if (intent == "nlu_fallback" or len(text.split()) < 3) and (
+                    policy is None or decides(policy, kind, "refund_reason")):
                 reading.problems.append(replies.UNCLEAR_REASON)  # the question, with its choices, follows
                 reading.values["refund_reason"] = None
             else:  # a real description that fits no listed reason: keep the customer's words
@@ -596,8 +598,10 @@ def reads_as_a_refund_request(text: Optional[str]) -> bool:
     if asks_for_a_new_refund(text):
         return True
     reason = classify_reason(text)
+    # a plan's grievance is a cancellation, unless the plan was charged twice (a refund of the duplicate)
     return (reason is not None and reason != "other" and not _CANCEL_WORDS.search(text)
-            and parse_service_kind(text) != "recurring" and not _ASKS_STATUS.search(text)
+            and (parse_service_kind(text) != "recurring" or reason == "duplicate_payment")
+            and not _ASKS_STATUS.search(text)
             and not _DISPUTED.search(text))  # already disputed with the bank: a chargeback
 
 

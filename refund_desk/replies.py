@@ -467,6 +467,7 @@ ASSISTANT_IS_BACK = ("You're back with the assistant now. Is there anything else
                      "refund, a cancellation or a request you've made?")
 
 
+CONTACT_BEFORE_HANDOFF = "I'll pass this on to a person. So that they can reach you, a couple of details first."
 HANDOFF_ASKS_CONTACT = ("So that the team can reach you, what's your e-mail address or phone number? "
                         "I'll add it to this hand-off.")
 

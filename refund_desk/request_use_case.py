@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Mapping, Optional
 
 from refund_desk import replies
-from refund_desk.eligibility import Decision, decide
+from refund_desk.eligibility import Decision, decide, weigh
 from refund_desk.facts import encode_facts
 from refund_desk.lookup_limits import Asker
 from refund_desk.records import NewRequest, OpenedRequest, RecordStore, RecordStoreUnavailable
@@ -89,9 +89,15 @@ def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[st
         sender_id=details.sender_id,
         facts=facts,
         eligibility=decision.outcome if decision else None,
-        policy_clauses=tuple(decision.clause_refs()) if decision else clauses,
+        policy_clauses=cited_clauses(clauses, decision),
         decision=decision.summary if decision else None,
     )
+
+
+def cited_clauses(clauses: tuple[dict[str, str], ...], decision: Optional[Decision]) -> tuple[dict[str, str], ...]:
+    """The clauses a record cites: those on its kind, then those its decision rests on (no repeats)."""
+    cited = [*clauses, *(decision.clause_refs() if decision else ())]
+    return tuple(c for i, c in enumerate(cited) if c["id"] not in {d["id"] for d in cited[:i]})
 
 
 def save(store: RecordStore, request: NewRequest, asker: Optional[Asker] = None) -> Optional[OpenedRequest]:
@@ -122,10 +128,14 @@ def shown_reference(opened: OpenedRequest) -> Optional[str]:
     return None if opened.withheld else opened.reference
 
 
-def record_chargeback(policy: RefundPolicy, store: RecordStore, details: RequestDetails) -> RequestOutcome:
-    """A chargeback the customer has already filed, recorded for the billing team."""
+def record_chargeback(policy: RefundPolicy, store: RecordStore, details: RequestDetails,
+                      today: date) -> RequestOutcome:
+    """A chargeback the customer has already filed, recorded for the billing team with how the refund
+    policy weighs the refund it disputes (the customer is told only what the policy says on chargebacks)."""
     clauses = tuple({"id": c.id, "section": c.section, "text": c.text} for c in policy.clauses_on("chargeback"))
-    opened = save(store, new_request(policy, details, "chargeback", clauses=clauses), details.asker)
+    decision = weigh(policy, "chargeback", dict(details.facts), today)
+    opened = save(store, new_request(policy, details, "chargeback", decision=decision, clauses=clauses),
+                  details.asker)
     if opened is None:
         return RequestOutcome(replies.not_saved_message(policy))
     reference = shown_reference(opened)

@@ -2,8 +2,9 @@
 import pytest
 
 from actions.conversation import ActionHandoff
-from actions.request_forms import (ValidateCancellationForm, ValidateChargebackForm, ValidateRefundForm, ask_confirmed,
-                                   ask_invoice_number, ask_service_date, ask_service_kind)
+from actions.request_forms import (ValidateCancellationForm, ValidateChargebackForm, ValidateHandoffForm,
+                                   ValidateRefundForm, ask_confirmed, ask_invoice_number, ask_service_date,
+                                   ask_service_kind)
 from actions.runtime import runtime
 from actions.submit import ActionSubmitChargeback, ActionSubmitRefund, ActionSwitchRequest
 from refund_desk import replies
@@ -75,7 +76,8 @@ def test_an_onsite_visit_tomorrow_is_read_in_the_opening_message(dispatcher, dom
 
 
 def test_a_chargeback_is_summarised_and_confirmed_before_any_record(dispatcher, domain):
-    slots = {"invoice_number": "INV-20431", "customer_name": "Jane Doe", "customer_email": "jane@example.com"}
+    slots = {"invoice_number": "INV-20431", "service_date": "2026-11-17", "refund_reason": "duplicate_payment",
+             "customer_name": "Jane Doe", "customer_email": "jane@example.com"}
     tracker = make_tracker("jane@example.com", slots={**slots, "requested_slot": "customer_email"},
                            active_loop="chargeback_form")
     events = slot_events(run_action(ValidateChargebackForm(), tracker, dispatcher, domain))
@@ -88,6 +90,10 @@ def test_a_chargeback_is_summarised_and_confirmed_before_any_record(dispatcher, 
     said = texts(dispatcher)
     assert done["request_reference"].startswith("CB-") and "What happens next" in said
     assert "account suspension" in said  # the policy's chargeback clause is quoted
+    record = runtime().store.get(done["request_reference"])
+    # kept for staff: the reason, the date, and how the refund policy weighs the refund it disputes
+    assert (record["refund_reason"], record["service_date"], record["eligibility"]) == (
+        "duplicate_payment", "2026-11-17", "eligible")
 
 
 def test_a_handoff_record_carries_everything_collected(dispatcher, domain):
@@ -209,10 +215,10 @@ def test_a_name_that_sounds_like_a_handoff_goes_back_to_the_form(dispatcher, dom
     assert runtime().store.list() == [] and dispatcher.messages == []
 
 
-def handoff_tracker(text: str, requested: str = "customer_name"):
+def handoff_tracker(text: str, requested: str = "customer_name", **slots: str):
     """The tracker as action_handoff sees it: the rule left the form asking `requested` for this message."""
     tracker = make_tracker(text, intent="request_human", latest_action="action_deactivate_loop",
-                           slots={"invoice_number": "INV-23004", "customer_name": "Chloe Martin"})
+                           slots={"invoice_number": "INV-23004", "customer_name": "Chloe Martin", **slots})
     tracker.events[:0] = [{"event": "active_loop", "name": "refund_form"},
                           {"event": "slot", "name": "requested_slot", "value": requested}]
     tracker.events[-1:] = [{"event": "action", "name": "action_deactivate_loop"},
@@ -243,8 +249,12 @@ def test_the_form_asks_again_for_a_name_that_is_plainly_none_with_a_hint(dispatc
                                          ("talk to a manager", "customer_name"),
                                          ("Talk To Manager", "customer_email")])
 def test_a_request_for_a_person_is_a_handoff_with_what_was_collected(dispatcher, domain, text, asked):
-    reference = slot_events(run_action(ActionHandoff(), handoff_tracker(text, asked), dispatcher,
-                                       domain))["request_reference"]
+    # the e-mail is not known yet: it is asked first (handoff_form), nothing is recorded before
+    events = run_action(ActionHandoff(), handoff_tracker(text, asked), dispatcher, domain)
+    assert {"event": "followup", "timestamp": None, "name": "handoff_form"} in events
+    assert runtime().store.list() == [] and replies.CONTACT_BEFORE_HANDOFF in texts(dispatcher)
+    reference = slot_events(run_action(ActionHandoff(), handoff_tracker(text, asked, customer_email="c@example.fr"),
+                                       dispatcher, domain))["request_reference"]
     record = runtime().store.get(reference)
     assert reference.startswith("HO-")
     assert (record["kind"], record["invoice_number"], record["customer_name"]) == ("handoff", "INV-23004",
@@ -258,3 +268,63 @@ def test_a_name_after_a_bot_challenge_answer_is_read(dispatcher, domain):
     tracker.events[-1:] = [{"event": "action", "name": "utter_iamabot"}, {"event": "action", "name": "refund_form"}]
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert slots["customer_name"] == "Alice Nguyen"
+
+
+@pytest.mark.parametrize("form, validation", [("refund_form", ValidateRefundForm),
+                                              ("chargeback_form", ValidateChargebackForm)])
+def test_a_name_taken_for_a_goodbye_is_read_as_the_name(dispatcher, domain, form, validation):
+    tracker = make_tracker("Tasha Greene", intent="goodbye", slots={"requested_slot": "customer_name"},
+                           active_loop=form)
+    tracker.events[:0] = [{"event": "slot", "name": "requested_slot", "value": "customer_name"}]
+    tracker.events[-1:] = [{"event": "action", "name": "utter_goodbye_in_form"}, {"event": "action", "name": form}]
+    slots = slot_events(run_action(validation(), tracker, dispatcher, domain))
+    assert slots["customer_name"] == "Tasha Greene" and slots["requested_slot"] != "customer_name"
+
+
+def test_a_chargeback_asks_what_the_refund_it_disputes_needs(dispatcher, domain):
+    tracker = make_tracker("INV-20431", slots={"requested_slot": "invoice_number"}, active_loop="chargeback_form")
+    wanted = ValidateChargebackForm().wanted_slots(tracker)
+    assert wanted[:3] == ["invoice_number", "service_date", "refund_reason"] and wanted[-1] == "confirmed"
+
+
+@pytest.mark.parametrize("given, next_asked", [
+    ({"service_kind": "one_time", "service_date": "2026-11-30"}, "refund_reason"),
+    ({"service_kind": "one_time"}, "service_date"),
+    ({"service_kind": "one_time", "service_date": "2026-11-30", "refund_reason": "no_longer_needed"},
+     "customer_name"),
+])
+def test_a_cancellation_asks_its_date_and_reason_for_the_record(dispatcher, domain, given, next_asked):
+    tracker = make_tracker("INV-20431", slots={**given, "requested_slot": "invoice_number"},
+                           active_loop="cancellation_form")
+    events = slot_events(run_action(ValidateCancellationForm(), tracker, dispatcher, domain))
+    assert events["requested_slot"] == next_asked
+
+
+def test_a_handoff_keeps_the_contact_stated_in_its_message_and_asks_the_rest(dispatcher, domain):
+    events = run_action(ActionHandoff(), make_tracker("Human please. Walter Simms here.", "request_human"),
+                        dispatcher, domain)
+    assert slot_events(events)["customer_name"] == "Walter Simms"
+    assert {"event": "followup", "timestamp": None, "name": "handoff_form"} in events
+
+
+@pytest.mark.parametrize("answer, slot, value, next_asked", [
+    ("Philip Drummond", "customer_name", "Philip Drummond", "customer_email"),
+    ("philip@drummondlaw.com", "customer_email", "philip@drummondlaw.com", None),
+    ("I don't have an e-mail", "customer_email", "unknown", None),  # an answer: the hand-off goes on without it
+])
+def test_the_handoff_form_asks_only_the_contact_details(dispatcher, domain, answer, slot, value, next_asked):
+    known = {"customer_name": "Philip Drummond"} if slot == "customer_email" else {}
+    tracker = make_tracker(answer, "inform", {**known, "requested_slot": slot}, active_loop="handoff_form",
+                           latest_action="handoff_form")
+    events = slot_events(run_action(ValidateHandoffForm(), tracker, dispatcher, domain))
+    assert events[slot] == value and events["requested_slot"] == next_asked
+
+
+def test_after_the_handoff_form_the_handoff_is_recorded_with_the_name(dispatcher, domain):
+    tracker = make_tracker("I don't have an e-mail", "inform", {"customer_name": "Wei Zhang", "customer_email": "unknown"},
+                           latest_action="handoff_form")
+    tracker.events[:0] = [{"event": "active_loop", "name": "handoff_form"},
+                          {"event": "slot", "name": "requested_slot", "value": "customer_email"}]
+    tracker.events[-1:] = [{"event": "action", "name": "handoff_form"}, {"event": "active_loop", "name": None}]
+    record = runtime().store.get(slot_events(run_action(ActionHandoff(), tracker, dispatcher, domain))["request_reference"])
+    assert (record["kind"], record["customer_name"], record["customer_email"]) == ("handoff", "Wei Zhang", None)

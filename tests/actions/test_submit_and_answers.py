@@ -5,6 +5,7 @@ from actions.conversation import (ActionAnswerOtherLanguage, ActionAnswerPolicyQ
                                   ActionExplainRequestedSlot, ActionHandoff)
 from actions.runtime import runtime
 from actions.submit import ActionSubmitCancellation, ActionSubmitChargeback, ActionSubmitRefund
+from refund_desk import replies
 from refund_desk.clause_ranking import cached_index, shared_embedder
 from tests.actions.conftest import make_tracker, run_action, slot_events, texts
 
@@ -95,7 +96,8 @@ def test_chargeback_explanation_quotes_the_policy_and_offers_a_refund(dispatcher
 
 def test_handoff_gives_contacts_and_records_what_was_collected(dispatcher, domain):
     tracker = make_tracker("let me talk to a person", "request_human",
-                           {"invoice_number": "INV-77", "refund_reason": "service_error"})
+                           {"invoice_number": "INV-77", "refund_reason": "service_error", "customer_name": "Jo Li",
+                            "customer_email": "jo@example.com"})
     slots = slot_events(run_action(ActionHandoff(), tracker, dispatcher, domain))
     said = texts(dispatcher)
     assert "(914) 297-8173" in said and "support@proitassist.com" in said
@@ -204,8 +206,8 @@ def test_status_form_asks_a_stranger_for_the_email_and_keeps_the_answer(dispatch
     asked = make_tracker("INV-20431", "inform", {"requested_slot": "lookup_key"}, active_loop="status_form",
                          latest_action="status_form", sender="stranger")
     assert slot_events(run_action(ValidateStatusForm(), asked, dispatcher, domain)) == {
-        "lookup_key": "INV-20431", "requested_slot": "lookup_email"}
-    answered = make_tracker("Guess@Example.com", "inform", {"requested_slot": "lookup_email", "lookup_key": "INV-20431"},
+        "lookup_key": "INV-20431", "requested_slot": "customer_email"}  # asked as the customer's e-mail
+    answered = make_tracker("Guess@Example.com", "inform", {"requested_slot": "customer_email", "lookup_key": "INV-20431"},
                             active_loop="status_form", latest_action="status_form", sender="stranger")
     events = slot_events(run_action(ValidateStatusForm(), answered, dispatcher, domain))
     assert events["lookup_email"].lower() == "guess@example.com"
@@ -232,3 +234,23 @@ def test_a_message_in_another_language_is_answered_in_it_with_the_contact(dispat
     said = texts(dispatcher)
     assert words in said
     assert "support@proitassist.com" in said and "(914) 297-8173" in said
+
+
+def test_status_form_asks_for_the_invoice_number_a_customer_has_and_reads_a_reference_too(dispatcher, domain):
+    from actions.request_forms import ValidateStatusForm
+    opened = make_tracker("any news on my refund?", "check_request_status", active_loop="status_form",
+                          latest_action="status_form", sender="stranger")
+    assert run_action(ValidateStatusForm(), opened, dispatcher, domain) == []  # Rasa asks the form's first slot:
+    assert domain["forms"]["status_form"]["required_slots"] == ["invoice_number"]  # the invoice number (or reference)
+    answered = make_tracker("it's RF-7K3Q9-X4M2P", "inform", {"requested_slot": "invoice_number"},
+                            active_loop="status_form", latest_action="status_form", sender="stranger")
+    events = slot_events(run_action(ValidateStatusForm(), answered, dispatcher, domain))
+    assert events["lookup_key"] == "RF-7K3Q9-X4M2P" and events.get("requested_slot") is None
+
+
+def test_status_form_asks_again_for_an_answer_with_no_identifier(dispatcher, domain):
+    from actions.request_forms import ValidateStatusForm
+    answered = make_tracker("the blue one", "inform", {"requested_slot": "invoice_number"},
+                            active_loop="status_form", latest_action="status_form", sender="stranger")
+    assert slot_events(run_action(ValidateStatusForm(), answered, dispatcher, domain)) == {"invoice_number": None}
+    assert texts(dispatcher) == replies.lookup_not_found(runtime().policy.identifier)  # then asked again

@@ -84,9 +84,13 @@ def test_two_invoice_misses_offer_a_person(assistant, sender):
     assert "[Talk to a person|/request_human]" not in say(assistant, sender, "the blue one")
     second = say(assistant, sender, "purple")  # the question's budget of two misses is spent
     assert "[Talk to a person|/request_human]" in second
-    handoff = say(assistant, sender, "/request_human")
+    assert "full name" in say(assistant, sender, "/request_human")  # whom the person should reach, first
+    say(assistant, sender, "Sam Lee")
+    handoff = say(assistant, sender, "sam@example.com")
     assert "(914) 297-8173" in handoff
-    assert assistant.cli_json("requests", "show", reference_in(handoff))["kind"] == "handoff"
+    record = assistant.cli_json("requests", "show", reference_in(handoff))
+    assert (record["kind"], record["customer_name"], record["customer_email"]) == ("handoff", "Sam Lee",
+                                                                                 "sam@example.com")
 
 
 def test_i_dont_have_it_is_an_answer_the_first_time(assistant, sender):
@@ -109,13 +113,15 @@ def test_stop_ends_the_form_without_a_record(assistant, sender):
 def test_cancellation_of_a_recurring_plan(assistant, sender):
     assert "one-time" in say(assistant, sender, "please cancel my service, invoice INV-50505")
     assert "billing period started" in say(assistant, sender, "a recurring plan")
-    say(assistant, sender, "November 1")
+    assert "Why are you cancelling?" in say(assistant, sender, "November 1")
+    say(assistant, sender, "we don't need it anymore")
     say(assistant, sender, "Li Wei")
     say(assistant, sender, "li@example.com")
     outcome = say(assistant, sender, "yes")
     assert "refunds are not issued for the current billing cycle" in outcome
     record = assistant.cli_json("requests", "show", reference_in(outcome))
     assert (record["kind"], record["service_kind"], record["eligibility"]) == ("cancellation", "recurring", "not_eligible")
+    assert record["refund_reason"] == "no_longer_needed"
 
 
 def test_chargeback_then_refund_instead(assistant, sender):
@@ -127,7 +133,9 @@ def test_chargeback_then_refund_instead(assistant, sender):
 def test_chargeback_already_filed(assistant, sender):
     say(assistant, sender, "I'm going to dispute the charge with my card company")
     assert "invoice number" in say(assistant, sender, "/chargeback_filed")
-    say(assistant, sender, "INV-60606")
+    assert "When was the service" in say(assistant, sender, "INV-60606")  # asked as the refund it disputes
+    say(assistant, sender, "November 17")
+    say(assistant, sender, "the technician never showed up")
     say(assistant, sender, "Ana Souza")
     summary = say(assistant, sender, "ana@example.com")
     assert "Here is your chargeback report" in summary and "INV-60606" in summary  # a summary and a yes first
@@ -135,6 +143,8 @@ def test_chargeback_already_filed(assistant, sender):
     assert "What happens next" in done
     record = assistant.cli_json("requests", "show", reference_in(done))
     assert (record["kind"], record["invoice_number"], record["customer_name"]) == ("chargeback", "INV-60606", "Ana Souza")
+    assert (record["service_date"], record["refund_reason"], record["eligibility"]) == (
+        "2026-11-17", "service_not_rendered", "eligible")
 
 
 def test_status_follows_staff_changes(assistant, sender):

@@ -38,7 +38,8 @@ def test_a_correction_while_the_date_is_asked_and_no_at_the_summary(assistant, s
 
 def test_an_appointment_tomorrow_in_the_opening_cancellation(assistant, sender):
     reply = say(assistant, sender, "please cancel my onsite visit tomorrow, invoice INV-31313")
-    assert "billing period" not in reply and "full name" in reply
+    assert "billing period" not in reply and "Why are you cancelling?" in reply  # kind and date read: why, then who
+    assert "full name" in say(assistant, sender, "something came up at work")
     say(assistant, sender, "Li Wei")
     say(assistant, sender, "li@example.com")
     record = assistant.cli_json("requests", "show", reference_in(say(assistant, sender, "yes")))

@@ -44,7 +44,7 @@ def test_a_missing_identifier_is_noted_for_staff(store):
 
 
 def test_a_chargeback_record_quotes_the_policy_and_says_what_happens_next(store):
-    outcome = record_chargeback(POLICY, store, details(kind="chargeback", facts={}))
+    outcome = record_chargeback(POLICY, store, details(kind="chargeback", facts={}), TODAY)
     assert outcome.reference.startswith("CB-")
     assert "account suspension" in outcome.message and "What happens next" in outcome.message
 

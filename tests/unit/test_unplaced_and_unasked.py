@@ -22,6 +22,10 @@ NO_DATE = ["invoice_number", "service_kind", "refund_reason", "service_status", 
     ("cancel my monitoring plan, we don't need it", False),
     ("has my refund for the audit that never happened been approved?", False),
     ("what's the weather like", False),
+    # a plan billed twice is a refund of the duplicate payment, not a cancellation of the plan
+    ("my monthly support package was billed twice on December 1st. Subscription SUB-2026-00318.", True),
+    ("my monthly plan was billed twice, please cancel it", False),
+    ("my monitoring subscription isn't worth it anymore", False),
 ])
 def test_a_message_no_rule_places_opens_a_refund_when_it_asks_for_one_or_gives_a_reason(text, opens):
     assert reads_as_a_refund_request(text) is opens

@@ -258,3 +258,27 @@ def test_a_name_after_a_bot_challenge_answer_is_read(dispatcher, domain):
     tracker.events[-1:] = [{"event": "action", "name": "utter_iamabot"}, {"event": "action", "name": "refund_form"}]
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert slots["customer_name"] == "Alice Nguyen"
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("i'm not asking for a refund. whatever, 3", "inform"),        # issue 15: read as a refund before
+    ("No! I want to CANCEL, not a refund", "deny"),
+])
+def test_a_refund_that_is_a_cancellation_hands_over_keeping_the_details(dispatcher, domain, text, intent):
+    tracker = make_tracker(text, intent=intent, active_loop="refund_form",
+                           slots={"requested_slot": "refund_reason", "invoice_number": "INV-20431",
+                                  "customer_email": "jane@example.com"})
+    events = run_action(ValidateRefundForm(), tracker, dispatcher, domain)
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "cancellation_form"}
+    slots = slot_events(events)
+    assert "invoice_number" not in slots and "customer_email" not in slots  # kept as they were
+    assert slots["requested_slot"] is None and "refund_reason" not in slots
+    assert replies.CANCELLATION_NOT_REFUND in texts(dispatcher)
+
+
+def test_a_stop_that_wants_a_cancellation_goes_to_the_refund_form_which_switches(dispatcher, domain):
+    from actions.request_forms import ActionConfirmStop
+    tracker = make_tracker("No! I want to CANCEL, not a refund", intent="stop", active_loop="refund_form",
+                           slots={"requested_slot": "confirmed"})
+    assert run_action(ActionConfirmStop(), tracker, dispatcher, domain) == [
+        {"event": "followup", "timestamp": None, "name": "refund_form"}]

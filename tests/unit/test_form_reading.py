@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from refund_desk import replies
 from refund_desk.form_reading import MISS_BUDGET, read_message
 from refund_desk.parsing import DEFAULT_INVOICE
 
@@ -109,10 +110,17 @@ def test_at_the_second_invoice_miss_a_person_is_offered():
     assert {"title": "Talk to a person", "payload": "/request_human"} in second.buttons
 
 
-def test_unclassified_reason_keeps_the_customers_words():
+def test_a_reason_not_read_for_sure_is_asked_back_keeping_the_customers_words():
     text = "the invoice listed a server migration we never discussed"
     r = read(text, requested="refund_reason")
-    assert r.values == {"refund_reason": "other", "reason_details": text}
+    assert r.values == {"refund_reason": None, "reason_details": text}  # never guessed as "other"
+    assert r.problems == [replies.UNCLEAR_REASON]
+
+
+def test_a_reason_button_after_the_customers_words_keeps_the_words():
+    words = "the invoice listed a server migration we never discussed"
+    r = read("other", requested="refund_reason", known={"reason_details": words})
+    assert r.values["refund_reason"] == "other" and "reason_details" not in r.values
 
 
 def test_unclear_reason_gets_buttons():

@@ -408,9 +408,12 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
 
     # At the summary, a message naming another detail ("there's a mistake in my e-mail") changes only that one.
     named = _detail_named(text, wanted, identifier) if confirming else None
+    # A yes to the summary confirms it: the readers of the choices take a bare "yes" for "work has started"
+    confirmed = confirming and named is None and yes_no_answer(text, intent) is True
 
     def may_reread(slot: str) -> bool:
-        if slot not in wanted or (named is not None and named != slot):
+        """Whether a categorical detail (a choice, the reason) is read from this message."""
+        if slot not in wanted or (named is not None and named != slot) or confirmed:
             return False
         if slot == requested_slot or correcting or confirming:
             return True

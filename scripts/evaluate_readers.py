@@ -27,7 +27,7 @@ TARGET = 0.95  # issue 15: each reader at least this on data written by another 
 # (detail, part) -> floor: what the readers reached when they were written, less a small margin,
 # so that a regression fails the build. Raise a floor when the readers improve.
 FLOORS = {
-    ("refund_reason", "examples"): 0.77, ("refund_reason", "negations"): 0.77,
+    ("refund_reason", "examples"): 0.82, ("refund_reason", "negations"): 0.80,
     ("service_status", "examples"): 0.89, ("service_status", "negations"): 0.79,
     ("service_kind", "examples"): 0.92, ("service_kind", "negations"): 0.78,
     ("yes_no", "examples"): 0.92, ("yes_no", "negations"): 0.80,

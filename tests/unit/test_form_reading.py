@@ -137,6 +137,22 @@ def test_confirmation_accepts_yes_and_no():
     assert {"title": "Invoice number", "payload": "change the invoice number"} in no.buttons
 
 
+@pytest.mark.parametrize("text", ["yes", "yes please", "yep, that's right", "correct"])
+def test_a_yes_to_the_summary_reads_no_choice_from_it(text):
+    # the work-status reader takes a bare "yes" for "work has started": at the summary it confirms
+    wanted = ["invoice_number", "service_kind", "refund_reason", "service_status", "confirmed"]
+    known = {"invoice_number": "INV-1", "service_kind": "one_time", "refund_reason": "dissatisfied",
+             "service_status": "delivered"}
+    assert read(text, requested="confirmed", known=known, wanted=wanted).values == {"confirmed": True}
+
+
+def test_a_no_to_the_summary_that_states_the_status_changes_it():
+    wanted = ["invoice_number", "service_status", "confirmed"]
+    r = read("no, the work has not started at all", requested="confirmed", intent="deny", wanted=wanted,
+             known={"invoice_number": "INV-1", "service_status": "delivered"})
+    assert r.values == {"service_status": "not_started", "confirmed": None}
+
+
 def test_a_correction_at_confirmation_changes_the_detail_and_asks_again():
     r = read("no, my email is new@example.com", requested="confirmed", intent="deny",
              known={"customer_email": "old@example.com", "invoice_number": "INV-1"})

@@ -318,10 +318,10 @@ def _left_out(text: str, intent: Optional[str], slot: str, misses: int, today: d
               declining: bool) -> bool:
     """Whether the customer does not have the detail asked, or chose to skip it after the misses.
 
-    `declining`: the question came with an offer, so a "no" declines the offer and leaves nothing out.
+    `declining`: the question came with an offer, so a yes or no answers the offer and leaves nothing out.
     """
-    if slot == "customer_name" or (declining and read_yes_no(text) is False):
-        return misses >= MISS_BUDGET and intent == "affirm"  # everyone has a name: "no" is no answer
+    if declining and read_yes_no(text) is not None:
+        return False
     if slot in MAY_BE_UNKNOWN and says_dont_have(text) and not read_date(text, today, PAST).found \
             and parse_count(text) is None:
         return True  # "I don't know" is an answer to these (the team checks it)

@@ -188,9 +188,14 @@ def test_a_name_the_classifier_took_for_off_topic_is_still_taken():
     assert r.values == {"customer_name": "Pat Morgan"}
 
 
-@pytest.mark.parametrize("text", ["yes", "no", "ok", "what is this?", "I want a refund"])
+@pytest.mark.parametrize("text", ["yes", "ok", "what is this?", "I want a refund"])
 def test_replies_that_are_not_names(text):
     assert read(text, requested="customer_name").values == {"customer_name": None}
+
+
+def test_a_bare_no_to_the_name_question_leaves_the_name_out():
+    # the "I don't have it" reader reads a bare "no" to a question for a detail as not giving it
+    assert read("no", requested="customer_name").values == {"customer_name": "unknown"}
 
 
 from refund_desk.form_reading import asks_for_a_new_refund, asks_to_stop  # noqa: E402

@@ -240,3 +240,10 @@ def test_identifiers_and_phones_are_corrected_or_removed_at_the_summary(text, va
 def test_an_identifier_after_its_label_is_no_phone():
     r = read("refund please, Invoice 2026-0877, I was charged twice")
     assert r.values.get("customer_phone") is None
+
+
+@pytest.mark.parametrize("text", ["oops, it was yesterday actually", "sorry, I meant Friday", "my mistake: the 19th"])
+def test_a_corrected_date_is_no_reason(text):
+    # "sorry" and "my mistake" about a typed date: the reason read before stays
+    r = read(text, requested="service_date", known={"refund_reason": "duplicate_payment"})
+    assert "refund_reason" not in r.values and r.values["service_date"]

@@ -18,7 +18,8 @@ from actions.status_check import asked_for, extract_lookup_email, status_asked_s
 from refund_desk.eligibility import asked_facts
 from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_stop, date_direction, read_lookup, read_message,
                                       reads_as_a_refund_of_a_started_service, reads_as_an_answer)
-from refund_desk.parsing import parse_email, parse_service_kind
+from refund_desk.parsing import parse_email
+from refund_desk.readers import read_reason, read_service_kind, wants_instead
 
 # Messages with these intents interrupt a form; rules answer them and the form goes on (or, for
 # a change of mind, the other form takes over). Off-topic messages are read by the form itself:
@@ -119,6 +120,13 @@ def misses_of(tracker: Tracker, slot: Optional[str]) -> int:
     return int(kept.get("count") or 0) if isinstance(kept, dict) and kept.get("slot") == slot else 0
 
 
+def switch_request_events() -> List[EventType]:
+    """A change of request kind: what still applies is kept; the date read for the old kind is forgotten
+    (date_words stay: a date said for a refund of a service still to come is the appointment's)."""
+    return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "question_misses",
+                                             "service_date_range", "next_billing_date_range")]
+
+
 def hand_over_to(action: str) -> List[EventType]:
     """Ends the form at once and lets `action` (another form) take the message over."""
     return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction(action)]
@@ -188,6 +196,9 @@ class RequestFormValidation(FormValidationAction):
             dispatcher.utter_message(text=replies.SORRY)
         misses = [SlotSet("question_misses", {"slot": asked, "count": misses_of(tracker, asked) + 1}
                           if reading.missed else None)]
+        if reading.wants_cancellation:  # "I'm not asking for a refund, I want to cancel": the cancellation form
+            dispatcher.utter_message(text=replies.CANCELLATION_NOT_REFUND)
+            return [*events, *switch_request_events(), *hand_over_to("cancellation_form")]
         if reading.cancellation_instead:  # no refund for what has not happened yet: offer the cancellation
             return [*events, *(SlotSet(k, v) for k, v in {**reading.values, "confirmed": None}.items()),
                     ActiveLoop(None), FollowupAction("action_offer_cancellation")]  # run() ends the form
@@ -203,7 +214,7 @@ class RequestFormValidation(FormValidationAction):
             dispatcher.utter_message(text=problem, buttons=reading.buttons if problem == reading.problems[-1] else [])
         events += misses + [SlotSet(k, v) for k, v in reading.values.items()]
         if self.kind == "cancellation" and "service_kind" not in wanted and tracker.get_slot("service_kind") is None:
-            stated = parse_service_kind(said_text(tracker))
+            stated = read_service_kind(said_text(tracker), asked=False)
             if stated:  # "cancel my plan": the record says what was cancelled even when the policy never asks
                 events.append(SlotSet("service_kind", stated))
         return events
@@ -258,10 +269,17 @@ class ValidateChargebackForm(RequestFormValidation):
                                     domain: DomainDict) -> List[EventType]:
         """As the other forms; the message that reported it is kept in the customer's words."""
         events = await super().get_extraction_events(dispatcher, tracker, domain)
-        if answers_the_form(tracker, self.form_name()) and tracker.get_slot("requested_slot") is None \
-                and tracker.get_slot("reason_details") is None \
-                and not any(e.get("name") == "reason_details" for e in events):
-            events.append(SlotSet("reason_details", tracker.latest_message.get("text")))
+        if not answers_the_form(tracker, self.form_name()):
+            return events
+        text = tracker.latest_message.get("text")
+        reason = read_reason(text, asked=False)
+        if reason and tracker.get_slot("refund_reason") is None:
+            events += [SlotSet("refund_reason", reason), SlotSet("reason_details", text)]
+        elif tracker.get_slot("requested_slot") is None and tracker.get_slot("reason_details") is None:
+            events.append(SlotSet("reason_details", text))  # the message that reported it, in the customer's words
+        stated = read_date(text, today(), PAST).value
+        if stated and stated <= today() and tracker.get_slot("service_date") is None:
+            events.append(SlotSet("service_date", stated.isoformat()))
         return events
 
     def name(self) -> Text:
@@ -380,7 +398,8 @@ class ActionConfirmStop(Action):
         requested = tracker.get_slot("requested_slot")
         text = said_text(tracker)
         if tracker.active_loop_name and (not asks_to_stop(text) or reads_as_an_answer(
-                text, requested, runtime().policy.identifier, today())):
+                text, requested, runtime().policy.identifier, today()) or (
+                tracker.active_loop_name == "refund_form" and wants_instead(text) == "cancellation")):
             # an answer, or no stop at all ("this month", "i dont have it"): the form reads it
             return [FollowupAction(tracker.active_loop_name)]
         dispatcher.utter_message(response="utter_confirm_stop")

@@ -97,6 +97,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     migrate_before_serving(settings.database_url)
     from rasa_sdk import utils
 
+    from refund_desk.readers import train_all
+
+    train_all()  # the trained readers (a few seconds), before the first customer rather than during
     app = create_app(secret, args.actions)
     log.info("Action server on http://%s:%s (requests need the shared secret)", args.host, args.port)
     app.run(args.host, args.port, workers=utils.number_of_sanic_workers(), access_log=False)

@@ -11,12 +11,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.csat import ask_once
 from actions.db import off_loop
-from actions.request_forms import interrupted_form
+from actions.request_forms import interrupted_form, switch_request_events
 from actions.runtime import runtime, today
 from actions.slots import CONTACT_SLOTS, FACT_SLOTS, REQUEST_SLOTS, client_address_of, facts_from, said_text
 from refund_desk import replies, request_use_case
 from refund_desk.form_reading import UNKNOWN
-from refund_desk.parsing import classify_reason
+from refund_desk.readers import read_reason
 from refund_desk.records import RecordStoreUnavailable
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
@@ -136,13 +136,11 @@ class ActionSwitchRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         left, asked = interrupted_form(tracker)
-        if left and asked == "refund_reason" and classify_reason(said_text(tracker)):
+        if left and asked == "refund_reason" and read_reason(said_text(tracker)):
             # "we want to stop the project, no longer needed" answers "what's the reason for the refund?":
             # the form that asked reads it as the reason; it is no change of mind
             return [FollowupAction(left)]
-        # date_words stay: a date said for a refund of a service still to come is the appointment's
-        return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "question_misses",
-                                                 "service_date_range", "next_billing_date_range")]
+        return switch_request_events()
 
 
 # The actions that save a confirmed request, by name: "yes" after "couldn't save yet" runs one again.

@@ -23,35 +23,22 @@ from refund_desk.dates import FUTURE, PAST, DateRange, DateReading, read_date, r
 from refund_desk.eligibility import date_boundaries, decides
 from refund_desk.facts import REFUND_REASONS, decode_facts
 from refund_desk.languages import yes_or_no
-from refund_desk.parsing import (classify_reason, clip, parse_amount, parse_count, parse_email, parse_identifier,
-                                 parse_introduced_name, parse_name, parse_phone, parse_reference,
-                                 parse_service_kind, parse_service_status, typed_as_a_name)
+from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, parse_identifier, parse_introduced_name,
+                                 parse_name, parse_phone, parse_reference, typed_as_a_name)
+from refund_desk.readers import (read_reason, read_service_kind, read_service_status, read_yes_no, says_dont_have,
+                                 wants_instead)
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier, RefundPolicy
 
 # Misses a question may have: at the second the customer chooses (the choices, skip it, a person);
 # a third skips it (noted for staff), so no question is asked more than three times in a row.
 MISS_BUDGET = 2
-YES = ("yes", "y", "yeah", "yep", "yup", "correct", "right", "sure", "ok", "okay", "confirm",
-       "that's right", "thats right", "looks good", "affirmative", "/affirm", "yes please", "go ahead")
-NO = ("no", "n", "nope", "nah", "wrong", "incorrect", "not right", "/deny")
 _CORRECTION = re.compile(r"\b(actually|sorry|correction|i meant|i mean|should (be|have been)|typo|mistake|"
                          r"not \S+ but|wrong|instead|rather|update|change)\b", re.I)
-_SKIP = re.compile(r"\b(carry on|continue|go on|without it|skip|proceed|leave it (out|blank|empty))\b", re.I)
-# "I don't have it" in the words customers use: an answer the first time, the detail is left out.
-_DONT_HAVE = re.compile(
-    r"\b(do\s*n[o']?t|does\s*n[o']?t|did\s*n[o']?t|dont|never)\s+(have|has|had|know|got|get|remember|recall|keep|kept|"
-    r"received?|see|saw)\b|\b(have|has|got)\s+(no|none)\b|\bhave\s*n[o']?t\s+(got|any)\b|\bno\s+(idea|clue)\b|"
-    r"\bnot\s+sure\b|\bdunno\b|\bidk\b|\bcan\s*[no']?t\s+(find|remember|recall|locate|say)\b|\bcannot\s+(find|remember|locate)\b|"
-    r"\bcould\s*n[o']?t\s+find\b|\b(lost|misplaced|deleted|threw (it )?away)\b|\bnot\s+(available|known|at hand|handy)\b|"
-    r"\bunknown\b|^\W*n/?a\W*$|\brather not\b|\bprefer not\b|\bno\s+(invoice|order|customer|receipt|number|id|e-?mail|phone)\b|"
-    r"\bwithout (one|it|an? \w+)\b|^\W*(none|nope,? none)\W*$", re.I)
 _STILL_TO_COME = re.compile(r"\b(is|it's|was booked for|scheduled for|planned for) (next week|next month|coming up)\b|"
                             r"\bhas(n't| not) (happened|started|taken place) yet\b|\bnot (happened|started) yet\b|"
                             r"\bupcoming (appointment|visit|installation|session)\b", re.I)
 _UPSET = re.compile(r"\b(ridiculous|unacceptable|outrageous|furious|angry|pissed|scam|rip[- ]?off|disgrace|"
                     r"terrible|awful|worst|wtf|fed up|sick of|not fair|joke)\b|!!!", re.I)
-_DONT_KNOW = re.compile(r"^\s*(i\s*(really\s*)?(do\s*n[o']?t|dunno|have no idea|can'?t remember|am not sure|'m not sure)|"
-                        r"not sure|no idea|dunno|idk|don'?t know|no clue|unknown)\b", re.I)
 # Details a customer may not know; "I don't know" is an answer to them (the team checks it).
 MAY_BE_UNKNOWN = ("service_date", "next_billing_date", "amount_paid", "issues_resolved")
 UNKNOWN = "unknown"
@@ -60,6 +47,7 @@ _A_PERSON = re.compile(r"\b(person|human|manager|supervisor|agent|someone|somebo
 _CHANGE_WHAT = re.compile(r"\b(change|fix|correct|edit|wrong|update|mistake|typo|incorrect|not right)\b", re.I)
 
 REASON_BUTTONS = replies.REASON_BUTTONS
+_REASON_PAYLOADS = {button["payload"] for button in REASON_BUTTONS}
 STATUS_BUTTONS = replies.STATUS_BUTTONS
 YES_NO_BUTTONS = replies.YES_NO_BUTTONS
 
@@ -77,6 +65,8 @@ class Reading:
     upset: bool = False  # the customer is angry: acknowledge it before the next question
     # A refund for a prepaid service plainly still to come: the refund stops and a cancellation is offered.
     cancellation_instead: bool = False
+    # Inside a refund: "I'm not asking for a refund, I want to cancel": the cancellation form takes over.
+    wants_cancellation: bool = False
 
 
 # slot -> (parser, question when unreadable)
@@ -85,9 +75,9 @@ ANSWER_ONLY_SLOTS: dict[str, tuple[Callable[[str], Any], str]] = {
     "amount_paid": (parse_amount, replies.ASK_AGAIN["amount_paid"]),
     "customer_name": (parse_name, replies.ASK_AGAIN["customer_name"]),
 }
-CHOICE_SLOTS: dict[str, Callable[[str], Optional[str]]] = {
-    "service_kind": parse_service_kind,
-    "service_status": parse_service_status,
+CHOICE_SLOTS: dict[str, Callable[[str, bool], Optional[str]]] = {  # (text, asked)
+    "service_kind": read_service_kind,
+    "service_status": read_service_status,
 }
 
 
@@ -255,8 +245,15 @@ def _offer_cancellation(reading: Reading, text: str, stop: bool, value: Optional
         reading.buttons = replies.CANCELLATION_INSTEAD_BUTTONS
 
 
+def _answers_choice(slot: str, text: str) -> bool:
+    """Whether the text answers the asked choice ("I just don't want it anymore" is a reason, no cancellation)."""
+    if slot == "refund_reason":
+        return read_reason(text) is not None
+    return slot in CHOICE_SLOTS and CHOICE_SLOTS[slot](text, True) is not None
+
+
 def _states_other_facts(reading: Reading) -> bool:
-    return any(v is not None for k, v in reading.values.items() if k not in ("date_words",))
+    return any(v is not None for k, v in reading.values.items() if k not in ("date_words", "reason_details"))
 
 
 def read_message(
@@ -278,8 +275,12 @@ def read_message(
     """
     text = clip(text)
     reading = Reading(upset=bool(_UPSET.search(text)))
+    if _wants_cancellation(text, kind, requested_slot, today, identifier):
+        reading.wants_cancellation = True  # not a refund at all: the cancellation form reads the rest
+        return reading
     if requested_slot is not None and requested_slot != "confirmed" and _left_out(
-            text, intent, requested_slot, misses, today, identifier):
+            text, intent, requested_slot, misses, today, identifier,
+            declining=_cancellation_offered(kind, requested_slot, known, today)):
         _skip(reading, requested_slot, identifier, said=True)
         requested_slot = None  # read the rest of the message for the other details it states
     _read_details(text, intent, requested_slot, wanted, known, kind, today, misses, identifier, policy, reading)
@@ -305,23 +306,44 @@ def _answers(slot: str, text: str, today: date, identifier: Identifier) -> bool:
         return (read_date(text, today, PAST).found or read_date(text, today, FUTURE).found
                 or read_date_range(text, today, PAST) is not None)
     if slot == "refund_reason":
-        return classify_reason(text) is not None
+        return read_reason(text) is not None
     if slot in CHOICE_SLOTS:
-        return CHOICE_SLOTS[slot](text) is not None
+        return CHOICE_SLOTS[slot](text, True) is not None
     if slot in ANSWER_ONLY_SLOTS:
         return ANSWER_ONLY_SLOTS[slot][0](text) is not None
     return False
 
 
-def _left_out(text: str, intent: Optional[str], slot: str, misses: int, today: date, identifier: Identifier) -> bool:
-    """Whether the customer does not have the detail asked, or chose to skip it after the misses."""
-    if slot in MAY_BE_UNKNOWN and _DONT_KNOW.search(text) and not read_date(text, today, PAST).found:
-        return True
+def _left_out(text: str, intent: Optional[str], slot: str, misses: int, today: date, identifier: Identifier,
+              declining: bool) -> bool:
+    """Whether the customer does not have the detail asked, or chose to skip it after the misses.
+
+    `declining`: the question came with an offer, so a yes or no answers the offer and leaves nothing out.
+    """
+    if declining and read_yes_no(text) is not None:
+        return False
+    if slot in MAY_BE_UNKNOWN and says_dont_have(text) and not read_date(text, today, PAST).found \
+            and parse_count(text) is None:
+        return True  # "I don't know" is an answer to these (the team checks it)
     if _answers(slot, text, today, identifier):
         return False
-    if _DONT_HAVE.search(text) or _SKIP.search(text):
+    if says_dont_have(text):
         return True
     return misses >= MISS_BUDGET and intent == "affirm"  # "Carry on without it" after the choice
+
+
+def _cancellation_offered(kind: str, requested: Optional[str], known: dict[str, Any], today: date) -> bool:
+    """Whether the date question came with the offer of a cancellation (the date said before is still to come)."""
+    words = known.get("date_words")
+    earlier = read_date(words, today, PAST).value if kind == "refund" and requested == "service_date" and words else None
+    return earlier is not None and earlier > today
+
+
+def _wants_cancellation(text: str, kind: str, requested: Optional[str], today: date, identifier: Identifier) -> bool:
+    """Inside a refund, "I'm not asking for a refund, I want to cancel" (and no answer to the question asked:
+    "I just don't want it anymore" is a reason)."""
+    return kind == "refund" and requested is not None and wants_instead(text) == "cancellation" \
+        and not _answers(requested, text, today, identifier)
 
 
 def _skip(reading: Reading, slot: str, identifier: Identifier, said: bool) -> None:
@@ -386,9 +408,12 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
 
     # At the summary, a message naming another detail ("there's a mistake in my e-mail") changes only that one.
     named = _detail_named(text, wanted, identifier) if confirming else None
+    # A yes to the summary confirms it: the readers of the choices take a bare "yes" for "work has started"
+    confirmed = confirming and named is None and yes_no_answer(text, intent) is True
 
     def may_reread(slot: str) -> bool:
-        if slot not in wanted or (named is not None and named != slot):
+        """Whether a categorical detail (a choice, the reason) is read from this message."""
+        if slot not in wanted or (named is not None and named != slot) or confirmed:
             return False
         if slot == requested_slot or correcting or confirming:
             return True
@@ -397,7 +422,7 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
 
     for slot, parse in CHOICE_SLOTS.items():  # before dates: the kind of service decides their direction
         if may_reread(slot) and slot not in reading.values:
-            value = parse(text)
+            value = parse(text, slot == requested_slot)
             if value and value != known.get(slot):
                 reading.values[slot] = value
             elif requested_slot == slot and not value:
@@ -413,18 +438,24 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
         _offer_cancellation(reading, text, stop="service_status" not in wanted)
 
     if may_reread("refund_reason") and "refund_reason" not in reading.values:
-        reason = classify_reason(text)
+        reason = read_reason(text, asked=requested_slot == "refund_reason")
+        if reason == "other" and requested_slot != "refund_reason":
+            reason = None  # "something else" is an answer to the question, never a reason read in passing
+        chosen = text in _REASON_PAYLOADS and known.get("reason_details")  # a button after the customer's words
         if reason and reason != known.get("refund_reason"):
             reading.values["refund_reason"] = reason
-            reading.values["reason_details"] = text
+            if not chosen:
+                reading.values["reason_details"] = text
         elif requested_slot == "refund_reason" and not reason:
-            # asked back only where the reason decides: else any description is kept in the customer's words
-            if (intent == "nlu_fallback" or len(text.split()) < 3) and (
-                    policy is None or decides(policy, kind, "refund_reason")):
+            descriptive = intent not in ("nlu_fallback", "out_of_scope") and len(text.split()) >= 3
+            if policy is None or decides(policy, kind, "refund_reason") or not descriptive:
+                # not read for sure and it may decide the outcome: asked back with its choices, the
+                # customer's words kept for the team whatever is chosen
                 reading.problems.append(replies.UNCLEAR_REASON)  # the question, with its choices, follows
                 reading.values["refund_reason"] = None
-            else:  # a real description that fits no listed reason: keep the customer's words
+            else:  # a description that fits no listed reason where the reason decides nothing: "other"
                 reading.values["refund_reason"] = "other"
+            if descriptive:
                 reading.values["reason_details"] = text
 
     if "amount_paid" in wanted and requested_slot != "amount_paid" and known.get("amount_paid") is None \
@@ -518,20 +549,12 @@ def _detail_named(text: str, wanted: list[str], identifier: Identifier) -> Optio
 
 
 def yes_no_answer(text: str, intent: Optional[str]) -> Optional[bool]:
-    """A yes (True), a no (False) or neither (None), in English or an answered language."""
-    words = text.lower().strip(" .!")
-    if words in YES or words.startswith(("yes", "yep", "yeah", "correct", "looks good", "all good")):
-        return True
-    if words in NO or words.startswith(("no ", "no,", "nope", "not quite", "not right")):
-        return False
-    in_other_language = yes_or_no(text)  # "sí", "ja", "oui", "nein"
-    if in_other_language is not None:
-        return in_other_language
-    if intent == "affirm":
-        return True
-    if intent == "deny":
-        return False
-    return None
+    """A yes (True), a no (False) or neither (None): the yes/no reader, then the yes and no words of the
+    answered languages ("sí", "ja", "oui", "nein"); a button's payload ("/affirm") by its intent."""
+    if text.strip().startswith("/"):
+        return {"affirm": True, "deny": False}.get(intent or "")
+    answer = read_yes_no(text)
+    return answer if answer is not None else yes_or_no(text)
 
 
 _DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)\b.*\b(chargeback|dispute|claim)|"
@@ -542,7 +565,7 @@ _DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)
 def is_duplicate_charge(text: Optional[str]) -> bool:
     """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
     text = clip(text)
-    return classify_reason(text) == "duplicate_payment" and not _DISPUTED.search(text)
+    return read_reason(text, asked=False) == "duplicate_payment" and not _DISPUTED.search(text)
 
 
 _ONLY_STOP = re.compile(r"^\W*(please\s+)?(stop|cancel( it| this| that| the request)?|quit|exit|abort|end( it)?|"
@@ -597,10 +620,10 @@ def reads_as_a_refund_request(text: Optional[str]) -> bool:
     text = clip(text)
     if asks_for_a_new_refund(text):
         return True
-    reason = classify_reason(text)
+    reason = read_reason(text, asked=False)
     # a plan's grievance is a cancellation, unless the plan was charged twice (a refund of the duplicate)
     return (reason is not None and reason != "other" and not _CANCEL_WORDS.search(text)
-            and (parse_service_kind(text) != "recurring" or reason == "duplicate_payment")
+            and (read_service_kind(text, asked=False) != "recurring" or reason == "duplicate_payment")
             and not _ASKS_STATUS.search(text)
             and not _DISPUTED.search(text))  # already disputed with the bank: a chargeback
 
@@ -616,8 +639,8 @@ def reads_as_a_refund_of_a_started_service(text: Optional[str]) -> bool:
     explicit "cancel" stays a cancellation.
     """
     text = clip(text)
-    return (parse_service_status(text) == "started" and bool(_STARTED.search(text))
-            and not _CANCEL_WORDS.search(text) and parse_service_kind(text) != "recurring")
+    return (read_service_status(text, asked=False) == "started" and bool(_STARTED.search(text))
+            and not _CANCEL_WORDS.search(text) and read_service_kind(text, asked=False) != "recurring")
 
 
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:

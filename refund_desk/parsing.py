@@ -1,4 +1,7 @@
-"""Reading customers' own words: invoice numbers, dates, e-mails, reasons and other facts."""
+"""Reading formats in customers' own words: identifiers, references, e-mails, phones, amounts, counts, names.
+
+Categorical details (the reason, the work status, the kind of service, yes/no) are read by the
+trained readers of refund_desk/readers.py instead."""
 from __future__ import annotations
 
 import re
@@ -128,89 +131,6 @@ def parse_email(text: Optional[str]) -> Optional[str]:
     if len(local) > 64 or ".." in m.group(0) or local.startswith(".") or local.endswith("."):
         return None
     return f"{local}@{domain.lower()}"
-
-
-# Where a service's promised content is written down: "the description promised ...".
-_PROMISE_SOURCE = (r"(description|listing|advert\w*|ad|website|product page|offer|proposal|contract|"
-                   r"scope( of work)?|sow|quote|brochure|spec\w*|sales pitch)")
-
-_REASON_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("duplicate_payment", (
-        r"charged (me )?(twice|two times|double|more than once|2x|again)", r"double[- ]?(charged|billed|charge|payment)",
-        r"billed (me )?(twice|two times|double|more than once)", r"duplicate", r"paid (it )?(twice|two times|double)",
-        r"two (charges|payments)", r"charged .* twice", r"same (invoice|bill|service) twice",
-        r"(billed|charged|paid) (me )?(2x|x2)\b", r"took (the )?(payment|money) twice")),
-    ("service_not_rendered", (
-        r"never (delivered|happened|came|showed|arrived|started|performed|provided|received|done)",
-        r"(didn'?t|did not|has not|hasn'?t|have not|haven'?t|was not|wasn'?t) (been )?(deliver|show|happen|come|arriv|perform|provid|render|start|receiv|do)",
-        r"not (rendered|delivered|provided|performed)", r"no[- ]show", r"never got (the|my|it|any)",
-        r"service not rendered", r"never (took place|turned up|showed up)", r"(didn'?t|did not) turn up")),
-    ("not_as_described", (
-        r"not as (described|advertised|promised|agreed)", r"(different|differs) (from|than)", r"mismatch",
-        r"not what (was|i was|we were|you) (promised|described|agreed|ordered|sold)", r"wrong (service|scope|product)",
-        # "it's not what the description said", "the description promised advanced modules"
-        rf"not what (the|your|its|it'?s) {_PROMISE_SOURCE}",
-        rf"\b{_PROMISE_SOURCE} (promised|promises|claimed|claims|guaranteed)\b",
-        rf"(doesn'?t|does not|didn'?t|did not) (match|fit) (the|your|what the|our) {_PROMISE_SOURCE}")),
-    ("customer_error", (
-        r"\b(i|we) (changed|deleted|reset|removed|uninstalled|installed|updated|moved|unplugged|broke)\b.*\b(myself|ourselves|after)",
-        r"\bmy (own )?(fault|mistake|error)", r"user error", r"\b(i|we) did it (myself|ourselves)",
-        r"\b(changed|reset|deleted) .* (myself|ourselves)")),
-    ("service_error", (
-        r"\bmistake", r"\berror", r"\bbroke", r"\bbroken\b", r"\bdamag", r"messed up", r"screwed up",
-        r"wrong (config|setting|install)", r"\bfault", r"\bbotched", r"misconfigur")),
-    ("dissatisfied", (
-        r"not (happy|satisfied|pleased)", r"unhappy", r"dissatisf", r"(didn'?t|did not|doesn'?t|does not) (fix|work|solve|help|resolve)",
-        r"still (not working|broken|slow|doesn'?t)", r"(poor|bad|terrible|awful|lousy) (service|job|work|quality)",
-        r"waste of (money|time)", r"unsuccessful", r"useless")),
-    ("no_longer_needed", (
-        r"(don'?t|do not|no longer|not) need", r"changed (my|our) minds?", r"not needed", r"no use for",
-        r"(don'?t|do not) want (it|this|the service) (anymore|any more)", r"no longer (want|require)")),
-    ("other", (r"^\s*(other|something else|another reason|none of (those|these|the above))\s*[.!]?\s*$",)),
-)
-
-
-# "the project hasn't started yet and we've changed our minds": the not-yet-started work is the
-# status, the change of mind is the reason.
-_CHANGE_OF_MIND = re.compile(r"changed (my|our) minds?|(no longer|don'?t|do not) (need|want)")
-_NOT_YET_STARTED = re.compile(r"(hasn'?t|has not|haven'?t|have not|not) (yet )?(started|begun|happened)")
-
-
-def classify_reason(text: Optional[str]) -> Optional[str]:
-    """Map a customer's description to a refund reason, or None when nothing matches."""
-    text = clip(text).lower().replace("’", "'")
-    if _CHANGE_OF_MIND.search(text) and _NOT_YET_STARTED.search(text) and "never" not in text:
-        return "no_longer_needed"
-    for reason, patterns in _REASON_KEYWORDS:
-        if any(re.search(p, text) for p in patterns):
-            return reason
-    words = text.strip().replace(" ", "_")
-    return words if words in {r for r, _ in _REASON_KEYWORDS} else None
-
-
-def parse_service_kind(text: Optional[str]) -> Optional[str]:
-    text = clip(text).lower()
-    recurring = re.search(r"recurr|subscri|monthly|annual|yearly|weekly|\bplan\b|ongoing|membership|contract|renew|"
-                          r"retainer|monitoring", text)
-    if re.search(r"one[- ]?(time|off)|single|appointment|visit|repair|install|onsite|on-site|session|\bonce\b|"
-                 r"\bproject\b", text) and not (recurring and re.search(r"monthly|subscri|recurr", text)):
-        return "one_time"
-    if recurring:
-        return "recurring"
-    return None
-
-
-def parse_service_status(text: Optional[str]) -> Optional[str]:
-    text = clip(text).lower().replace("’", "'")
-    if re.search(r"never (been )?(delivered|started|begun|happened|done|provided|arrived)|"
-                 r"(not|n't|wasn'?t|weren'?t|isn'?t) (been )?(yet )?(delivered|done|provided)|"
-                 r"not (yet )?(started|begun|begin|start)|hasn'?t (started|begun)|haven'?t (started|begun)|no work|nothing (has been )?done|not_started|before (it|work|they) start", text):
-        return "not_started"
-    if re.search(r"deliver|complete|finish|done|handed over|received", text):
-        return "delivered"
-    if re.search(r"start|begun|began|in progress|underway|partly|partially|half", text):
-        return "started"
-    return None
 
 
 _NUMBER_WORDS = {"none": 0, "zero": 0, "no": 0, "nothing": 0, "one": 1, "a single": 1, "two": 2,

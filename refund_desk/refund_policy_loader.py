@@ -252,7 +252,7 @@ def _parse_request_email(node: Any, raw: Any, clauses: dict[str, Clause], r: _Re
 
 def _parse_service_kinds(node: Any, raw: Any, r: _Reader) -> dict[str, str]:
     """The choices offered for the kind of service; each must read back as its own kind."""
-    from refund_desk.parsing import parse_service_kind
+    from refund_desk.readers import read_service_kind
 
     kinds = dict(DEFAULT_SERVICE_KINDS)
     if node is None:
@@ -263,7 +263,7 @@ def _parse_service_kinds(node: Any, raw: Any, r: _Reader) -> dict[str, str]:
     for kind, label in node.items():
         if kind not in SERVICE_KINDS:
             r.error(f"service_kinds.{kind}", node, kind, f"unknown kind (known: {', '.join(SERVICE_KINDS)})")
-        elif not isinstance(label, str) or parse_service_kind(label) != kind:
+        elif not isinstance(label, str) or read_service_kind(label) != kind:
             r.error(f"service_kinds.{kind}", node, kind,
                     f"'{label}' must read as {kind} (use words like one-time, project, appointment / "
                     "recurring, monthly, subscription, plan)")

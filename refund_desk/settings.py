@@ -20,6 +20,7 @@ VAR_DIR = PROJECT_ROOT / "var"  # generated secrets, the SQLite databases, logs
 DEFAULT_REFUND_POLICY = PROJECT_ROOT / "refund_policies" / "pro_it_assist.yml"
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'refund_desk.db'}"
 DEFAULT_ACTION_SERVER_URL = "http://127.0.0.1:5055/webhook"
+READERS_DIR = PROJECT_ROOT / "data" / "readers"  # training data of the trained readers (refund_desk/readers.py)
 SECRETS_FILE = VAR_DIR / "secrets.env"  # generated on first run (refund_desk.security)
 DEFAULT_DATABASE_TIMEOUT_SECONDS = 4.0
 DEFAULT_MAIL_FROM = "Refund Desk <refund-desk@localhost>"

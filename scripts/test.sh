@@ -30,8 +30,10 @@ print(f"dialogue: {int(r['weighted avg']['support'])} actions in the test storie
       f"action accuracy {r['accuracy']:.4f}")
 PY
 
-step "5/6 NLU on text never trained on: CLINC150 validation off-topic, customer held-out files"
+step "5/6 NLU on text never trained on: CLINC150 validation off-topic, customer held-out files; the readers"
 $BIN/python scripts/evaluate_nlu.py models/refund-desk.tar.gz
+# the trained readers of the categorical details (refund_desk/readers.py) on another hand's answers
+$BIN/python scripts/evaluate_readers.py
 $BIN/python scripts/evaluate_languages.py
 
 step "6/6 end-to-end: real servers; REST, socket.io, Slack and the browser widget; records through the CLI"

@@ -328,3 +328,25 @@ def test_after_the_handoff_form_the_handoff_is_recorded_with_the_name(dispatcher
     tracker.events[-1:] = [{"event": "action", "name": "handoff_form"}, {"event": "active_loop", "name": None}]
     record = runtime().store.get(slot_events(run_action(ActionHandoff(), tracker, dispatcher, domain))["request_reference"])
     assert (record["kind"], record["customer_name"], record["customer_email"]) == ("handoff", "Wei Zhang", None)
+@pytest.mark.parametrize("text, intent", [
+    ("i'm not asking for a refund. whatever, 3", "inform"),        # issue 15: read as a refund before
+    ("No! I want to CANCEL, not a refund", "deny"),
+])
+def test_a_refund_that_is_a_cancellation_hands_over_keeping_the_details(dispatcher, domain, text, intent):
+    tracker = make_tracker(text, intent=intent, active_loop="refund_form",
+                           slots={"requested_slot": "refund_reason", "invoice_number": "INV-20431",
+                                  "customer_email": "jane@example.com"})
+    events = run_action(ValidateRefundForm(), tracker, dispatcher, domain)
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "cancellation_form"}
+    slots = slot_events(events)
+    assert "invoice_number" not in slots and "customer_email" not in slots  # kept as they were
+    assert slots["requested_slot"] is None and "refund_reason" not in slots
+    assert replies.CANCELLATION_NOT_REFUND in texts(dispatcher)
+
+
+def test_a_stop_that_wants_a_cancellation_goes_to_the_refund_form_which_switches(dispatcher, domain):
+    from actions.request_forms import ActionConfirmStop
+    tracker = make_tracker("No! I want to CANCEL, not a refund", intent="stop", active_loop="refund_form",
+                           slots={"requested_slot": "confirmed"})
+    assert run_action(ActionConfirmStop(), tracker, dispatcher, domain) == [
+        {"event": "followup", "timestamp": None, "name": "refund_form"}]

@@ -13,7 +13,7 @@ from refund_desk.policy_answers import answer_policy_question
 from actions.runtime import runtime
 from tests.actions.conftest import ALL_SLOTS, make_tracker, run_action, slot_events
 
-UNCLEAR = "the INV-20431 payment shows up two times on my statement, what now"
+UNCLEAR = "the INV-20431 payment looks odd on my statement, what now"
 RANKING = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "request_refund", "confidence": 0.31},
            {"name": "out_of_scope", "confidence": 0.25}, {"name": "ask_refund_policy", "confidence": 0.22},
            {"name": "check_request_status", "confidence": 0.12}, {"name": "inform", "confidence": 0.1}]

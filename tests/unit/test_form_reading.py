@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from refund_desk import replies
 from refund_desk.form_reading import MISS_BUDGET, read_message
 from refund_desk.parsing import DEFAULT_INVOICE
 
@@ -109,10 +110,17 @@ def test_at_the_second_invoice_miss_a_person_is_offered():
     assert {"title": "Talk to a person", "payload": "/request_human"} in second.buttons
 
 
-def test_unclassified_reason_keeps_the_customers_words():
+def test_a_reason_not_read_for_sure_is_asked_back_keeping_the_customers_words():
     text = "the invoice listed a server migration we never discussed"
     r = read(text, requested="refund_reason")
-    assert r.values == {"refund_reason": "other", "reason_details": text}
+    assert r.values == {"refund_reason": None, "reason_details": text}  # never guessed as "other"
+    assert r.problems == [replies.UNCLEAR_REASON]
+
+
+def test_a_reason_button_after_the_customers_words_keeps_the_words():
+    words = "the invoice listed a server migration we never discussed"
+    r = read("other", requested="refund_reason", known={"reason_details": words})
+    assert r.values["refund_reason"] == "other" and "reason_details" not in r.values
 
 
 def test_unclear_reason_gets_buttons():
@@ -127,6 +135,22 @@ def test_confirmation_accepts_yes_and_no():
     assert no.values == {"confirmed": None}  # not discarded: the customer is asked what to change
     assert "What should I change" in no.problems[0]
     assert {"title": "Invoice number", "payload": "change the invoice number"} in no.buttons
+
+
+@pytest.mark.parametrize("text", ["yes", "yes please", "yep, that's right", "correct"])
+def test_a_yes_to_the_summary_reads_no_choice_from_it(text):
+    # the work-status reader takes a bare "yes" for "work has started": at the summary it confirms
+    wanted = ["invoice_number", "service_kind", "refund_reason", "service_status", "confirmed"]
+    known = {"invoice_number": "INV-1", "service_kind": "one_time", "refund_reason": "dissatisfied",
+             "service_status": "delivered"}
+    assert read(text, requested="confirmed", known=known, wanted=wanted).values == {"confirmed": True}
+
+
+def test_a_no_to_the_summary_that_states_the_status_changes_it():
+    wanted = ["invoice_number", "service_status", "confirmed"]
+    r = read("no, the work has not started at all", requested="confirmed", intent="deny", wanted=wanted,
+             known={"invoice_number": "INV-1", "service_status": "delivered"})
+    assert r.values == {"service_status": "not_started", "confirmed": None}
 
 
 def test_a_correction_at_confirmation_changes_the_detail_and_asks_again():
@@ -164,9 +188,14 @@ def test_a_name_the_classifier_took_for_off_topic_is_still_taken():
     assert r.values == {"customer_name": "Pat Morgan"}
 
 
-@pytest.mark.parametrize("text", ["yes", "no", "ok", "what is this?", "I want a refund"])
+@pytest.mark.parametrize("text", ["yes", "ok", "what is this?", "I want a refund"])
 def test_replies_that_are_not_names(text):
     assert read(text, requested="customer_name").values == {"customer_name": None}
+
+
+def test_a_bare_no_to_the_name_question_leaves_the_name_out():
+    # the "I don't have it" reader reads a bare "no" to a question for a detail as not giving it
+    assert read("no", requested="customer_name").values == {"customer_name": "unknown"}
 
 
 from refund_desk.form_reading import asks_for_a_new_refund, asks_to_stop  # noqa: E402
@@ -211,3 +240,10 @@ def test_identifiers_and_phones_are_corrected_or_removed_at_the_summary(text, va
 def test_an_identifier_after_its_label_is_no_phone():
     r = read("refund please, Invoice 2026-0877, I was charged twice")
     assert r.values.get("customer_phone") is None
+
+
+@pytest.mark.parametrize("text", ["oops, it was yesterday actually", "sorry, I meant Friday", "my mistake: the 19th"])
+def test_a_corrected_date_is_no_reason(text):
+    # "sorry" and "my mistake" about a typed date: the reason read before stays
+    r = read(text, requested="service_date", known={"refund_reason": "duplicate_payment"})
+    assert "refund_reason" not in r.values and r.values["service_date"]

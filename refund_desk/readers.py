@@ -1,0 +1,221 @@
+"""Trained readers for the categorical details a customer states, each with how sure it is.
+
+One small scikit-learn classifier per detail (the refund reason, the work status, the kind of
+service, yes/no, "I don't have it", "not a refund, I want to cancel"), trained at first use from
+its YAML file in data/readers/ (a few hundred customer phrasings, a fraction of a second). A
+reading below the file's threshold is "not sure" (label None): the form then asks back with
+buttons instead of guessing a fact that decides the outcome. Formats (e-mail addresses,
+identifiers, phone numbers, amounts, dates) stay with refund_desk/parsing.py and dates.py.
+
+    read("service_status", "nothing has started yet")   # ReaderReading("not_started", 0.9)
+    read_label("yes_no", "hmm")                          # "unclear" (the file's fallback)
+
+Free of Rasa; no work at import.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from refund_desk.embeddings import Embedder, load_embedder
+from refund_desk.parsing import clip
+from refund_desk.settings import READERS_DIR
+
+# The details a reader exists for (one file each in READERS_DIR).
+DETAILS = ("refund_reason", "service_status", "service_kind", "yes_no", "dont_have", "change_of_mind")
+
+NONE = "none"  # the label of a message that states nothing of the kind: read as None, like "not sure"
+_NOT = re.compile(r"\b(can|won|don|doesn|didn|isn|aren|wasn|weren|hasn|haven|hadn|couldn|wouldn|shouldn|ain)['’]?t\b")
+_EMAIL = re.compile(r"\S+@\S+")
+_DIGITS = re.compile(r"\d")
+
+
+def normalise(text: Optional[str]) -> str:
+    """The text a reader sees: lower case, "n't" spelt "not", an e-mail one token, digits all 0."""
+    text = clip(text).lower().replace("’", "'")
+    text = _NOT.sub(lambda m: {"can": "can", "won": "will", "ain": "is"}.get(m.group(1), m.group(1)[:-1]) + " not", text)
+    text = _EMAIL.sub(" emailaddress ", text)
+    return " ".join(_DIGITS.sub("0", text).split())
+
+
+_NEGATORS = frozenset({"not", "never", "no", "nothing", "nobody", "none", "neither", "nor", "without", "nowhere"})
+_SCOPE_ENDS = frozenset({"but", "and", "then", "though", "although", "however", "yet"})
+_WORD_OR_MARK = re.compile(r"\w+|[^\w\s]")
+NEGATION_SCOPE = 3  # words after a negation that it covers
+
+
+def negation_marked(text: str) -> list[str]:
+    """The words of normalised text, those a negation covers marked ("never delivered" -> never, not_delivered)."""
+    words: list[str] = []
+    left = 0
+    for word in _WORD_OR_MARK.findall(text):
+        if word in _NEGATORS:
+            left = NEGATION_SCOPE
+            words.append(word)
+        elif left and word.isalnum() and word not in _SCOPE_ENDS:
+            words.append("not_" + word)
+            left -= 1
+        else:
+            left = 0
+            words.append(word)
+    return words
+
+
+@dataclass(frozen=True)
+class ReaderReading:
+    """A detail's value as read (None: not sure) and the classifier's probability for its best label."""
+
+    label: Optional[str]
+    confidence: float
+    sure: bool = True  # at or above the reader's threshold (below it, the label is the fallback or None)
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """A reader's YAML file: labelled phrasings, the confidence below which it is not sure, and the
+    label that stands for "not sure" where one does (yes/no's "unclear")."""
+
+    detail: str
+    threshold: float
+    texts: tuple[str, ...]
+    labels: tuple[str, ...]
+    fallback: Optional[str] = None
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # all text: "no" stays "no"
+
+
+def load_training_data(detail: str, directory: Optional[Path] = None) -> TrainingData:
+    directory = Path(directory or READERS_DIR)
+    raw = _load_yaml(directory / f"{detail}.yml")
+    texts: list[str] = []
+    labels: list[str] = []
+    phrasings_by_label = dict(raw["labels"])
+    if raw.get("none"):  # messages that state nothing of the kind: a label of their own
+        own = list(phrasings_by_label.get(NONE) or [])  # the file's own ("no" says no reason)
+        phrasings_by_label[NONE] = [*_load_yaml(directory / f"{raw['none']}.yml")["texts"], *own]
+    for label, phrasings in phrasings_by_label.items():
+        for text in phrasings:
+            texts.append(str(text))
+            labels.append(str(label))
+    return TrainingData(detail=detail, threshold=float(raw["threshold"]), texts=tuple(texts),
+                        labels=tuple(labels), fallback=raw.get("fallback"))
+
+
+def _word_ngrams(text: str) -> list[str]:
+    """Single words and pairs of neighbours, negations marked."""
+    words = negation_marked(text)
+    return [*words, *(f"{a} {b}" for a, b in zip(words, words[1:]))]
+
+
+def _sentence_vectors(texts: Any) -> Any:
+    """WordLlama's sentence vectors (refund_desk/embeddings.py) of the texts."""
+    return embedder().embed(list(texts))
+
+
+@lru_cache(maxsize=1)
+def embedder() -> Embedder:
+    return load_embedder()
+
+
+class Reader:
+    """One detail's classifier: TF-IDF of words (1-2) and characters (2-5) and the sentence vector
+    (what the words mean, so that a phrasing never seen lands near its kind) into a logistic regression."""
+
+    def __init__(self, data: TrainingData) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline, make_union
+        from sklearn.preprocessing import FunctionTransformer
+
+        self.data = data
+        words = TfidfVectorizer(ngram_range=(1, 2), analyzer=_word_ngrams, sublinear_tf=True)
+        characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        meaning = FunctionTransformer(_sentence_vectors)
+        self.pipeline = make_pipeline(make_union(words, characters, meaning),
+                                      LogisticRegression(C=20.0, max_iter=5000, class_weight="balanced"))
+        self.pipeline.fit([normalise(t) for t in data.texts], list(data.labels))
+
+    def read(self, text: Optional[str]) -> ReaderReading:
+        """The best label and its probability; None as the label when below the threshold (or empty text)."""
+        cleaned = normalise(text)
+        if not cleaned:
+            return ReaderReading(self.data.fallback, 0.0, sure=False)
+        probabilities = self.pipeline.predict_proba([cleaned])[0]
+        best = int(probabilities.argmax())
+        confidence = float(probabilities[best])
+        label = str(self.pipeline.classes_[best]) if confidence >= self.data.threshold else self.data.fallback
+        return ReaderReading(label, confidence, sure=confidence >= self.data.threshold)
+
+
+@lru_cache(maxsize=None)
+def reader(detail: str) -> Reader:
+    """The detail's reader, trained on first use from READERS_DIR/<detail>.yml."""
+    if detail not in DETAILS:
+        raise KeyError(f"no reader for {detail!r} (readers: {', '.join(DETAILS)})")
+    return Reader(load_training_data(detail))
+
+
+def read(detail: str, text: Optional[str]) -> ReaderReading:
+    return reader(detail).read(text)
+
+
+def read_label(detail: str, text: Optional[str]) -> Optional[str]:
+    """The detail's value as read from the text, or None when the reader is not sure."""
+    return read(detail, text).label
+
+
+def train_all() -> None:
+    """Trains every reader now (a server calls it at start so the first customer does not wait)."""
+    for detail in DETAILS:
+        reader(detail)
+
+
+# ---- The details as the forms use them: a value, or None when not said or not sure ----------------
+
+# A detail read in passing (not the answer to its own question) needs this much more certainty.
+IN_PASSING_CONFIDENCE = 0.65
+
+
+def _value(detail: str, text: Optional[str], asked: bool) -> Optional[str]:
+    reading = read(detail, text)
+    if reading.label == NONE or (not asked and reading.confidence < IN_PASSING_CONFIDENCE):
+        return None
+    return reading.label
+
+
+def read_reason(text: Optional[str], asked: bool = True) -> Optional[str]:
+    """The refund reason (refund_desk/facts.py REFUND_REASONS) the text gives; asked=False: said in passing."""
+    return _value("refund_reason", text, asked)
+
+
+def read_service_status(text: Optional[str], asked: bool = True) -> Optional[str]:
+    """How far the work got (SERVICE_STATUSES): "nothing has started yet" is not_started."""
+    return _value("service_status", text, asked)
+
+
+def read_service_kind(text: Optional[str], asked: bool = True) -> Optional[str]:
+    """one_time or recurring."""
+    return _value("service_kind", text, asked)
+
+
+def read_yes_no(text: Optional[str]) -> Optional[bool]:
+    """True for a yes, False for a no, None for anything else (a question back, a maybe)."""
+    return {"yes": True, "no": False}.get(read_label("yes_no", text) or "")
+
+
+def says_dont_have(text: Optional[str]) -> bool:
+    """Whether an answer says the customer cannot give the detail asked ("no idea", "never got one")."""
+    return read_label("dont_have", text) == "dont_have"
+
+
+def wants_instead(text: Optional[str]) -> Optional[str]:
+    """Inside a request form: "cancellation" when the message says it wants a cancellation, not a
+    refund; "refund" when it insists on the refund; None for anything else."""
+    return {"wants_cancellation": "cancellation", "wants_refund": "refund"}.get(read_label("change_of_mind", text) or "")

@@ -25,7 +25,9 @@ import asyncio
 import json
 import logging
 import os
+import statistics
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,11 +42,12 @@ from refund_desk.replies import REQUEST_CHOICES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REJECTED = ("out_of_scope", "nlu_fallback")
-# Floors of the words-not-taught set: what the served model (sparse features only) measured when
-# the set arrived (in-scope 0.6154 of 676, off-topic 0.8486 of 218), minus a margin of about 2
-# standard errors. With WordLlama's dense features on (config.yml) it measured 0.6775 and 0.8899.
-GENERALISE_FLOOR = 0.58
-GENERALISE_OFF_TOPIC_FLOOR = 0.80
+# Floors of the words-not-taught set: what the served model measured when issue 16 turned WordLlama's
+# dense features on and taught data/nlu/customer_voice_7.yml (in-scope 0.7027 of 676, off-topic
+# 0.8807 of 218; with sparse features only it was 0.6109 and 0.8486), minus a margin of about 2
+# standard errors.
+GENERALISE_FLOOR = 0.67
+GENERALISE_OFF_TOPIC_FLOOR = 0.84
 # figure -> (at least / at most, the target the project set, the floor below which make test fails).
 # Where a target is not reached yet, the floor sits just under what the model reaches, so that a
 # regression fails the build; the output says which targets are reached.
@@ -144,18 +147,21 @@ def print_confusions(title: str, tallies: list[Tally], top: int = 15) -> None:
         print(f"  {expected} -> {predicted}: {n}, e.g. {examples[(expected, predicted)]!r}")
 
 
-async def classify(model: Path, sets: dict[str, list[tuple[str, str]]]) -> dict[str, Tally]:
+async def classify(model: Path, sets: dict[str, list[tuple[str, str]]]) -> tuple[dict[str, Tally], list[float]]:
+    """Each set's tally, and how long each message's parse took (seconds)."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
-    tallies = {}
+    tallies, durations = {}, []
     for name, examples in sets.items():
         tally = Tally()
         for text, expected in examples:
+            started = time.perf_counter()
             parsed = await agent.parse_message(text)
+            durations.append(time.perf_counter() - started)
             tally.add(text, expected, parsed["intent"]["name"], ranking_of(parsed))
         tallies[name] = tally
-    return tallies
+    return tallies, durations
 
 
 def main() -> int:
@@ -181,7 +187,7 @@ def main() -> int:
         **{f"file:{path.name}": unseen(nlu_file(path), trained)
            for stem in ("customer_heldout", "customer_offtopic") for path in held_out_files(stem)},
     }
-    t = asyncio.run(classify(model, sets))
+    t, durations = asyncio.run(classify(model, sets))
     figures = {
         "clinc_off_topic_rejected": t["clinc"].right / t["clinc"].total,
         "customer_in_scope_accuracy": t["customer"].right / t["customer"].total,
@@ -211,6 +217,10 @@ def main() -> int:
         bound = "at least" if kind == "min" else "at most"
         print(f"{labels[key]}: {value:.4f} (target {bound} {target}: {'reached' if reached else 'NOT REACHED'}; "
               f"make test fails {'below' if kind == 'min' else 'above'} {floor})" + ("" if ok else "  <-- FAILED"))
+    durations_ms = sorted(d * 1000 for d in durations)
+    print(f"NLU time per message ({len(durations_ms)} parses, one at a time, whatever else the machine does): "
+          f"median {statistics.median(durations_ms):.2f} ms, 95th percentile "
+          f"{durations_ms[int(0.95 * (len(durations_ms) - 1))]:.2f} ms")
     print("by held-out file (each written by a different hand; right / rejected as off-topic):")
     for name, tally in t.items():
         if name.startswith("file:"):

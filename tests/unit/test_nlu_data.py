@@ -35,9 +35,10 @@ def training_examples() -> dict[str, str]:
     return training
 
 
-def test_own_held_out_examples_are_not_in_the_training_data():
-    held_out = examples(ROOT / "tests" / "nlu" / "heldout.yml")
-    assert len(held_out) >= 200
+@pytest.mark.parametrize("name, at_least", [("heldout.yml", 200), ("dev_new_words.yml", 60)])
+def test_own_held_out_examples_are_not_in_the_training_data(name, at_least):
+    held_out = examples(ROOT / "tests" / "nlu" / name)
+    assert len(held_out) >= at_least
     assert sorted(set(held_out) & set(training_examples())) == []
 
 

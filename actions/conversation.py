@@ -27,6 +27,7 @@ from refund_desk.parsing import parse_email, parse_introduced_name, parse_phone
 from refund_desk.records import RecordStoreUnavailable, UnknownRequest
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
+HANDOFF_FORM = "handoff_form"  # asks the name and e-mail a hand-off still lacks
 SLACK_ADDRESS = ("out_channel", "thread_id")  # where connectors.slack posts into the customer's conversation
 
 
@@ -118,7 +119,6 @@ async def put_on_waiting_list(tracker: Tracker, reference: Optional[str]) -> boo
         return await off_loop(takeovers.ask_for_person, store, tracker.sender_id, channel, address, reference)
     except RecordStoreUnavailable:
         return False  # nobody can be told: the policy's contact, as without staff
-HANDOFF_FORM = "handoff_form"  # asks the name and e-mail a hand-off still lacks
 
 
 def with_what_this_message_says(details: RequestDetails, text: Optional[str]) -> RequestDetails:

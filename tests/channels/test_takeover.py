@@ -184,7 +184,7 @@ def test_takeover_over_the_website_widget(desk: dict[str, Any]) -> None:
 
     async def before_restart() -> tuple[str, str]:
         async with Customer(assistant.rasa_url) as customer:
-            asked = await customer.turn("I want to talk to a person")
+            asked = await customer.turn("I want to talk to a person, I am Ann Ito, ann.ito@example.com")
             assert PERSON_WILL_JOIN.splitlines()[0] in texts(asked)
             sender = customer.session_id
             assert console.waiting()[sender]["channel"] == "socketio"
@@ -241,7 +241,7 @@ def test_takeover_over_slack_posts_in_the_customers_thread(desk: dict[str, Any],
     user, dm = f"U{int(time.time() * 1000)}", f"D{int(time.time() * 1000)}"
     in_dm = lambda call: call.params.get("channel") == dm  # noqa: E731
 
-    asked = slack.envelope("can I speak to a human please", user, dm, channel_type="im")
+    asked = slack.envelope("can I speak to a human please, I am Ann Ito, ann.ito@example.com", user, dm, channel_type="im")
     assert slack.send_event(asked).status == 200
     [joining] = fake_slack.wait_for_posts(1, in_dm, timeout=90, settle=2.0)
     assert PERSON_WILL_JOIN.splitlines()[0] in joining.text
@@ -269,7 +269,7 @@ def test_takeover_over_slack_posts_in_the_customers_thread(desk: dict[str, Any],
 @pytest.mark.e2e
 def test_rest_customers_get_the_contact_and_cannot_be_taken_over(desk: dict[str, Any]) -> None:
     assistant, console = desk["assistant"], desk["console"]
-    replies = assistant.send("rest-takeover-1", "I want to talk to a person")
+    replies = assistant.send("rest-takeover-1", "I want to talk to a person, I am Ann Ito, ann.ito@example.com")
     assert PERSON_WILL_JOIN.splitlines()[0] not in texts(replies)
     listed = console.waiting()["rest-takeover-1"]
     assert listed["can_receive_messages"] is False and "rest" in listed["why_not"]
@@ -304,7 +304,7 @@ def test_with_two_rasa_workers_each_customer_gets_their_staff_message_once(
                 await customer.__aenter__()
             try:
                 for customer in customers:
-                    assert PERSON_WILL_JOIN.splitlines()[0] in texts(await customer.turn("a real person please"))
+                    assert PERSON_WILL_JOIN.splitlines()[0] in texts(await customer.turn("a real person please, I am Ann Ito, ann.ito@example.com"))
                 for n, customer in enumerate(customers):
                     path = f"/api/conversations/{customer.session_id}"
                     await asyncio.to_thread(console.post, f"{path}/takeover")

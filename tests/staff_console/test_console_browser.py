@@ -169,7 +169,7 @@ def test_staff_take_a_widget_conversation_over_in_the_browser(desk, browser):
     sign_in(page, url)  # someone is signed in: the customer is told a person will join
     customer = WidgetCustomer(desk["assistant"].rasa_url)
     try:
-        customer.say("I'd like to talk to a real person")
+        customer.say("I'd like to talk to a real person, I am Ann Ito, ann.ito@example.com")
         assert person_joining_message(None).splitlines()[0] in customer.next_message()["text"]
 
         page.click("text=Waiting for a person")

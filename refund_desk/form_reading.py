@@ -447,15 +447,13 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
             if not chosen:
                 reading.values["reason_details"] = text
         elif requested_slot == "refund_reason" and not reason:
-            descriptive = intent not in ("nlu_fallback", "out_of_scope") and len(text.split()) >= 3
-            if policy is None or decides(policy, kind, "refund_reason") or not descriptive:
-                # not read for sure and it may decide the outcome: asked back with its choices, the
-                # customer's words kept for the team whatever is chosen
+            decisive = policy is None or decides(policy, kind, "refund_reason")
+            if decisive:  # not read for sure and it decides the outcome: asked back with its choices
                 reading.problems.append(replies.UNCLEAR_REASON)  # the question, with its choices, follows
                 reading.values["refund_reason"] = None
-            else:  # a description that fits no listed reason where the reason decides nothing: "other"
+            else:  # the reason decides nothing here: any answer is kept, in the customer's words
                 reading.values["refund_reason"] = "other"
-            if descriptive:
+            if not decisive or (intent not in ("nlu_fallback", "out_of_scope") and len(text.split()) >= 3):
                 reading.values["reason_details"] = text
 
     if "amount_paid" in wanted and requested_slot != "amount_paid" and known.get("amount_paid") is None \

@@ -34,9 +34,9 @@ def test_refund_with_details_up_front(assistant, sender):
     assert record["policy_clauses"][0]["id"] == "duplicate_payment"
 
     # the same request again: same reference, no second row
-    say(assistant, sender, "I want a refund for invoice INV-20431, I was charged twice yesterday")
-    say(assistant, sender, "Jane Doe")
-    say(assistant, sender, "jane.doe@example.com")
+    # the conversation remembers the name and e-mail (issue 15 §5): the summary comes at once
+    summary = say(assistant, sender, "I want a refund for invoice INV-20431, I was charged twice yesterday")
+    assert "Here is your refund request" in summary and "jane.doe@example.com" in summary
     again = say(assistant, sender, "yes")
     assert ref in again and "haven't opened a second one" in again
     rows = [r for r in assistant.cli_json("requests", "list") if r["invoice_number"] == "INV-20431"

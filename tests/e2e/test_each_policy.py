@@ -37,16 +37,18 @@ QUESTIONS = [
     ("Is that right?", "confirm"),
 ]
 
-# (policy, kind, opening message, answers by fact, expected outcome, deciding clause, estimate text)
+# (policy, kind, opening message, answers by fact, expected outcome, deciding clause, estimate text);
+# a cancellation is also asked its date and reason for the record (issue 15)
 SCENARIOS = [
     ("pro_it_assist", "refund", "I want a refund",
      {"service_date": "yesterday", "reason": "I was charged twice"}, "eligible", "duplicate_payment", None),
     ("pro_it_assist", "cancellation", "I need to cancel a service",
-     {"kind": "a one-time appointment", "service_date": "in 10 days"}, "eligible", "cancel_one_time", None),
+     {"kind": "a one-time appointment", "service_date": "in 10 days", "reason": "I don't need it anymore"}, "eligible", "cancel_one_time", None),
     ("pro_spherent", "refund", "I want a refund",
      {"service_date": "12 days ago", "reason": "I'm not happy with the result"}, "not_eligible", "submit_request", None),
     ("pro_spherent", "cancellation", "I want to cancel my subscription",
-     {"kind": "a recurring plan", "service_date": "10 days ago", "next_billing": "in 20 days", "amount": "300"},
+     {"kind": "a recurring plan", "service_date": "10 days ago", "next_billing": "in 20 days", "amount": "300",
+      "reason": "I don't need it anymore"},
      "review", "prorated_subscriptions", "200.00"),
     ("webpro_it_solutions", "refund", "I want a refund",
      {"service_date": "20 days ago", "reason": "I don't need it anymore", "issues": "1", "amount": "200"},
@@ -59,12 +61,12 @@ SCENARIOS = [
      {"kind": "a one-time appointment", "reason": "I don't need it anymore", "status": "work has not started",
       "service_date": "yesterday"}, "review", "before_start", None),
     ("itmediasolutions", "cancellation", "cancel my monthly seo service",
-     {"kind": "a recurring plan", "next_billing": "in 3 days"}, "not_eligible", "monthly_cancel_notice", None),
+     {"kind": "a recurring plan", "next_billing": "in 3 days", "reason": "I don't need it anymore"}, "not_eligible", "monthly_cancel_notice", None),
     ("tech_support_004", "refund", "I want a refund",
      {"service_date": "2 days ago", "reason": "There was a mistake by your team"}, "review",
      "partial_refund_or_credit", None),
     ("tech_support_004", "cancellation", "cancel my support subscription",
-     {"kind": "a recurring plan", "reason": "I don't need it anymore"}, "not_eligible", "unused_not_refunded", None),
+     {"kind": "a recurring plan", "reason": "I don't need it anymore", "service_date": "10 days ago"}, "not_eligible", "unused_not_refunded", None),
 ]
 
 

@@ -25,7 +25,7 @@ def test_the_report_counts_what_happened(assistant):
     assert "Did this help?" in say(assistant, asker, "how long does a refund take?")
     assert "glad it helped" in say(assistant, asker, "yes")
     assert "Did this help?" not in say(assistant, asker, "and how do I ask for one?")  # asked once
-    say(assistant, f"rep-{uuid.uuid4().hex[:8]}", "I want to talk to a person")
+    say(assistant, f"rep-{uuid.uuid4().hex[:8]}", "I want to talk to a person, I am Bo Lund, bo.lund@example.com")  # contact given: no questions first
     say(assistant, f"rep-{uuid.uuid4().hex[:8]}", "I'd like a refund please")  # and then says nothing more
     assistant.cli("requests", "set-status", first, "in_review", "--note", "checking")
     after = assistant.cli_json("report")

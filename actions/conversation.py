@@ -112,7 +112,7 @@ class ActionHandoff(Action):
 async def put_on_waiting_list(tracker: Tracker, reference: Optional[str]) -> bool:
     """The conversation on the console's waiting list; True when a person can join it now."""
     channel = tracker.get_latest_input_channel()
-    metadata = next((e.get("metadata") or {} for e in reversed(tracker.events) if e.get("event") == "user"), {})
+    metadata = tracker.latest_message.get("metadata") or {}
     address = {key: metadata[key] for key in SLACK_ADDRESS if isinstance(metadata.get(key), str)}
     store = runtime().store
     try:

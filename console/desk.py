@@ -17,6 +17,7 @@ from refund_desk.outbox import record_store
 from refund_desk.records import RecordStore
 from refund_desk.request_search import RequestFilter, related_requests
 from refund_desk.settings import Settings
+from refund_desk.security import client_address
 from refund_desk.staff import SignedIn, StaffDesk
 from refund_desk.replies import ASSISTANT_IS_BACK
 from refund_desk.takeovers import (UnknownConversation, conversation_state, pushed_lines, release, send_staff_message,
@@ -112,15 +113,10 @@ def signed_in(request: web.Request) -> SignedIn:
     return session
 
 
-def client_address(request: web.BaseRequest, behind_proxy: bool) -> str:
-    """Who is signing in, for the per-address login limit: the peer, or behind a reverse proxy on
-    this machine (STAFF_BEHIND_PROXY) the address the proxy appended last to X-Forwarded-For (the
-    entries before it are the client's own claims)."""
-    if behind_proxy:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1][:64]
-    return request.remote or "unknown"
+def login_address(request: web.BaseRequest, forwarded_for_header: Optional[str]) -> str:
+    """Who is signing in, for the per-address login limit: as the channels read it (the peer, or
+    behind a reverse proxy the last entry of FORWARDED_FOR_HEADER, the one the proxy added)."""
+    return client_address(request.remote, request.headers, forwarded_for_header) or "unknown"
 
 
 class BadFilter(ValueError):

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from console.desk import (DESK, SESSION_COOKIE, SIGNED_IN, TEMPLATES, BadFilter, BadStatusChange, client_address,
+from console.desk import (DESK, SESSION_COOKIE, SIGNED_IN, TEMPLATES, BadFilter, BadStatusChange, login_address,
                           page_number, report_since, request_filter, signed_in)
 from refund_desk.facts import REFERENCE_PREFIX, STATUSES
 from refund_desk.records import UnknownRequest
@@ -38,7 +38,7 @@ async def login(request: web.Request) -> web.Response:
     email, password = str(form.get("email") or ""), str(form.get("password") or "")
     try:
         session = await desk.run(desk.staff.log_in, email, password,
-                                 client_address(request, desk.settings.staff_behind_proxy))
+                                 login_address(request, desk.settings.forwarded_for_header))
     except LoginThrottled:
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
         return render(request, "login.html", status=429, email=email,

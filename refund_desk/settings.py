@@ -70,13 +70,11 @@ class Settings:
     console_url: str = DEFAULT_CONSOLE_URL
     staff_session_hours: float = DEFAULT_STAFF_SESSION_HOURS
     staff_cookie_secure: bool = False  # the session cookie only over HTTPS (behind TLS)
-    # behind a reverse proxy on this machine: a login's address is the last X-Forwarded-For entry
-    staff_behind_proxy: bool = False
     smtp_url: Optional[str] = None  # smtp://user:pass@host:port or smtps://...; unset: no e-mail
     mail_from: str = DEFAULT_MAIL_FROM
     billing_mailbox: Optional[str] = None  # unset: the address in the refund policy's contact clause
-    # behind a reverse proxy: the header carrying the client's address (X-Forwarded-For); unset,
-    # the channels take the peer address and believe no header
+    # behind a reverse proxy: the header carrying the client's address (X-Forwarded-For), for the
+    # channels' look-up limits and the console's login limit; unset, the peer address, no header believed
     forwarded_for_header: Optional[str] = None
 
 
@@ -126,9 +124,14 @@ def load_settings(
         widget_origins=widget_origins(get("WIDGET_ORIGINS", ""), get("WEB_PORT", DEFAULT_WEB_PORT)),
         widget_session_idle_hours=_positive_number(get("WIDGET_SESSION_IDLE_HOURS", ""), DEFAULT_WIDGET_SESSION_IDLE_HOURS),
         widget_frame_ancestors=frame_ancestors(get("WIDGET_FRAME_ANCESTORS", DEFAULT_WIDGET_FRAME_ANCESTORS)),
-        forwarded_for_header=get("FORWARDED_FOR_HEADER", "") or None,
-        staff_behind_proxy=_flag(get("STAFF_BEHIND_PROXY", ""), default=False),
+        forwarded_for_header=get("FORWARDED_FOR_HEADER", "") or _legacy_proxy_header(get("STAFF_BEHIND_PROXY", "")),
     )
+
+
+def _legacy_proxy_header(staff_behind_proxy: str) -> Optional[str]:
+    """STAFF_BEHIND_PROXY=true, the console's old switch for the same thing, read as
+    FORWARDED_FOR_HEADER=X-Forwarded-For."""
+    return "X-Forwarded-For" if _flag(staff_behind_proxy, default=False) else None
 
 
 def frame_ancestors(text: str) -> str:

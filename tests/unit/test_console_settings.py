@@ -30,8 +30,9 @@ def test_defaults_keep_the_console_on_loopback():
     ({"STAFF_SESSION_HOURS": "0"}, "staff_session_hours", 0.05),     # never below three minutes
     ({"STAFF_SESSION_HOURS": "nan"}, "staff_session_hours", 8.0),    # unreadable: the default
     ({"STAFF_SESSION_HOURS": "soon"}, "staff_session_hours", 8.0),
-    ({}, "staff_behind_proxy", False),
-    ({"STAFF_BEHIND_PROXY": "true"}, "staff_behind_proxy", True),
+    ({}, "forwarded_for_header", None),
+    ({"STAFF_BEHIND_PROXY": "true"}, "forwarded_for_header", "X-Forwarded-For"),  # the old name of the switch
+    ({"FORWARDED_FOR_HEADER": "X-Real-IP", "STAFF_BEHIND_PROXY": "true"}, "forwarded_for_header", "X-Real-IP"),
 ])
 def test_console_settings(values, field, expected):
     assert getattr(settings(**values), field) == expected
@@ -44,17 +45,18 @@ def test_values_that_cannot_be_meant_stop_the_start(values):
         settings(**values)
 
 
-@pytest.mark.parametrize("behind_proxy, headers, expected", [
-    (False, {}, "10.1.1.1"),
-    (False, {"X-Forwarded-For": "203.0.113.9"}, "10.1.1.1"),  # not trusted unless behind a proxy
-    (True, {"X-Forwarded-For": "203.0.113.9"}, "203.0.113.9"),
-    (True, {"X-Forwarded-For": "1.2.3.4, 203.0.113.9"}, "203.0.113.9"),  # the client's own claim ignored
-    (True, {}, "10.1.1.1"),
+@pytest.mark.parametrize("header, headers, expected", [
+    (None, {}, "10.1.1.1"),
+    (None, {"X-Forwarded-For": "203.0.113.9"}, "10.1.1.1"),  # not trusted unless behind a proxy
+    ("X-Forwarded-For", {"X-Forwarded-For": "203.0.113.9"}, "203.0.113.9"),
+    ("X-Forwarded-For", {"X-Forwarded-For": "1.2.3.4, 203.0.113.9"}, "203.0.113.9"),  # the client's own claim ignored
+    ("X-Forwarded-For", {}, "unknown"),  # behind a proxy that sent no header: one shared bucket, not the proxy's peer
+    ("X-Real-IP", {"X-Forwarded-For": "203.0.113.9", "X-Real-IP": "198.51.100.7"}, "198.51.100.7"),
 ])
-def test_the_login_limits_address(behind_proxy, headers, expected):
+def test_the_login_limits_address(header, headers, expected):
     from aiohttp.test_utils import make_mocked_request
 
-    from console.desk import client_address
+    from console.desk import login_address
     request = make_mocked_request("POST", "/login", headers=headers)
     request._transport_peername = ("10.1.1.1", 40000)
-    assert client_address(request, behind_proxy) == expected
+    assert login_address(request, header) == expected

@@ -171,14 +171,18 @@ _NOT_NAMES = {"yes", "no", "yeah", "yep", "nope", "ok", "okay", "sure", "thanks"
 _NEVER_A_NAME_ALONE = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "madam", "jan", "january", "feb",
                        "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july", "aug",
                        "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december"}
-_ONLY_A_COMMAND = {"stop", "cancel", "help", "quit", "exit", "restart", "back", "menu", "none", "nothing", "skip"}
+_ONLY_A_COMMAND = {"stop", "cancel", "help", "quit", "exit", "restart", "back", "menu", "none", "nothing", "skip",
+                   "bye", "goodbye", "bye bye", "nevermind", "never mind", "forget it"}
 _PARENTHESES = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _NAME_WORD = r"[^\W\d_][^\s\d,.!?;:()@]*"
 # A capitalised word that ends where a word ends ("INV-" of "INV-30918" is no name).
 _CAPITALISED = r"(?:[A-Z\u00C0-\u024F][^\s\d,.!?;:()@]*|[^\W\d_A-Za-z\u00C0-\u024F]\S*)(?=[\s,.!?;:()]|$)"
+# A title before an introduced name, left out of it ("This is dr. Ken Obi" -> Ken Obi).
+_TITLE = r"(?:(?i:dr|mr|mrs|ms|mx|prof|sir)\.?\s+)?"
 _INTRODUCED = (
     re.compile(rf"\b(?:my name is|my name's|name:|name is)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})", re.I),
-    re.compile(rf"(?:^|[.!,]\s*|\b(?:hi|hello|hey),?\s+)(?i:this is|it's|i'm|i am)\s+({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"),
+    re.compile(rf"(?:^|[.!,]\s*|\b(?:hi|hello|hey),?\s+)(?i:this is|it's|its|it is|i'm|im|i am)\s+"
+               rf"{_TITLE}({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"),
     re.compile(rf"(?:^|[.!?]\s+)\s*(?:(?:hi|hello|hey),?\s+)?({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})\s+here\b"),
     # a sign-off: "Kind regards,\nPriya Raghunathan" (the name alone on the lines after it)
     re.compile(rf"(?i:\b(?:kind |best |warm |many )?(?:regards|thanks|thank you|cheers|sincerely|best wishes|best|"

@@ -184,6 +184,9 @@ def test_long_messages_are_read_only_up_to_the_limit():
     ("Mateo García", "Mateo García"),          # "garcía" is one word, not "garc" + the stop word "a"
     ("José Álvarez", "José Álvarez"),
     ("Talk To Manager", None),
+    ("bye", None),            # a goodbye typed where the name is asked is no name
+    ("never mind", None),
+    ("Anna Bye", "Anna Bye"),  # a surname may still be such a word
 ])
 def test_accented_names_are_names(text, expected):
     assert parse_name(text) == expected
@@ -194,6 +197,11 @@ def test_accented_names_are_names(text, expected):
     ("THIS IS RIDICULOUS you charged me TWICE for INV-50077!!! fix it NOW", None),  # shouting
     ("hi, this is Ana López and I need a refund", "Ana López"),
     ("Jane Moreau here, jane.moreau@example.com", "Jane Moreau"),
+    ("its Maria Lopez, I need a real person", "Maria Lopez"),        # "its" for "it's"
+    ("This is dr. Ken Obi from Obi Dental, get me a human", "Ken Obi"),  # the title left out
+    ("Hello, im Sara Lind", "Sara Lind"),
+    ("its INV-30918", None),
+    ("This is Dr", None),
 ])
 def test_introduced_names_are_not_codes_or_shouting(text, expected):
     assert parse_introduced_name(text) == expected

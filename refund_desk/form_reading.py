@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 
 from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, DateRange, DateReading, read_date, read_date_range
-from refund_desk.eligibility import date_boundaries, decides
+from refund_desk.eligibility import date_boundaries, decides, refunds_with_cancellation
 from refund_desk.facts import REFUND_REASONS, decode_facts
 from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, parse_identifier, parse_introduced_name,
@@ -634,6 +634,13 @@ def reads_as_a_refund_request(text: Optional[str]) -> bool:
 
 
 _STARTED = re.compile(r"\b(started|begun|began|underway|in progress)\b", re.I)
+
+
+def asks_to_cancel_with_a_refund(text: Optional[str], policy: RefundPolicy) -> bool:
+    """'Cancel me and refund the remaining months' where the policy's cancellation clauses weigh what
+    comes back: a cancellation (elsewhere the refund clauses decide the money, and it stays a refund)."""
+    return bool(_CANCEL_WORDS.search(clip(text))) and wants_instead(text) == "cancellation" \
+        and refunds_with_cancellation(policy)
 
 
 def reads_as_a_refund_of_a_started_service(text: Optional[str]) -> bool:

@@ -16,8 +16,9 @@ from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, read_date
 from actions.status_check import asked_for, extract_lookup_email, status_asked_slots, unread
 from refund_desk.eligibility import asked_facts
-from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_stop, date_direction, read_lookup, read_message,
-                                      reads_as_a_refund_of_a_started_service, reads_as_an_answer)
+from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_cancel_with_a_refund, asks_to_stop, date_direction,
+                                      read_lookup, read_message, reads_as_a_refund_of_a_started_service,
+                                      reads_as_an_answer)
 from refund_desk.parsing import parse_email
 from refund_desk.readers import read_reason, read_service_kind, wants_instead
 
@@ -240,6 +241,16 @@ class ValidateRefundForm(RequestFormValidation):
 
     def name(self) -> Text:
         return "validate_refund_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # The message that opened the form asks to cancel ("cancel me and refund the remaining months")
+        # under a policy whose cancellation clauses weigh what comes back: the cancellation form takes
+        # over (and reads the message).
+        if tracker.get_slot("requested_slot") is None and latest_intent(tracker) == "request_refund" \
+                and asks_to_cancel_with_a_refund(said_text(tracker), runtime().policy):
+            dispatcher.utter_message(text=replies.CANCELLATION_WITH_ITS_REFUND)
+            return hand_over_to("cancellation_form")
+        return await super().run(dispatcher, tracker, domain)
 
 
 class ValidateCancellationForm(RequestFormValidation):

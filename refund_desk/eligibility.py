@@ -105,11 +105,11 @@ def needed_facts(
 
 
 # Details a record of this kind keeps for staff, asked even where the refund policy decides nothing on
-# them (issue 15: "the record keeps the customer's reason"): when the service being cancelled is (or,
-# for a plan the policy weighs by its next billing date, that date), and why. Each group is one detail:
-# the first of it is asked unless one of the group is asked already.
+# them (issue 15: "the record keeps the customer's reason"): what is being cancelled (a plan or an
+# appointment), when (or, for a plan the policy weighs by its next billing date, that date), and why.
+# Each group is one detail: the first of it is asked unless one of the group is asked already.
 RECORDED_FACTS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "cancellation": (("service_date", "next_billing_date"), ("refund_reason",)),
+    "cancellation": (("service_kind",), ("service_date", "next_billing_date"), ("refund_reason",)),
 }
 # The kind whose rules weigh a request: a chargeback is weighed as the refund it disputes.
 WEIGHED_AS: dict[str, str] = {"chargeback": "refund"}
@@ -119,6 +119,11 @@ def asked_facts(policy: RefundPolicy, kind: str, known: Mapping[str, Any], today
     """The facts a request form asks for: what the refund policy needs to decide, then what the record keeps."""
     facts = needed_facts(policy, WEIGHED_AS.get(kind, kind), known, today)
     return facts + [group[0] for group in RECORDED_FACTS.get(kind, ()) if not set(group) & set(facts)]
+
+
+def refunds_with_cancellation(policy: RefundPolicy) -> bool:
+    """Whether the refund policy's cancellation clauses weigh money back (a pro-rata share, a balance)."""
+    return any(rule.estimate is not None for rule in policy.rules_for("cancellation"))
 
 
 def decides(policy: RefundPolicy, kind: str, fact: str) -> bool:

@@ -20,11 +20,12 @@ from typing import Any, Callable, Optional
 
 from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, DateRange, DateReading, read_date, read_date_range
-from refund_desk.eligibility import date_boundaries, decides
+from refund_desk.eligibility import date_boundaries, decides, refunds_with_cancellation
 from refund_desk.facts import REFUND_REASONS, decode_facts
 from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, parse_identifier, parse_introduced_name,
                                  parse_name, parse_phone, parse_reference, typed_as_a_name)
+from refund_desk.reason_answers import answered_reason, states_no_reason
 from refund_desk.readers import (read_reason, read_service_kind, read_service_status, read_yes_no, says_dont_have,
                                  wants_instead)
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier, RefundPolicy
@@ -280,7 +281,7 @@ def read_message(
         return reading
     if requested_slot is not None and requested_slot != "confirmed" and _left_out(
             text, intent, requested_slot, misses, today, identifier,
-            declining=_cancellation_offered(kind, requested_slot, known, today)):
+            declining=_cancellation_offered(kind, requested_slot, known, today), kind=kind):
         _skip(reading, requested_slot, identifier, said=True)
         requested_slot = None  # read the rest of the message for the other details it states
     _read_details(text, intent, requested_slot, wanted, known, kind, today, misses, identifier, policy, reading)
@@ -305,8 +306,8 @@ def _answers(slot: str, text: str, today: date, identifier: Identifier) -> bool:
     if slot in ("service_date", "next_billing_date"):
         return (read_date(text, today, PAST).found or read_date(text, today, FUTURE).found
                 or read_date_range(text, today, PAST) is not None)
-    if slot == "refund_reason":
-        return read_reason(text) is not None
+    if slot == "refund_reason":  # "no particular reason" is an answer too
+        return read_reason(text) is not None or states_no_reason(text)
     if slot in CHOICE_SLOTS:
         return CHOICE_SLOTS[slot](text, True) is not None
     if slot in ANSWER_ONLY_SLOTS:
@@ -315,13 +316,16 @@ def _answers(slot: str, text: str, today: date, identifier: Identifier) -> bool:
 
 
 def _left_out(text: str, intent: Optional[str], slot: str, misses: int, today: date, identifier: Identifier,
-              declining: bool) -> bool:
+              declining: bool, kind: str = "refund") -> bool:
     """Whether the customer does not have the detail asked, or chose to skip it after the misses.
 
     `declining`: the question came with an offer, so a yes or no answers the offer and leaves nothing out.
+    Why a customer cancels is never something they "don't have": any words are their reason.
     """
     if declining and read_yes_no(text) is not None:
         return False
+    if slot == "refund_reason" and kind == "cancellation":
+        return misses >= MISS_BUDGET and intent == "affirm"  # only "Skip this question" after the choice
     if slot in MAY_BE_UNKNOWN and says_dont_have(text) and not read_date(text, today, PAST).found \
             and parse_count(text) is None:
         return True  # "I don't know" is an answer to these (the team checks it)
@@ -439,6 +443,8 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
 
     if may_reread("refund_reason") and "refund_reason" not in reading.values:
         reason = read_reason(text, asked=requested_slot == "refund_reason")
+        if requested_slot == "refund_reason":
+            reason = answered_reason(text, reason)
         if reason == "other" and requested_slot != "refund_reason":
             reason = None  # "something else" is an answer to the question, never a reason read in passing
         chosen = text in _REASON_PAYLOADS and known.get("reason_details")  # a button after the customer's words
@@ -448,7 +454,8 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
                 reading.values["reason_details"] = text
         elif requested_slot == "refund_reason" and not reason:
             decisive = policy is None or decides(policy, kind, "refund_reason")
-            if decisive:  # not read for sure and it decides the outcome: asked back with its choices
+            # a cancellation's reason asked back once: words that again fit no choice are the customer's own
+            if decisive and not (kind == "cancellation" and misses):  # not read for sure: asked back, with choices
                 reading.problems.append(replies.UNCLEAR_REASON)  # the question, with its choices, follows
                 reading.values["refund_reason"] = None
             else:  # the reason decides nothing here: any answer is kept, in the customer's words
@@ -627,6 +634,13 @@ def reads_as_a_refund_request(text: Optional[str]) -> bool:
 
 
 _STARTED = re.compile(r"\b(started|begun|began|underway|in progress)\b", re.I)
+
+
+def asks_to_cancel_with_a_refund(text: Optional[str], policy: RefundPolicy) -> bool:
+    """'Cancel me and refund the remaining months' where the policy's cancellation clauses weigh what
+    comes back: a cancellation (elsewhere the refund clauses decide the money, and it stays a refund)."""
+    return bool(_CANCEL_WORDS.search(clip(text))) and wants_instead(text) == "cancellation" \
+        and refunds_with_cancellation(policy)
 
 
 def reads_as_a_refund_of_a_started_service(text: Optional[str]) -> bool:

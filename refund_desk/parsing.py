@@ -149,12 +149,23 @@ def parse_count(text: Optional[str]) -> Optional[int]:
     return None
 
 
+# Thousands grouped with commas and a decimal point ("1,200.50"), grouped with points and a decimal
+# comma ("1.200,50"), or not grouped, with either decimal mark ("149.99", "149,99").
+_AMOUNT = re.compile(r"(?P<comma_grouped>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?)(?!\d)"
+                     r"|(?P<point_grouped>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?)(?![\d.])"
+                     r"|(?P<plain>\d+(?:[.,]\d{1,2})?)(?!\d)")
+
+
 def parse_amount(text: Optional[str]) -> Optional[float]:
-    """A money amount from '$149.99', '1,200 dollars', '150'."""
-    m = re.search(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?", clip(text))
+    """A money amount from '$149.99', '1,200 dollars', '150', '149,99', '1.200,50 EUR'."""
+    m = _AMOUNT.search(clip(text))
     if not m:
         return None
-    return float(m.group(1).replace(",", "") + (m.group(2) or ""))
+    if m.group("comma_grouped"):
+        return float(m.group("comma_grouped").replace(",", ""))
+    if m.group("point_grouped"):
+        return float(m.group("point_grouped").replace(".", "").replace(",", "."))
+    return float(m.group("plain").replace(",", "."))
 
 
 _NAME_PREFIX = re.compile(r"^\s*(my name is|my name's|name is|name:|i am|i'm|im|it's|it is|this is|call me)\s+", re.I)

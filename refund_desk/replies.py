@@ -397,6 +397,8 @@ def duplicate_charge_offer(policy: RefundPolicy) -> str:
 
 CANCELLATION_NOT_REFUND = ("Understood: a cancellation, not a refund. I'll keep what you've told me so far "
                            "and carry on with the cancellation.")
+CANCELLATION_WITH_ITS_REFUND = ("You'd like to cancel, so I'll open a cancellation: the policy's cancellation "
+                                "clauses say what, if anything, comes back for the rest of the period.")
 STARTED_SO_REFUND = ("That service has already begun, so there is nothing left to cancel in advance: "
                      "I'll take this as a refund request, and the refund policy decides what can be refunded.")
 REFUND_FROM_DETAILS = "Sorry about that. Let's open a refund request for it."

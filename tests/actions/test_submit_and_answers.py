@@ -65,7 +65,7 @@ def test_an_unreachable_database_gives_no_false_reference(dispatcher, domain, mo
 
 
 @pytest.mark.parametrize("service_kind, service_date, eligibility, quoted", [
-    ("recurring", "2026-11-01", "not_eligible", "refunds are not issued for the current billing cycle"),
+    ("recurring", "2026-11-01", "eligible", "refunds are not issued for the current billing cycle"),
     ("one_time", "2026-11-25", "eligible", "24 hours before the scheduled appointment without penalty"),
     ("one_time", "2026-11-22", "review", "may result in a cancellation fee"),
 ])

@@ -50,3 +50,29 @@ def test_a_cancellation_of_a_service_already_begun_becomes_a_refund(dispatcher, 
     followups = [e["name"] for e in events if e.get("event") == "followup"]
     assert followups == (["refund_form"] if switches else [])
     assert (replies.STARTED_SO_REFUND in [m.get("text") for m in dispatcher.messages]) is switches
+
+
+
+@pytest.mark.parametrize("policy, text, switches", [
+    # asks to cancel, with what is left of the plan back, where the cancellation clauses weigh that
+    # refund (WebPro's pro rata, Pro-SphereNT's unused portion): a cancellation (issue 15)
+    ("webpro_it_solutions", "I want to cancel and get back whatever is left.", True),
+    ("webpro_it_solutions", "I'd like to cancel my subscription and get the rest of my money back.", True),
+    ("pro_spherent", "I want to cancel and get back whatever is left.", True),
+    # where the refund clauses decide the money ("refunds for unused portions"), it stays a refund
+    ("tech_support_004", "I paid for a year of support in June. I want to cancel and get the unused months back.",
+     False),
+    ("pro_it_assist", "I want to cancel and get back whatever is left.", False),
+    # ending the contract is WebPro's refund clause; a cancellation behind the customer is a refund
+    ("webpro_it_solutions", "I just want to end the contract and get my money back, no particular reason", False),
+    ("webpro_it_solutions", "I cancelled my plan last month but you still charged me, I want a refund", False),
+    ("webpro_it_solutions", "I was charged twice for invoice INV-20431", False),
+])
+def test_a_refund_that_asks_to_cancel_becomes_a_cancellation_where_the_policy_weighs_it(
+        dispatcher, domain, monkeypatch, policy, text, switches):
+    monkeypatch.setenv("REFUND_POLICY", f"refund_policies/{policy}.yml")
+    tracker = make_tracker(text, intent="request_refund", latest_action="refund_form", active_loop="refund_form")
+    events = run_action(ValidateRefundForm(), tracker, dispatcher, domain)
+    followups = [e["name"] for e in events if e.get("event") == "followup"]
+    assert followups == (["cancellation_form"] if switches else [])
+    assert (replies.CANCELLATION_WITH_ITS_REFUND in [m.get("text") for m in dispatcher.messages]) is switches

@@ -144,6 +144,12 @@ def test_emails(text, expected):
     (parse_amount, "$1,200.50", 1200.5),
     (parse_amount, "we paid 149.99 dollars", 149.99),
     (parse_amount, "no idea", None),
+    # a decimal comma is a decimal mark, never dropped (issue 15: "149,99" was stored as 149.0)
+    (parse_amount, "149,99", 149.99),
+    (parse_amount, "I paid 149,99.", 149.99),
+    (parse_amount, "89,90 USD", 89.9),
+    (parse_amount, "1.200,50 EUR", 1200.5),
+    (parse_amount, "1,200 dollars", 1200.0),
     (parse_reference, "status of rf-7k3q9x?", "RF-7K3Q9X"),
     (parse_reference, "RF 7K3Q9X", "RF-7K3Q9X"),
     (parse_reference, "rf-7k3q9", None),

@@ -22,8 +22,9 @@ def policy(name):
     # a plan weighed by its next billing date: that date says when, no other date is asked
     ("itmediasolutions", "cancellation", {"service_kind": "recurring"},
      ["service_kind", "next_billing_date", "refund_reason"]),
-    # what the policy decides a cancellation on (the reason, the issues resolved), then the date kept
-    ("webpro_it_solutions", "cancellation", {}, ["refund_reason", "issues_resolved", "service_date"]),
+    # what the policy decides a cancellation on (the reason, the issues resolved), then what is cancelled
+    # (a plan or a one-time fix: the record says, though WebPro decides nothing on it) and the date kept
+    ("webpro_it_solutions", "cancellation", {}, ["refund_reason", "issues_resolved", "service_kind", "service_date"]),
     # a chargeback is asked as the refund it disputes
     ("pro_it_assist", "chargeback", {}, ["service_date", "refund_reason"]),
 ])

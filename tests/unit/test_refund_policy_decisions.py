@@ -77,7 +77,8 @@ PRO_IT_ASSIST = [
     row("cancel_one_time", "cancellation", {"service_kind": "one_time", "service_date": ago(-2)}, "eligible", tag="2_days_ahead"),
     row("cancellation_fee", "cancellation", {"service_kind": "one_time", "service_date": ago(-1)}, "review", tag="tomorrow"),
     row("cancellation_fee", "cancellation", {"service_kind": "one_time", "service_date": TODAY}, "review", tag="today"),
-    row("cancel_recurring", "cancellation", {"service_kind": "recurring", "service_date": ago(10)}, "not_eligible"),
+    # "may be canceled at any time": a plan's cancellation is accepted (eligible); the cycle is not refunded
+    row("cancel_recurring", "cancellation", {"service_kind": "recurring", "service_date": ago(10)}, "eligible"),
     row("general_review", "cancellation", {"service_date": ago(-3)}, "review", tag="kind_unknown"),
 ]
 
@@ -149,7 +150,11 @@ WEBPRO = [
         {"refund_reason": "no_longer_needed", "issues_resolved": 1, "service_date": date(2025, 3, 1),
          "next_billing_date": date(2025, 3, 31), "amount_paid": 120}, "partial", 51.0, tag="cancellation"),
     row("cancel_anytime", "cancellation",
-        {"refund_reason": "dissatisfied", "issues_resolved": 0, "service_date": ago(5)}, "review", tag="fallback"),
+        {"refund_reason": "dissatisfied", "issues_resolved": 0, "service_date": ago(5)}, "eligible", tag="fallback"),
+    # a reason of the customer's own is not "without any specific reason": free to cancel anytime
+    row("cancel_anytime", "cancellation",
+        {"refund_reason": "other", "issues_resolved": 2, "service_date": ago(20), "amount_paid": 199}, "eligible",
+        tag="reason_of_their_own"),
 ]
 
 
@@ -176,9 +181,9 @@ ITMEDIA = [
         tag="duplicate_while_started"),
     row("case_by_case", "refund", {"refund_reason": "duplicate_payment"}, "review", tag="duplicate_status_unknown"),
     row("monthly_cancel_notice", "cancellation",
-        {"service_kind": "recurring", "service_date": ago(20), "next_billing_date": ago(-10)}, "not_eligible", tag="10_days_notice"),
+        {"service_kind": "recurring", "service_date": ago(20), "next_billing_date": ago(-10)}, "eligible", tag="10_days_notice"),
     row("monthly_cancel_notice", "cancellation",
-        {"service_kind": "recurring", "service_date": ago(23), "next_billing_date": ago(-7)}, "not_eligible", tag="7_days_notice"),
+        {"service_kind": "recurring", "service_date": ago(23), "next_billing_date": ago(-7)}, "eligible", tag="7_days_notice"),
     row("monthly_cancel_notice", "cancellation",
         {"service_kind": "recurring", "service_date": ago(24), "next_billing_date": ago(-6)}, "not_eligible", tag="6_days_notice"),
     row("case_by_case", "cancellation", {"service_kind": "one_time", "service_status": "not_started"}, "review", tag="cancellation_fallback"),
@@ -213,7 +218,7 @@ TECH_SUPPORT_004 = [
     row("unused_not_refunded", "refund", {"refund_reason": "no_longer_needed", "service_kind": "recurring", "service_date": ago(4)}, "not_eligible", tag="refund"),
     row("exceptions", "refund", {"refund_reason": "no_longer_needed", "service_status": "not_started", "service_date": ago(1)}, "review", tag="not_started"),
     row("exceptions", "refund", {"refund_reason": "service_not_rendered", "service_date": ago(30)}, "review", tag="not_rendered_no_window"),
-    row("unused_not_refunded", "cancellation", {"refund_reason": "no_longer_needed", "service_kind": "recurring", "service_date": ago(10)}, "not_eligible", tag="cancellation"),
+    row("cancel_anytime", "cancellation", {"refund_reason": "no_longer_needed", "service_kind": "recurring", "service_date": ago(10)}, "eligible", tag="cancellation"),
     row("billing_error_review", "cancellation", {"refund_reason": "duplicate_payment", "service_kind": "recurring"}, "review", tag="cancellation"),
     row("exceptions", "cancellation", {"refund_reason": "no_longer_needed", "service_kind": "one_time"}, "review", tag="cancellation_one_time"),
     # "I changed the wifi password myself after the tech left": the user-error sentence decides

@@ -1,6 +1,8 @@
 """Prints what other sentence vectors and a nearest-neighbour second opinion would give on development text.
 
-    .venv/bin/python scripts/sweep_meaning.py models/refund-desk.tar.gz
+    .venv/bin/python scripts/sweep_meaning.py models/refund-desk.tar.gz ["mean + max" ...]
+
+(the poolings named after the model, or all of POOLINGS)
 
 Reads each message's sparse features from the trained model (scripts/sweep_dense_weight.py), builds
 its dense part anew for each pooling of WordLlama's token vectors (refund_desk/embeddings.py), refits
@@ -29,6 +31,10 @@ from sweep_dense_weight import FOLDS, features, sweep_inputs  # noqa: E402
 from sweep_fallback_threshold import DEV_FILES  # noqa: E402
 
 THRESHOLD, AMBIGUITY = 0.4, 0.05  # config.yml's FallbackClassifier
+# (dense_weight, C) of the classifier's logistic regression, in turn (config.yml: 0.5, 32)
+SETTINGS = ((0.5, 32.0), (1.0, 32.0), (0.5, 8.0), (1.0, 8.0), (1.0, 2.0))
+# (neighbours, their share of the probabilities): 0 is the linear model alone
+SECOND_OPINIONS = ((0, 0.0), (10, 0.3), (10, 0.5))
 REJECTED = ("out_of_scope", "nlu_fallback")
 
 
@@ -137,19 +143,20 @@ def main() -> int:
     sources = np.array([s for _, _, s in train])
     n_train = len(train)
     weights = sif_weights([t for t, _, _ in train])
-    for pooling in POOLINGS:
+    wanted = set(sys.argv[2:]) or {pooling.name for pooling in POOLINGS}
+    for pooling in [p for p in POOLINGS if p.name in wanted]:
         dense = dense_rows(texts, pooling, weights)
-        for dense_weight in (0.5, 1.0):
+        for dense_weight, c in SETTINGS:
             X = csr_matrix(hstack([sparse, csr_matrix(dense * dense_weight)]))
             X_train = X[:n_train]
 
             def fit(mask: np.ndarray) -> LogisticRegression:
-                return LogisticRegression(C=32, max_iter=1000, class_weight="balanced", random_state=42).fit(
+                return LogisticRegression(C=c, max_iter=1000, class_weight="balanced", random_state=42).fit(
                     X_train[mask], labels[mask])
 
             models = {fold: fit(sources != fold) for fold in FOLDS}
             full = fit(np.ones(n_train, bool))
-            for k, share in ((0, 0.0), (10, 0.3), (10, 0.5)):
+            for k, share in SECOND_OPINIONS:
                 figures = []
                 right = total = 0
                 for fold, clf in models.items():
@@ -171,7 +178,7 @@ def main() -> int:
                         p = (1 - share) * p + share * neighbour_probabilities(
                             dense[:n_train], labels, full.classes_, dense[part], k)
                     figures.append(f"{name} {score(decide(p, full.classes_), np.array([i for _, i in examples])):.4f}")
-                print(f"{pooling.name}, dense_weight {dense_weight}, neighbours {k} x {share}: "
+                print(f"{pooling.name}, dense_weight {dense_weight}, C {c:g}, neighbours {k} x {share}: "
                       + "; ".join(figures), flush=True)
     return 0
 

@@ -32,3 +32,13 @@ def rows(split: str) -> list[tuple[str, str]]:
 def off_topic_intents(split: str = "train") -> list[str]:
     """CLINC intents that are not a refund desk's business (neither ours nor near ours)."""
     return sorted({i for _, i in rows(split)} - set(OURS) - set(NEAR_OURS))
+
+
+def development_off_topic(trained: set[str], size: int = 600, seed: int = 7) -> list[str]:
+    """The sweeps' off-topic development rows: a seeded sample of CLINC150 *train* rows of off-topic
+    intents that are not in the training data (`trained`: its texts, lower case)."""
+    import random
+
+    off_topic = set(off_topic_intents())
+    return random.Random(seed).sample(
+        [t for t, i in rows("train") if i in off_topic and t.lower() not in trained], size)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import numpy as np
 from scipy.sparse import csr_matrix, vstack
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
-from clinc150 import off_topic_intents, rows  # noqa: E402
+from clinc150 import development_off_topic  # noqa: E402
 from evaluate_nlu import ROOT, nlu_file  # noqa: E402
 
 WEIGHTS = (0.5, 1.0)
@@ -62,19 +61,33 @@ def matrix(found: list[tuple[csr_matrix, np.ndarray]], weight: float) -> csr_mat
     return csr_matrix(hstack([vstack([s for s, _ in found]), csr_matrix(np.vstack([d for _, d in found]) * weight)]))
 
 
-def main() -> int:
+def quiet() -> None:
+    """Rasa's and TensorFlow's warnings off, so that the sweep's lines stand out."""
     import structlog
-    from sklearn.linear_model import LogisticRegression
 
     logging.disable(logging.WARNING)
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
+def training_examples() -> list[tuple[str, str, str]]:
+    """(text, intent, file name) of every training message of data/nlu/."""
+    return [(text, intent, path.name) for path in sorted((ROOT / "data" / "nlu").glob("*.yml"))
+            for text, intent in nlu_file(path)]
+
+
+def sweep_inputs() -> tuple[Path, list[tuple[str, str, str]], list[str]]:
+    """The model named on the command line, the training examples and the off-topic development rows."""
+    quiet()
     model = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "models" / "refund-desk.tar.gz")
-    files = sorted((ROOT / "data" / "nlu").glob("*.yml"))
-    train = [(text, intent, path.name) for path in files for text, intent in nlu_file(path)]
+    train = training_examples()
+    return model, train, development_off_topic({t.lower() for t, _, _ in train})
+
+
+def main() -> int:
+    from sklearn.linear_model import LogisticRegression
+
+    model, train, dev_off = sweep_inputs()
     trained = {t.lower() for t, _, _ in train}
-    off_topic = set(off_topic_intents())
-    dev_off = random.Random(7).sample(
-        [t for t, i in rows("train") if i in off_topic and t.lower() not in trained], 600)
     own = nlu_file(ROOT / "tests" / "nlu" / "heldout.yml")
     new_words = nlu_file(ROOT / "tests" / "nlu" / "dev_new_words.yml")
     texts = [t for t, _, _ in train] + dev_off + [t for t, _ in own] + [t for t, _ in new_words]

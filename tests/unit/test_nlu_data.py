@@ -35,7 +35,8 @@ def training_examples() -> dict[str, str]:
     return training
 
 
-@pytest.mark.parametrize("name, at_least", [("heldout.yml", 200), ("dev_new_words.yml", 60)])
+@pytest.mark.parametrize("name, at_least", [("heldout.yml", 200), ("dev_new_words.yml", 60),
+                                             ("dev_imagined_customers.yml", 400)])
 def test_own_held_out_examples_are_not_in_the_training_data(name, at_least):
     held_out = examples(ROOT / "tests" / "nlu" / name)
     assert len(held_out) >= at_least

@@ -560,6 +560,11 @@ _DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)
                        r"\balready (disputed|reversed|contacted my bank)|\bmy bank (reversed|is disputing)", re.I)
 
 
+def already_disputed(text: Optional[str]) -> bool:
+    """'I filed a dispute with PayPal', 'i did a chargeback already': the charge is disputed, not threatened."""
+    return bool(_DISPUTED.search(clip(text)))
+
+
 def is_duplicate_charge(text: Optional[str]) -> bool:
     """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
     text = clip(text)
@@ -588,13 +593,25 @@ _STOP_WORDS = re.compile(r"\b(stop|cancel|quit|exit|abort|end|never ?mind|forget
                          r"not interested|drop (it|this)|don'?t (want|bother))\b", re.I)
 
 
+_TO_A_PERSON = re.compile(r"\b(speak|talk|chat|contact|call|connect|put me through|reach|get)\b.{0,40}" + _A_PERSON.pattern,
+                          re.I)
+
+
+def asks_for_a_person(text: Optional[str]) -> bool:
+    """'please i want speak with a person of your company': a person asked for, in any order of words."""
+    return bool(_TO_A_PERSON.search(clip(text)))
+
+
 def asks_to_stop(text: Optional[str]) -> bool:
     """Whether a message the classifier took for 'stop' says stop at all ("this month", "i dont have it" do not)."""
     return bool(_STOP_WORDS.search(clip(text)))
 
 
 _WANTS_REFUND = re.compile(r"\b(want|need|like|get|give me|request(ing)?|asking for)\b.{0,25}\b(refund|money back)\b|"
-                           r"\brefund,?\s*(please|pls|\?)|\bmoney back\b", re.I)
+                           r"\brefund,?\s*(please|pls|\?)|\bmoney back\b|"
+                           r"^\W*(please\s+)?refund\b|\b(could|can|would|will)\s+(you|u)\s+(please\s+)?refund\b|"
+                           r"\b(get|want|have|give)\s+(me\s+|us\s+)?(our|my|the)\s+(deposit|payment|funds|cash)\s+back\b",
+                           re.I)
 _ASKS_STATUS = re.compile(r"\b(status|any update|an update|update on|where('?s| is)|processed|track|heard|still waiting|progress|news|approved|"
                           r"reference|RF-)\b", re.I)
 
@@ -603,6 +620,11 @@ def asks_for_a_new_refund(text: Optional[str]) -> bool:
     """'…still slow, I want my money back': a new refund request, not a question about an existing one."""
     text = clip(text)
     return bool(_WANTS_REFUND.search(text)) and not _ASKS_STATUS.search(text) and parse_reference(text) is None
+
+
+def asks_to_cancel(text: Optional[str]) -> bool:
+    """Whether the message names cancelling at all ("need to cancel tomorrow's session", "unsubscribe")."""
+    return bool(_CANCEL_WORDS.search(clip(text)))
 
 
 _CANCEL_WORDS = re.compile(r"\b(cancel\w*|unsubscribe|terminate|stop (my|our|the) (plan|subscription|contract))\b",

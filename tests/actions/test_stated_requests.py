@@ -1,0 +1,123 @@
+"""Outside a form, a message the classifier placed elsewhere opens the request it states in its own words."""
+from typing import Optional
+
+import pytest
+
+from actions.conversation import ActionAnswerPolicyQuestion, ActionExplainChargeback, ActionReadUnplacedMessage
+from actions.request_forms import ValidateChargebackForm, ValidateRefundForm, ValidateStatusForm
+from refund_desk import replies
+from refund_desk.stated_request import CANCELLATION, CHARGEBACK_FILED, HANDOFF, REFUND, stated_request
+from tests.actions.conftest import make_tracker, run_action, slot_events
+
+
+def ranked(*pairs: tuple[str, float]) -> list[tuple[str, float]]:
+    return list(pairs)
+
+
+@pytest.mark.parametrize("text, ranking, expected", [
+    # cancellations, hand-offs and filed chargebacks: the words name it and the classifier ranks it
+    ("need to cancel tomorrow's session, sorry, got called into work",
+     ranked(("out_of_scope", 0.67), ("cancel_service", 0.22)), CANCELLATION),
+    ("We need to terminate the pentest booked for January, the scope changes",
+     ranked(("out_of_scope", 0.54), ("cancel_service", 0.42)), CANCELLATION),
+    ("cancel my table reservation for tonight", ranked(("out_of_scope", 0.95), ("cancel_service", 0.03)), None),
+    ("hello, my english is not so good, please i want speak with a person of your company",
+     ranked(("out_of_scope", 0.49), ("request_human", 0.42)), HANDOFF),
+    ("can you connect me to a human who knows my account", ranked(("out_of_scope", 0.6), ("request_human", 0.3)),
+     HANDOFF),
+    ("a person at the bank told me to call", ranked(("out_of_scope", 0.9), ("request_human", 0.05)), None),
+    ("yeah i did a chargeback already. you fixed a couple things but i never agreed to a whole year",
+     ranked(("chargeback", 0.41), ("chargeback_filed", 0.38)), CHARGEBACK_FILED),
+    ("I filed a dispute with PayPal for the project that never started", ranked(("chargeback", 0.58)),
+     CHARGEBACK_FILED),
+    ("what happens if I file a dispute?", ranked(("chargeback", 0.9)), None),
+    # refunds: money asked back, or a reason the reason reader reads
+    ("Can we get our deposit back? Nothing has started yet.", ranked(("nlu_fallback", 0.4)), REFUND),
+    ("Could you refund the whole thing so I can rebuy?", ranked(("ask_refund_policy", 0.69)), REFUND),
+    ("Refund the duplicate charge for PSN-48077 by Friday", ranked(("chargeback", 0.78)), REFUND),
+    ("what's the weather like tomorrow?", ranked(("out_of_scope", 0.99)), None),
+])
+def test_the_request_a_message_states(text: str, ranking, expected: Optional[str]):
+    assert stated_request(text, ranking) == expected
+
+
+def tracker_with_ranking(text: str, intent: str, ranking: list[tuple[str, float]], **kwargs):
+    tracker = make_tracker(text, intent=intent, **kwargs)
+    tracker.latest_message["intent_ranking"] = [{"name": n, "confidence": c} for n, c in ranking]
+    return tracker
+
+
+def followups(events) -> list[str]:
+    return [e["name"] for e in events if e.get("event") == "followup"]
+
+
+@pytest.mark.parametrize("text, ranking, opened", [
+    ("need to cancel tomorrow's session, sorry, got called into work",
+     ranked(("out_of_scope", 0.67), ("cancel_service", 0.22)), ["cancellation_form"]),
+    ("please i want speak with a person of your company about my website",
+     ranked(("out_of_scope", 0.49), ("request_human", 0.42)), ["action_handoff"]),
+    ("The report we received on Thursday only covers our external perimeter, not what we paid for",
+     ranked(("out_of_scope", 0.97)), ["refund_form"]),
+    ("what's the weather like tomorrow?", ranked(("out_of_scope", 0.99)), []),
+])
+def test_an_off_topic_message_opens_what_it_states_else_says_the_scope(dispatcher, domain, text, ranking, opened):
+    tracker = tracker_with_ranking(text, "out_of_scope", ranking)
+    events = run_action(ActionReadUnplacedMessage(), tracker, dispatcher, domain)
+    assert followups(events) == opened
+    if not opened:
+        assert [m.get("response") for m in dispatcher.messages] == ["utter_out_of_scope"]
+
+
+def test_a_question_the_policy_is_silent_on_opens_the_request_it_states(dispatcher, domain):
+    text = "Can I cancel the consulting workshop on the 15th? Paid already."
+    tracker = tracker_with_ranking(text, "ask_refund_policy", ranked(("ask_refund_policy", 0.56),
+                                                                       ("cancel_service", 0.38)))
+    events = run_action(ActionAnswerPolicyQuestion(), tracker, dispatcher, domain)
+    assert followups(events) == ["cancellation_form"]
+    assert [m.get("text") for m in dispatcher.messages] == [replies.CANCELLATION_FROM_DETAILS]
+
+
+def test_a_question_the_policy_answers_is_answered_not_opened(dispatcher, domain):
+    text = "How many days do I have to ask for a refund after the service?"
+    tracker = tracker_with_ranking(text, "ask_refund_policy", ranked(("ask_refund_policy", 1.0)))
+    events = run_action(ActionAnswerPolicyQuestion(), tracker, dispatcher, domain)
+    assert followups(events) == []
+    assert "refund policy" in dispatcher.messages[0]["text"]
+
+
+def test_a_chargeback_already_filed_goes_to_its_form_which_reads_the_message(dispatcher, domain):
+    text = "I filed a dispute with PayPal. I paid for an app consulting project on October 28th and it never started."
+    ranking = ranked(("chargeback", 0.58), ("chargeback_filed", 0.3))
+    events = run_action(ActionExplainChargeback(), tracker_with_ranking(text, "chargeback", ranking), dispatcher,
+                        domain)
+    assert followups(events) == ["chargeback_form"]
+    tracker = tracker_with_ranking(text, "chargeback", ranking, latest_action="chargeback_form")
+    tracker.events.insert(1, {"event": "action", "name": "action_explain_chargeback"})
+    slots = slot_events(run_action(ValidateChargebackForm(), tracker, dispatcher, domain))
+    assert slots["refund_reason"] == "service_not_rendered"
+    assert slots["service_date"] == "2026-10-28"
+
+
+def test_a_duplicate_charge_refund_asked_for_outright_is_opened_not_offered(dispatcher, domain):
+    text = "Refund the duplicate charge for INV-48077 by Friday or I am calling my card company to dispute it."
+    events = run_action(ActionExplainChargeback(), tracker_with_ranking(text, "chargeback", ranked(("chargeback", 0.78))),
+                        dispatcher, domain)
+    assert followups(events) == ["refund_form"]
+    assert dispatcher.messages[0].get("buttons") in (None, [])
+
+
+def test_a_status_form_given_a_cancellation_hands_it_over(dispatcher, domain):
+    text = "hey, signed up on thursday, changed my mind, please cancel. nobody has done any work on my pc yet"
+    tracker = tracker_with_ranking(text, "check_request_status", ranked(("check_request_status", 0.6),
+                                                                          ("cancel_service", 0.31)),
+                                   active_loop="status_form", latest_action="status_form")
+    events = run_action(ValidateStatusForm(), tracker, dispatcher, domain)
+    assert followups(events) == ["cancellation_form"]
+
+
+def test_the_refund_form_reads_a_message_an_unanswered_policy_question_opened_it_for(dispatcher, domain):
+    text = "Paid for a data backup setup two weeks ago and nobody ever contacted me to schedule it."
+    tracker = make_tracker(text, intent="ask_refund_policy", latest_action="refund_form")
+    tracker.events.insert(1, {"event": "action", "name": "action_answer_policy_question"})
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["refund_reason"] == "service_not_rendered"

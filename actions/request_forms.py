@@ -46,7 +46,7 @@ OPENING_INTENTS = {"request_refund", "cancel_service", "chargeback", "chargeback
 # Rules that answer a message and then let the form ask again; the form still reads the message
 # when it answers the question ("I just told you. Alice Nguyen" looks like a bot challenge).
 READ_AFTER = ("utter_iamabot", "action_handoff", "action_explain_requested_slot", "action_answer_other_language",
-              "utter_goodbye_in_form")
+              "utter_goodbye_in_form", "utter_status_after_form")  # "I checked, it arrived on the 1st" is no status check
 
 
 def requested_before(tracker: Tracker) -> Optional[str]:

@@ -121,3 +121,13 @@ def test_the_refund_form_reads_a_message_an_unanswered_policy_question_opened_it
     tracker.events.insert(1, {"event": "action", "name": "action_answer_policy_question"})
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert slots["refund_reason"] == "service_not_rendered"
+
+
+def test_an_answer_taken_for_a_status_check_inside_a_form_is_still_read(dispatcher, domain):
+    # "I checked, ..." reads like a status check; the rule answers it, and the form reads the date it gives
+    tracker = make_tracker("I checked, it arrived on the 20th, Friday", intent="check_request_status",
+                           slots={"requested_slot": "service_date", "invoice_number": "INV-47888"},
+                           active_loop="refund_form", latest_action="refund_form")
+    tracker.events.insert(1, {"event": "action", "name": "utter_status_after_form"})
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["service_date"] == "2026-11-20"  # today is pinned to Saturday 2026-11-21

@@ -24,7 +24,8 @@ from refund_desk.eligibility import date_boundaries, decides
 from refund_desk.facts import REFUND_REASONS, decode_facts
 from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, parse_identifier, parse_introduced_name,
-                                 parse_name, parse_phone, parse_reference, typed_as_a_name)
+                                 parse_name, parse_phone, parse_reference, stated_amount,
+                                 typed_as_a_name)
 from refund_desk.readers import (read_reason, read_service_kind, read_service_status, read_yes_no, says_dont_have,
                                  wants_instead)
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier, RefundPolicy
@@ -457,8 +458,8 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
                 reading.values["reason_details"] = text
 
     if "amount_paid" in wanted and requested_slot != "amount_paid" and known.get("amount_paid") is None \
-            and re.search(r"[$€£]\s?\d|\d\s?(usd|eur|gbp|dollars?|euros?)\b", text, re.I):
-        reading.values["amount_paid"] = parse_amount(re.sub(r"\S+@\S+", " ", text))
+            and stated_amount(text) is not None:
+        reading.values["amount_paid"] = stated_amount(text)
 
     introduced = parse_introduced_name(text)
     if introduced and may_set("customer_name") and requested_slot != "customer_name":

@@ -21,7 +21,7 @@ from refund_desk import replies, request_use_case, takeovers
 from refund_desk.choices import likeliest_requests, ranking_of
 from refund_desk.languages import detect_language
 from refund_desk import stated_request
-from refund_desk.form_reading import (MISS_BUDGET, asks_for_a_new_refund, is_duplicate_charge, read_message,
+from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, asks_for_a_new_refund, is_duplicate_charge, read_message,
                                       reads_as_an_answer)
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
@@ -128,9 +128,10 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         rt = runtime()
         form, asked = interrupted_form(tracker)
-        if form and form != HANDOFF_FORM and misses_of(tracker, asked) <= MISS_BUDGET and reads_as_an_answer(
+        if form and form != HANDOFF_FORM and misses_of(tracker, asked) <= MISS_BUDGET and answers_instead_of_a_person(
                 said_text(tracker), asked, rt.policy.identifier, today()):
-            # "Sofia Rossi (office manager)" answers "What's your full name?": no hand-off, back to the form
+            # "Sofia Rossi (office manager)" answers "What's your full name?", "one time support call" the kind
+            # of service: no hand-off, back to the form
             return [SlotSet("requested_slot", asked), FollowupAction(form)]
         details = with_what_this_message_says(request_details(tracker, "handoff"), tracker.latest_message.get("text"))
         unasked = [name for name in CONTACT_SLOTS if tracker.get_slot(name) is None and not getattr(details, name)]

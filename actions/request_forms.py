@@ -16,7 +16,7 @@ from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, read_date
 from actions.status_check import asked_for, extract_lookup_email, status_asked_slots, unread
 from refund_desk.eligibility import asked_facts
-from refund_desk.form_reading import (asks_to_stop, date_direction, read_lookup, read_message,
+from refund_desk.form_reading import (answers_instead_of_a_person, asks_to_stop, date_direction, read_lookup, read_message,
                                       reads_as_a_refund_of_a_started_service, reads_as_an_answer)
 from refund_desk.parsing import parse_email
 from refund_desk.readers import read_reason, read_service_kind, wants_instead
@@ -88,8 +88,8 @@ def answered_anyway(tracker: Tracker) -> bool:
             actions.append(event.get("name"))
     if not any(a in READ_AFTER for a in actions):
         return False
-    return reads_as_an_answer(said_text(tracker), requested_before(tracker),
-                              runtime().policy.identifier, today())
+    return answers_instead_of_a_person(said_text(tracker), requested_before(tracker),
+                                       runtime().policy.identifier, today())
 
 
 def answers_the_form(tracker: Tracker, form: str) -> bool:
@@ -146,7 +146,7 @@ class RequestFormValidation(FormValidationAction):
     """Shared reading of refund, cancellation and chargeback forms."""
 
     kind = "refund"
-    kept_unasked: tuple[str, ...] = ()  # details kept for the record when stated, though never asked
+    kept_unasked: tuple[str, ...] = ("amount_paid",)  # details kept for the record when stated, though never asked
 
     @abstractmethod
     def name(self) -> Text:
@@ -185,7 +185,7 @@ class RequestFormValidation(FormValidationAction):
                                     domain: DomainDict) -> List[EventType]:
         events: List[EventType] = []
         wanted = self.wanted_slots(tracker)
-        known = slot_values(tracker, [*wanted, *SIDE_SLOTS])
+        known = slot_values(tracker, [*wanted, *SIDE_SLOTS, *self.kept_unasked])
         email = parse_email((tracker.latest_message.get("metadata") or {}).get("customer_email"))
         if email and known.get("customer_email") is None and "customer_email" in wanted:
             events.append(SlotSet("customer_email", email))  # given by the page the widget is on
@@ -254,7 +254,7 @@ class ValidateRefundForm(RequestFormValidation):
 
 class ValidateCancellationForm(RequestFormValidation):
     kind = "cancellation"
-    kept_unasked = ("service_kind",)  # "cancel my plan": what was cancelled, even where the policy never asks
+    kept_unasked = ("service_kind", "amount_paid")  # "cancel my plan": what was cancelled, even where never asked
 
     def name(self) -> Text:
         return "validate_cancellation_form"

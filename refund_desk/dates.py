@@ -14,7 +14,7 @@ Rules (each tested in tests/unit/test_dates.py):
 - the customer's own words say which way first: "booked for", "next", "will" look ahead; "ago",
   "last", "was", "paid" look back (the cue nearest the date, in its sentence); a plan told in the
   past ("it was scheduled for the 1st", "was due on the 2nd") says neither way;
-- a deadline ("refund it by Friday", "until tomorrow") is no date of the service;
+- a deadline ("refund it by Friday", "until tomorrow", "fix it today or ...") is no date of the service;
 - a date without a year is then the nearest one: within a month of today either way it is that one
   ("December 18th" on 6 December is in 12 days, whatever the question), further away the question's
   direction decides ("March 3" for a refund asked in November is last March); a weekday named with
@@ -78,6 +78,8 @@ _NOT_DATES = (
     re.compile(r"\b(?:by|until|till|no later than)\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
                r"friday|saturday|sunday|tomorrow|tonight|today|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month))\b",
                re.I),                                                                # a deadline: "refund it by Friday"
+    re.compile(r"\b(?:fix|refund|sort|resolve|solve|pay|return|reverse|handle|settle)\s+(?:it|this|that|me|us|them)?\s*"
+               r"(?:out\s+|back\s+)?(?:today|tonight|tomorrow)\b", re.I),          # a demand: "fix it today or ..."
 )
 
 

@@ -457,8 +457,8 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
             if not decisive or (intent not in ("nlu_fallback", "out_of_scope") and len(text.split()) >= 3):
                 reading.values["reason_details"] = text
 
-    if "amount_paid" in wanted and requested_slot != "amount_paid" and known.get("amount_paid") is None \
-            and stated_amount(text) is not None:
+    # an amount said in passing is kept, asked or not ("two payments of 149,00": what the team refunds)
+    if requested_slot != "amount_paid" and known.get("amount_paid") is None and stated_amount(text) is not None:
         reading.values["amount_paid"] = stated_amount(text)
 
     introduced = parse_introduced_name(text)
@@ -590,12 +590,24 @@ def reads_as_an_answer(text: Optional[str], requested: Optional[str], identifier
     return False
 
 
+def answers_instead_of_a_person(text: Optional[str], requested: Optional[str], identifier: Identifier,
+                                today: date) -> bool:
+    """Whether a message the classifier took for a hand-off answers the question asked instead ("one time
+    support call" to the kind of service, "I don't have a customer ID"): it asks for no person in words."""
+    text = clip(text)
+    if reads_as_an_answer(text, requested, identifier, today):
+        return True
+    return bool(requested) and requested != "confirmed" and not asks_for_a_person(text) and (
+        _answers(requested, text, today, identifier) or says_dont_have(text))
+
+
 _STOP_WORDS = re.compile(r"\b(stop|cancel|quit|exit|abort|end|never ?mind|forget|give up|leave it|no thanks|"
                          r"not interested|drop (it|this)|don'?t (want|bother))\b", re.I)
 
 
-_TO_A_PERSON = re.compile(r"\b(speak|talk|chat|contact|call|connect|put me through|reach|get)\b.{0,40}" + _A_PERSON.pattern,
-                          re.I)
+_TO_A_PERSON = re.compile(r"\b(speak|talk|chat|contact|call|connect|put me through|reach|get|want|need|prefer|rather)\b"
+                          r".{0,40}" + _A_PERSON.pattern + "|" + _A_PERSON.pattern +
+                          r".{0,20}\b(call|contact|reach|phone|ring|e-?mail|get back to)\s+(me|us)\b", re.I)
 
 
 def asks_for_a_person(text: Optional[str]) -> bool:

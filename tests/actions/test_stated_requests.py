@@ -131,3 +131,48 @@ def test_an_answer_taken_for_a_status_check_inside_a_form_is_still_read(dispatch
     tracker.events.insert(1, {"event": "action", "name": "utter_status_after_form"})
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert slots["service_date"] == "2026-11-20"  # today is pinned to Saturday 2026-11-21
+
+
+def form_left_for_a_handoff(text: str, form: str, requested: str):
+    """The tracker as action_handoff sees it: the hand-off rule left `form` asking `requested` for this message."""
+    tracker = make_tracker(text, intent="request_human", latest_action="action_deactivate_loop",
+                           slots={"invoice_number": "TS-004-55600"})
+    tracker.events[:0] = [{"event": "active_loop", "name": form},
+                          {"event": "slot", "name": "requested_slot", "value": requested}]
+    tracker.events[-1:] = [{"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None}]
+    return tracker
+
+
+@pytest.mark.parametrize("text, form, requested, back_to_the_form", [
+    ("one time support call", "chargeback_form", "service_kind", True),
+    ("I don't have a customer ID, nobody gave me one", "refund_form", "invoice_number", True),
+    ("can a supervisor call me instead? I want to talk to a person about this.", "refund_form", "service_status", False),
+    ("you know what, connect me with a human being please", "refund_form", "service_kind", False),
+    ("i want a human", "refund_form", "invoice_number", False),
+])
+def test_an_answer_taken_for_a_handoff_goes_back_to_the_form(dispatcher, domain, text, form, requested,
+                                                             back_to_the_form):
+    from actions.conversation import ActionHandoff
+
+    events = run_action(ActionHandoff(), form_left_for_a_handoff(text, form, requested), dispatcher, domain)
+    assert (form in followups(events)) is back_to_the_form
+
+
+def test_the_form_reads_the_answer_the_handoff_gave_back(dispatcher, domain):
+    tracker = make_tracker("I don't have an invoice number, nobody gave me one", intent="request_human",
+                           active_loop="refund_form", latest_action="refund_form",
+                           slots={"requested_slot": "invoice_number"})
+    tracker.events[:0] = [{"event": "slot", "name": "requested_slot", "value": "invoice_number"}]
+    tracker.events[-1:] = [{"event": "action", "name": "action_deactivate_loop"},
+                           {"event": "action", "name": "action_handoff"}, {"event": "action", "name": "refund_form"}]
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["invoice_skipped"] is True
+
+
+def test_an_amount_said_in_passing_is_kept_where_the_policy_never_asks_it(dispatcher, domain):
+    text = "I am seeing two payments of 149,00 on my bank statement for the same server backup. Please return one."
+    tracker = make_tracker(text, intent="request_refund", active_loop="refund_form", latest_action="refund_form")
+    assert "amount_paid" not in ValidateRefundForm().wanted_slots(tracker)
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["amount_paid"] == 149.0
+    assert slots["refund_reason"] == "duplicate_payment"

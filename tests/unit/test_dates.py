@@ -132,6 +132,7 @@ TABLE = [
     # a deadline is no date of the service (issue 15)
     ("refund the duplicate charge by Friday or I dispute it", None, None),
     ("I need the money back no later than tomorrow", None, None),
+    ("You billed me TWICE. Fix it today or I'm disputing it with my bank.", None, None),
     ("i was charged on 10/3", ("2026-10-03", "2026-03-10"), ("2026-10-03", "2026-03-10")),
     # month edges
     ("effective end of this month", "2026-11-30", "2026-11-30"),

@@ -597,16 +597,21 @@ def answers_instead_of_a_person(text: Optional[str], requested: Optional[str], i
     text = clip(text)
     if reads_as_an_answer(text, requested, identifier, today):
         return True
-    return bool(requested) and requested != "confirmed" and not asks_for_a_person(text) and (
-        _answers(requested, text, today, identifier) or says_dont_have(text))
+    if not requested or requested == "confirmed" or asks_for_a_person(text):
+        return False
+    if requested == "refund_reason":  # "other" is the reason reader's catch-all, not a reason it read
+        return read_reason(text) not in (None, "other") or says_dont_have(text)
+    return _answers(requested, text, today, identifier) or says_dont_have(text)
 
 
 _STOP_WORDS = re.compile(r"\b(stop|cancel|quit|exit|abort|end|never ?mind|forget|give up|leave it|no thanks|"
                          r"not interested|drop (it|this)|don'?t (want|bother))\b", re.I)
 
 
-_TO_A_PERSON = re.compile(r"\b(speak|talk|chat|contact|call|connect|put me through|reach|get|want|need|prefer|rather)\b"
-                          r".{0,40}" + _A_PERSON.pattern + "|" + _A_PERSON.pattern +
+_PEOPLE = r"\b(person|human|manager|supervisor|agent|someone|somebody|representative|operator|people|staff|" \
+          r"specialists?|experts?|colleagues?|team members?|real one)\b"
+_TO_A_PERSON = re.compile(r"\b(speak|talk|chat|contact|call|connect|put me through|transfer|pass me|hand me|reach|get|"
+                          r"want|need|prefer|rather|explain)\b.{0,60}" + _PEOPLE + "|" + _PEOPLE +
                           r".{0,20}\b(call|contact|reach|phone|ring|e-?mail|get back to)\s+(me|us)\b", re.I)
 
 

@@ -149,6 +149,8 @@ def form_left_for_a_handoff(text: str, form: str, requested: str):
     ("can a supervisor call me instead? I want to talk to a person about this.", "refund_form", "service_status", False),
     ("you know what, connect me with a human being please", "refund_form", "service_kind", False),
     ("i want a human", "refund_form", "invoice_number", False),
+    ("Actually I would prefer to explain this to one of your quality assurance people directly. "
+     "Can you transfer me to a person?", "refund_form", "refund_reason", False),
 ])
 def test_an_answer_taken_for_a_handoff_goes_back_to_the_form(dispatcher, domain, text, form, requested,
                                                              back_to_the_form):

@@ -20,7 +20,9 @@ from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case, takeovers
 from refund_desk.choices import likeliest_requests, ranking_of
 from refund_desk.languages import detect_language
-from refund_desk.form_reading import MISS_BUDGET, is_duplicate_charge, read_message, reads_as_a_refund_request, reads_as_an_answer
+from refund_desk import stated_request
+from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, asks_for_a_new_refund, is_duplicate_charge, read_message,
+                                      reads_as_an_answer)
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
 from refund_desk.parsing import parse_email, parse_introduced_name, parse_phone
@@ -31,12 +33,41 @@ HANDOFF_FORM = "handoff_form"  # asks the name and e-mail a hand-off still lacks
 SLACK_ADDRESS = ("out_channel", "thread_id")  # where connectors.slack posts into the customer's conversation
 
 
+# A request a message states in its own words -> what is said, and the action that takes the message over.
+OPENED_BY: dict[str, tuple[Optional[str], str]] = {
+    stated_request.REFUND: (replies.REFUND_FROM_DETAILS, "refund_form"),
+    stated_request.CANCELLATION: (replies.CANCELLATION_FROM_DETAILS, "cancellation_form"),
+    stated_request.CHARGEBACK_FILED: (replies.CHARGEBACK_FROM_DETAILS, "chargeback_form"),
+    stated_request.HANDOFF: (None, "action_handoff"),
+}
+
+
+def open_stated_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """Outside a form, a message that states a request in its own words opens it (the form reads the
+    message: actions.request_forms.answers_the_form); None when it states none."""
+    if tracker.active_loop_name:
+        return None
+    stated = stated_request.stated_request(said_text(tracker), ranking_of(tracker.latest_message))
+    if stated is None:
+        return None
+    said, action = OPENED_BY[stated]
+    if said:
+        dispatcher.utter_message(text=said)
+    return [FollowupAction(action)]
+
+
 class ActionAnswerPolicyQuestion(Action):
+    """Quotes the policy's sentences that answer the question; where the policy is silent and the
+    message states a request ("Can I cancel the workshop on the 15th? Paid already."), opens it."""
+
     def name(self) -> Text:
         return "action_answer_policy_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        text, _ = answer_policy_question(runtime().policy, said_text(tracker))
+        text, quoted = answer_policy_question(runtime().policy, said_text(tracker))
+        opened = None if quoted else open_stated_request(dispatcher, tracker)
+        if opened is not None:
+            return opened
         dispatcher.utter_message(text=text)
         return ask_once(dispatcher, tracker)
 
@@ -70,6 +101,12 @@ class ActionExplainChargeback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         policy = runtime().policy
         text = said_text(tracker) or ""
+        if stated_request.stated_request(text, ranking_of(tracker.latest_message)) == stated_request.CHARGEBACK_FILED:
+            return open_stated_request(dispatcher, tracker) or []  # "I filed a dispute with PayPal": no question
+        if is_duplicate_charge(text) and asks_for_a_new_refund(text):
+            # "Refund the duplicate charge or I'm disputing it": the refund asked for is opened, and reads the message
+            dispatcher.utter_message(text=replies.duplicate_charge_offer(policy, asked_for=True))
+            return [FollowupAction("refund_form")]
         if is_duplicate_charge(text):
             dispatcher.utter_message(text=replies.duplicate_charge_offer(policy),
                                      buttons=replies.REFUND_INSTEAD_BUTTONS)
@@ -91,9 +128,10 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         rt = runtime()
         form, asked = interrupted_form(tracker)
-        if form and form != HANDOFF_FORM and misses_of(tracker, asked) <= MISS_BUDGET and reads_as_an_answer(
+        if form and form != HANDOFF_FORM and misses_of(tracker, asked) <= MISS_BUDGET and answers_instead_of_a_person(
                 said_text(tracker), asked, rt.policy.identifier, today()):
-            # "Sofia Rossi (office manager)" answers "What's your full name?": no hand-off, back to the form
+            # "Sofia Rossi (office manager)" answers "What's your full name?", "one time support call" the kind
+            # of service: no hand-off, back to the form
             return [SlotSet("requested_slot", asked), FollowupAction(form)]
         details = with_what_this_message_says(request_details(tracker, "handoff"), tracker.latest_message.get("text"))
         unasked = [name for name in CONTACT_SLOTS if tracker.get_slot(name) is None and not getattr(details, name)]
@@ -183,9 +221,12 @@ class ActionReadUnplacedMessage(Action):
             return [SlotSet(name, value) for name, value in (
                 ("customer_email", parse_email(tracker.latest_message.get("text"))),
                 ("customer_phone", parse_phone(tracker.latest_message.get("text")))) if value]
-        if reads_as_a_refund_request(said_text(tracker)):
-            dispatcher.utter_message(text=replies.REFUND_FROM_DETAILS)
-            return [FollowupAction("refund_form")]  # the form reads this message: its details are kept
+        opened = open_stated_request(dispatcher, tracker)
+        if opened is not None:
+            return opened  # the form reads this message: its details are kept
+        if latest_intent(tracker) == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
         if latest_intent(tracker) == "inform":
             dispatcher.utter_message(response="utter_what_for")
             return []

@@ -16,11 +16,13 @@ from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, read_date
 from actions.status_check import asked_for, extract_lookup_email, status_asked_slots, unread
 from refund_desk.eligibility import asked_facts
-from refund_desk.form_reading import (asks_for_a_new_refund, asks_to_cancel_with_a_refund, asks_to_stop, date_direction,
-                                      read_lookup, read_message, reads_as_a_refund_of_a_started_service,
-                                      reads_as_an_answer)
+from refund_desk.form_reading import (answers_instead_of_a_person, asks_for_a_new_refund, asks_to_cancel_with_a_refund,
+                                      asks_to_stop, date_direction, read_lookup, read_message,
+                                      reads_as_a_refund_of_a_started_service, reads_as_an_answer)
 from refund_desk.parsing import parse_email
 from refund_desk.readers import read_reason, read_service_kind, wants_instead
+from refund_desk.choices import ranking_of
+from refund_desk.stated_request import CANCELLATION, REFUND, stated_request
 
 # Messages with these intents interrupt a form; rules answer them and the form goes on (or, for
 # a change of mind, the other form takes over). Off-topic messages are read by the form itself:
@@ -31,6 +33,9 @@ INTERRUPTING_INTENTS = {"ask_why", "ask_refund_policy", "stop", "request_human",
 # Actions that hand the message over from one form to another (a change of mind).
 SWITCHING_ACTIONS = ("action_deactivate_loop", "action_switch_request", "action_confirm_stop", "status_form",
                      "cancellation_form", "action_read_unplaced_message")
+# Actions that open a form for a message the classifier placed elsewhere (actions.conversation.open_stated_request:
+# off-topic, a question the policy is silent on, a chargeback already filed): the form reads that message.
+OPENING_HANDOVERS = ("action_read_unplaced_message", "action_answer_policy_question", "action_explain_chargeback")
 # A form's own intents are answers to it ("I want a refund for INV-2208" inside the refund form).
 OWN_INTENTS = {"refund_form": {"request_refund"}, "cancellation_form": {"cancel_service"},
                "chargeback_form": {"chargeback_filed"}, "status_form": {"check_request_status"},
@@ -42,7 +47,7 @@ OPENING_INTENTS = {"request_refund", "cancel_service", "chargeback", "chargeback
 # Rules that answer a message and then let the form ask again; the form still reads the message
 # when it answers the question ("I just told you. Alice Nguyen" looks like a bot challenge).
 READ_AFTER = ("utter_iamabot", "action_handoff", "action_explain_requested_slot", "action_answer_other_language",
-              "utter_goodbye_in_form")
+              "utter_goodbye_in_form", "utter_status_after_form")  # "I checked, it arrived on the 1st" is no status check
 
 
 def requested_before(tracker: Tracker) -> Optional[str]:
@@ -84,8 +89,8 @@ def answered_anyway(tracker: Tracker) -> bool:
             actions.append(event.get("name"))
     if not any(a in READ_AFTER for a in actions):
         return False
-    return reads_as_an_answer(said_text(tracker), requested_before(tracker),
-                              runtime().policy.identifier, today())
+    return answers_instead_of_a_person(said_text(tracker), requested_before(tracker),
+                                       runtime().policy.identifier, today())
 
 
 def answers_the_form(tracker: Tracker, form: str) -> bool:
@@ -97,13 +102,18 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     intent = latest_intent(tracker)
     events = iter(reversed(tracker.events))
     handed_back = False  # action_confirm_stop found that the 'stop' answers the question
+    opened_for_it = False  # an action outside any form opened this form for the message
     for event in events:
         if event.get("event") == "user":
             break
-        if event.get("event") == "action" and event.get("name") not in (form, "action_listen", *SWITCHING_ACTIONS):
+        name = event.get("name") if event.get("event") == "action" else None
+        if name in OPENING_HANDOVERS and tracker.get_slot("requested_slot") is None:
+            opened_for_it = True
+            continue
+        if name is not None and name not in (form, "action_listen", *SWITCHING_ACTIONS):
             return answered_anyway(tracker)
-        handed_back = handed_back or (event.get("event") == "action" and event.get("name") == "action_confirm_stop")
-    if handed_back:
+        handed_back = handed_back or name == "action_confirm_stop"
+    if handed_back or opened_for_it:
         return True
     if answered_anyway(tracker):
         return True
@@ -137,7 +147,7 @@ class RequestFormValidation(FormValidationAction):
     """Shared reading of refund, cancellation and chargeback forms."""
 
     kind = "refund"
-    kept_unasked: tuple[str, ...] = ()  # details kept for the record when stated, though never asked
+    kept_unasked: tuple[str, ...] = ("amount_paid",)  # details kept for the record when stated, though never asked
 
     @abstractmethod
     def name(self) -> Text:
@@ -176,7 +186,7 @@ class RequestFormValidation(FormValidationAction):
                                     domain: DomainDict) -> List[EventType]:
         events: List[EventType] = []
         wanted = self.wanted_slots(tracker)
-        known = slot_values(tracker, [*wanted, *SIDE_SLOTS])
+        known = slot_values(tracker, [*wanted, *SIDE_SLOTS, *self.kept_unasked])
         email = parse_email((tracker.latest_message.get("metadata") or {}).get("customer_email"))
         if email and known.get("customer_email") is None and "customer_email" in wanted:
             events.append(SlotSet("customer_email", email))  # given by the page the widget is on
@@ -255,7 +265,7 @@ class ValidateRefundForm(RequestFormValidation):
 
 class ValidateCancellationForm(RequestFormValidation):
     kind = "cancellation"
-    kept_unasked = ("service_kind",)  # "cancel my plan": what was cancelled, even where the policy never asks
+    kept_unasked = ("service_kind", "amount_paid")  # "cancel my plan": what was cancelled, even where never asked
 
     def name(self) -> Text:
         return "validate_cancellation_form"
@@ -310,6 +320,10 @@ class ValidateHandoffForm(RequestFormValidation):
         return "validate_handoff_form"
 
 
+# A request a message taken for a status check states instead -> the form that takes it over.
+STATUS_HANDOVERS = {REFUND: "refund_form", CANCELLATION: "cancellation_form"}
+
+
 class ValidateStatusForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_status_form"
@@ -317,9 +331,10 @@ class ValidateStatusForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         # "...still slow, I want my money back" taken for a status question: it is a new refund request,
         # so the refund form takes over (and reads the message) instead of asking for a reference.
-        if tracker.get_slot("lookup_key") is None and tracker.get_slot("requested_slot") in (None, "lookup_key") \
-                and asks_for_a_new_refund(said_text(tracker)):
-            return hand_over_to("refund_form")
+        if tracker.get_slot("lookup_key") is None and tracker.get_slot("requested_slot") in (None, "lookup_key"):
+            stated = stated_request(said_text(tracker), ranking_of(tracker.latest_message))
+            if stated in STATUS_HANDOVERS:  # "changed my mind, please cancel" is no status question
+                return hand_over_to(STATUS_HANDOVERS[stated])
         return await super().run(dispatcher, tracker, domain)
 
     async def extract_lookup_key(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -9,9 +9,12 @@ Rules (each tested in tests/unit/test_dates.py):
 - an ordinal ("the 3rd") is a day of the month;
 - a numeric date whose first or second number is over 12 is unambiguous (21.10.2026, 03/14/2026);
   dots are day-first (21.10.); "03/04" with slashes or dashes is ambiguous: both readings come
-  back in `options`, for the customer to choose;
+  back in `options`, for the customer to choose, unless no year is typed and only one of them is
+  within a month of today ("03/12" on 6 December is 3 December);
 - the customer's own words say which way first: "booked for", "next", "will" look ahead; "ago",
-  "last", "was", "paid" look back (the cue nearest the date, in its sentence);
+  "last", "was", "paid" look back (the cue nearest the date, in its sentence); a plan told in the
+  past ("it was scheduled for the 1st", "was due on the 2nd") says neither way;
+- a deadline ("refund it by Friday", "until tomorrow", "fix it today or ...") is no date of the service;
 - a date without a year is then the nearest one: within a month of today either way it is that one
   ("December 18th" on 6 December is in 12 days, whatever the question), further away the question's
   direction decides ("March 3" for a refund asked in November is last March); a weekday named with
@@ -72,6 +75,11 @@ _NOT_DATES = (
     re.compile(r"(?:[$€£]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d\d)?\s?(?:usd|eur|gbp|dollars?|euros?|bucks))", re.I),
     re.compile(r"\+?\d(?:[ ()-]*\d){8,}"),                                            # phone numbers
     re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm)\b|\b\d{1,2}:\d\d\b", re.I),           # times of day
+    re.compile(r"\b(?:by|until|till|no later than)\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
+               r"friday|saturday|sunday|tomorrow|tonight|today|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month))\b",
+               re.I),                                                                # a deadline: "refund it by Friday"
+    re.compile(r"\b(?:fix|refund|sort|resolve|solve|pay|return|reverse|handle|settle)\s+(?:it|this|that|me|us|them)?\s*"
+               r"(?:out\s+|back\s+)?(?:today|tonight|tomorrow)\b", re.I),          # a demand: "fix it today or ..."
 )
 
 
@@ -165,6 +173,8 @@ _PAST_CUES = (r"ago|last|since|was|were|happened|did|took place|had|paid|charged
               r"started|began|finished|completed|received|bought|purchased|ordered|signed up|subscribed|earlier|"
               r"previous|back (?:on|in)|went")
 _CUE = re.compile(rf"\b(?:(?P<future>{_FUTURE_CUES})|(?P<past>{_PAST_CUES}))\b", re.I)
+# "was"/"were"/"had been" right before a future cue: the plan lies behind or ahead; the nearest date decides.
+_PAST_PLAN = re.compile(r"\b(?:was|were|had been)\s+(?:\w+\s+)?$", re.I)
 _CLAUSE_END = re.compile(r"[.;!?\n]|\bbut\b", re.I)
 
 
@@ -178,6 +188,8 @@ def direction_in_words(text: str, start: int, end: int) -> Optional[str]:
     cue = before[-1] if before else _CUE.search(text, end, clause_end)
     if cue is None:
         return None
+    if cue["future"] and _PAST_PLAN.search(text, clause_start, cue.start()):
+        return None  # "it was scheduled for the 1st", "was due on the 2nd": a plan made before, either way
     return FUTURE if cue["future"] else PAST
 
 
@@ -246,6 +258,9 @@ def _numeric(a: int, b: int, year_text: Optional[str], sep: str, today: date,
             if r.value:
                 found.append(r.value)
             needs = needs or r.needs_direction
+    near = [d for d in found if abs((d - today).days) <= NEAR_DAYS]
+    if len(found) > 1 and len(near) == 1 and year is None:
+        return DateReading(near[0])  # "03/12" on 6 December: 3 December, days ago, not 12 March, months away
     if len(found) == 1:
         return DateReading(found[0])
     if len(found) > 1:

@@ -24,7 +24,7 @@ from refund_desk.eligibility import date_boundaries, decides, refunds_with_cance
 from refund_desk.facts import REFUND_REASONS, decode_facts
 from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, parse_identifier, parse_introduced_name,
-                                 parse_name, parse_phone, parse_reference, typed_as_a_name)
+                                 parse_name, parse_phone, parse_reference, stated_amount, typed_as_a_name)
 from refund_desk.reason_answers import answered_reason, states_no_reason
 from refund_desk.readers import (read_reason, read_service_kind, read_service_status, read_yes_no, says_dont_have,
                                  wants_instead)
@@ -463,9 +463,9 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
             if not decisive or (intent not in ("nlu_fallback", "out_of_scope") and len(text.split()) >= 3):
                 reading.values["reason_details"] = text
 
-    if "amount_paid" in wanted and requested_slot != "amount_paid" and known.get("amount_paid") is None \
-            and re.search(r"[$€£]\s?\d|\d\s?(usd|eur|gbp|dollars?|euros?)\b", text, re.I):
-        reading.values["amount_paid"] = parse_amount(re.sub(r"\S+@\S+", " ", text))
+    # an amount said in passing is kept, asked or not ("two payments of 149,00": what the team refunds)
+    if requested_slot != "amount_paid" and known.get("amount_paid") is None and stated_amount(text) is not None:
+        reading.values["amount_paid"] = stated_amount(text)
 
     introduced = parse_introduced_name(text)
     if introduced and may_set("customer_name") and requested_slot != "customer_name":
@@ -567,6 +567,11 @@ _DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)
                        r"\balready (disputed|reversed|contacted my bank)|\bmy bank (reversed|is disputing)", re.I)
 
 
+def already_disputed(text: Optional[str]) -> bool:
+    """'I filed a dispute with PayPal', 'i did a chargeback already': the charge is disputed, not threatened."""
+    return bool(_DISPUTED.search(clip(text)))
+
+
 def is_duplicate_charge(text: Optional[str]) -> bool:
     """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
     text = clip(text)
@@ -591,8 +596,34 @@ def reads_as_an_answer(text: Optional[str], requested: Optional[str], identifier
     return False
 
 
+def answers_instead_of_a_person(text: Optional[str], requested: Optional[str], identifier: Identifier,
+                                today: date) -> bool:
+    """Whether a message the classifier took for a hand-off answers the question asked instead ("one time
+    support call" to the kind of service, "I don't have a customer ID"): it asks for no person in words."""
+    text = clip(text)
+    if reads_as_an_answer(text, requested, identifier, today):
+        return True
+    if not requested or requested == "confirmed" or asks_for_a_person(text):
+        return False
+    if requested == "refund_reason":  # "other" is the reason reader's catch-all, not a reason it read
+        return read_reason(text) not in (None, "other") or says_dont_have(text)
+    return _answers(requested, text, today, identifier) or says_dont_have(text)
+
+
 _STOP_WORDS = re.compile(r"\b(stop|cancel|quit|exit|abort|end|never ?mind|forget|give up|leave it|no thanks|"
                          r"not interested|drop (it|this)|don'?t (want|bother))\b", re.I)
+
+
+_PEOPLE = r"\b(person|human|manager|supervisor|agent|someone|somebody|representative|operator|people|staff|" \
+          r"specialists?|experts?|colleagues?|team members?|real one)\b"
+_TO_A_PERSON = re.compile(r"\b(speak|talk|chat|contact|call|connect|put me through|transfer|pass me|hand me|reach|get|"
+                          r"want|need|prefer|rather|explain)\b.{0,60}" + _PEOPLE + "|" + _PEOPLE +
+                          r".{0,20}\b(call|contact|reach|phone|ring|e-?mail|get back to)\s+(me|us)\b", re.I)
+
+
+def asks_for_a_person(text: Optional[str]) -> bool:
+    """'please i want speak with a person of your company': a person asked for, in any order of words."""
+    return bool(_TO_A_PERSON.search(clip(text)))
 
 
 def asks_to_stop(text: Optional[str]) -> bool:
@@ -601,7 +632,10 @@ def asks_to_stop(text: Optional[str]) -> bool:
 
 
 _WANTS_REFUND = re.compile(r"\b(want|need|like|get|give me|request(ing)?|asking for)\b.{0,25}\b(refund|money back)\b|"
-                           r"\brefund,?\s*(please|pls|\?)|\bmoney back\b", re.I)
+                           r"\brefund,?\s*(please|pls|\?)|\bmoney back\b|"
+                           r"^\W*(please\s+)?refund\b|\b(could|can|would|will)\s+(you|u)\s+(please\s+)?refund\b|"
+                           r"\b(get|want|have|give)\s+(me\s+|us\s+)?(our|my|the)\s+(deposit|payment|funds|cash)\s+back\b",
+                           re.I)
 _ASKS_STATUS = re.compile(r"\b(status|any update|an update|update on|where('?s| is)|processed|track|heard|still waiting|progress|news|approved|"
                           r"reference|RF-)\b", re.I)
 
@@ -610,6 +644,11 @@ def asks_for_a_new_refund(text: Optional[str]) -> bool:
     """'…still slow, I want my money back': a new refund request, not a question about an existing one."""
     text = clip(text)
     return bool(_WANTS_REFUND.search(text)) and not _ASKS_STATUS.search(text) and parse_reference(text) is None
+
+
+def asks_to_cancel(text: Optional[str]) -> bool:
+    """Whether the message names cancelling at all ("need to cancel tomorrow's session", "unsubscribe")."""
+    return bool(_CANCEL_WORDS.search(clip(text)))
 
 
 _CANCEL_WORDS = re.compile(r"\b(cancel\w*|unsubscribe|terminate|stop (my|our|the) (plan|subscription|contract))\b",

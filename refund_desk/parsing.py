@@ -29,7 +29,8 @@ _LABELLED = re.compile(
 _HASHED = re.compile(r"(?:^|[\s(])#\s?(\d{3,}(?:-\d+)*)\b")
 _BARE = re.compile(rf"^\s*(?:it'?s|it is|that'?s|sure|yes|ok|okay)?[,:]?\s*#?\s*({_TOKEN})\s*[.!]?\s*$", re.I)
 # Answered alone, letters and a number with a space between are one reference ("PS 31222").
-_SPACED = re.compile(r"^\s*(?:it'?s|it is|that'?s|sure|yes|ok|okay)?[,:]?\s*([A-Za-z]{1,6}) (\d{3,12})\s*[.!]?\s*$", re.I)
+_SPACED = re.compile(r"^\s*(?:it'?s|it is|that'?s|sure|yes|ok|okay)?[,:]?\s*([A-Za-z]{1,6}) (\d[\d/-]{2,14}\d)\s*[.!]?\s*$",
+                     re.I)  # "PS 31222", "CID 40-7712"
 
 
 def clip(text: Optional[str]) -> str:
@@ -77,7 +78,7 @@ def parse_identifier(text: Optional[str], identifier: Identifier = DEFAULT_IDENT
         if m:
             candidates.append(m.group(1))
         m = _SPACED.match(text)
-        if m and m.group(1).lower() not in _NOT_NAMES:
+        if m and m.group(1).lower() not in _NOT_NAMES and not _looks_like_a_date(m.group(2)):
             candidates.append(f"{m.group(1)} {m.group(2)}")
     for token in candidates:
         if _digits(token) >= 3 and not _looks_like_a_date(token):
@@ -149,23 +150,36 @@ def parse_count(text: Optional[str]) -> Optional[int]:
     return None
 
 
-# Thousands grouped with commas and a decimal point ("1,200.50"), grouped with points and a decimal
-# comma ("1.200,50"), or not grouped, with either decimal mark ("149.99", "149,99").
-_AMOUNT = re.compile(r"(?P<comma_grouped>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?)(?!\d)"
-                     r"|(?P<point_grouped>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?)(?![\d.])"
-                     r"|(?P<plain>\d+(?:[.,]\d{1,2})?)(?!\d)")
+_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:([.,' ])\d{3})(?:\1\d{3})*(?:[.,]\d{1,2})?(?![\d])|"
+                     r"(?<![\d.,])\d+(?:[.,]\d{1,2})?(?!\d)")
 
 
 def parse_amount(text: Optional[str]) -> Optional[float]:
-    """A money amount from '$149.99', '1,200 dollars', '150', '149,99', '1.200,50 EUR'."""
+    """A money amount from '$149.99', '1,200 dollars', '150', and as written in Europe: '149,00',
+    '7.450,00 EUR', 'EUR 3.800' (a separator before three digits groups thousands; before one or two
+    it is the decimal point)."""
     m = _AMOUNT.search(clip(text))
     if not m:
         return None
-    if m.group("comma_grouped"):
-        return float(m.group("comma_grouped").replace(",", ""))
-    if m.group("point_grouped"):
-        return float(m.group("point_grouped").replace(".", "").replace(",", "."))
-    return float(m.group("plain").replace(",", "."))
+    number = m.group(0)
+    decimals = re.search(r"[.,](\d{1,2})$", number)
+    whole = number[:decimals.start()] if decimals else number
+    return float(re.sub(r"\D", "", whole) + ("." + decimals.group(1) if decimals else ""))
+
+
+_NUMBER = r"\d[\d.,' ]*\d(?![\d.,])|\d(?![\d.,])"
+# An amount said in passing: with its currency, or after a word for paying ("two payments of 149,00"),
+# never a count ("paid 3 times", "charged 2x") or a length of time.
+_STATED_AMOUNT = re.compile(
+    rf"(?:[$€£]|\b(?:usd|eur|gbp)\b)\s?(?:{_NUMBER})|(?:{_NUMBER})\s?(?:[€£]|(?:usd|eur|gbp|dollars?|euros?|bucks)\b)|"
+    rf"\b(?:payments?|charges?|paid|pay|debited|billed|charged|cost|costs|price)\s+(?:of\s+|me\s+|us\s+)?(?:{_NUMBER})"
+    r"(?!\s*(?:x\b|times|months?|weeks?|days?|years?|hours?|st\b|nd\b|rd\b|th\b|/))", re.I)
+
+
+def stated_amount(text: Optional[str]) -> Optional[float]:
+    """An amount the customer states unasked: '$149', '149,00 EUR', 'two payments of 149,00'."""
+    m = _STATED_AMOUNT.search(_EMAIL.sub(" ", clip(text)))
+    return parse_amount(m.group(0)) if m else None
 
 
 _NAME_PREFIX = re.compile(r"^\s*(my name is|my name's|name is|name:|i am|i'm|im|it's|it is|this is|call me)\s+", re.I)

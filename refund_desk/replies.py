@@ -384,14 +384,15 @@ def chargeback_explanation(policy: RefundPolicy) -> str:
     return f"About chargebacks, {policy.policy_name} says:\n" + "\n".join(f"• {quote(c)}" for c in clauses)
 
 
-def duplicate_charge_offer(policy: RefundPolicy) -> str:
-    """Being charged twice is a refund for a duplicate payment, not a chargeback."""
+def duplicate_charge_offer(policy: RefundPolicy, asked_for: bool = False) -> str:
+    """Being charged twice is a refund for a duplicate payment, not a chargeback; `asked_for`: the customer
+    asked for that refund outright, so it is opened instead of offered."""
     about = [c for c in policy.clauses if "more than once" in c.text.lower() or "duplicate" in c.text.lower()]
     lines = ["Being charged twice is a duplicate payment: I can open a refund request for it, and you don't "
              "need to dispute it with your bank."]
     if about:
         lines.append(f"{_capital(policy.policy_name)} says: {quote(about[0])}")
-    lines.append("Shall I open the refund request?")
+    lines.append("Let's open the refund request." if asked_for else "Shall I open the refund request?")
     return "\n".join(lines)
 
 
@@ -402,6 +403,8 @@ CANCELLATION_WITH_ITS_REFUND = ("You'd like to cancel, so I'll open a cancellati
 STARTED_SO_REFUND = ("That service has already begun, so there is nothing left to cancel in advance: "
                      "I'll take this as a refund request, and the refund policy decides what can be refunded.")
 REFUND_FROM_DETAILS = "Sorry about that. Let's open a refund request for it."
+CANCELLATION_FROM_DETAILS = "Let's open a cancellation request for it."
+CHARGEBACK_FROM_DETAILS = "You've already disputed the charge: let's note it for the billing team."
 
 
 def nothing_saved(kind: str) -> str:

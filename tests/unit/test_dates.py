@@ -122,6 +122,17 @@ TABLE = [
     ("03/04", ("2026-03-04", "2026-04-03"), ("2027-03-04", "2027-04-03")),
     ("03/04/2026", ("2026-03-04", "2026-04-03"), ("2026-03-04", "2026-04-03")),
     ("12/1/26", ("2026-12-01", "2026-01-12"), ("2026-12-01", "2026-01-12")),
+    # without a year, the one reading within a month of today is the date meant (issue 15)
+    ("it must be ready 25/11 but nothing is done", "2026-11-25", "2026-11-25"),
+    ("03/11", "2026-11-03", "2026-11-03"),
+    ("11/20", "2026-11-20", "2026-11-20"),
+    # a plan told in the past says neither way: the question's direction decides (issue 15)
+    ("it was scheduled for the 20th", "2026-11-20", "2026-12-20"),
+    ("the visit was originally booked for Friday", "2026-11-20", "2026-11-27"),
+    # a deadline is no date of the service (issue 15)
+    ("refund the duplicate charge by Friday or I dispute it", None, None),
+    ("I need the money back no later than tomorrow", None, None),
+    ("You billed me TWICE. Fix it today or I'm disputing it with my bank.", None, None),
     ("i was charged on 10/3", ("2026-10-03", "2026-03-10"), ("2026-10-03", "2026-03-10")),
     # month edges
     ("effective end of this month", "2026-11-30", "2026-11-30"),

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from refund_desk.dates import read_date
-from refund_desk.parsing import (MAX_TEXT, parse_amount, parse_count, parse_email,
+from refund_desk.parsing import (MAX_TEXT, stated_amount, parse_amount, parse_count, parse_email,
                                  parse_identifier, parse_introduced_name, parse_invoice_number, parse_name,
                                  parse_phone, parse_reference, typed_as_a_name)
 from refund_desk.refund_policy import Identifier
@@ -150,6 +150,17 @@ def test_emails(text, expected):
     (parse_amount, "89,90 USD", 89.9),
     (parse_amount, "1.200,50 EUR", 1200.5),
     (parse_amount, "1,200 dollars", 1200.0),
+    # decimal commas and dots that group thousands (issue 15)
+    (parse_amount, "149,00", 149.0),
+    (parse_amount, "89,99", 89.99),
+    (parse_amount, "I pay 49,90 each month", 49.9),
+    (parse_amount, "7.450,00 EUR", 7450.0),
+    (parse_amount, "EUR 3.800", 3800.0),
+    (parse_amount, "$2,000", 2000.0),
+    (parse_amount, "$1,500 deposit", 1500.0),
+    (parse_amount, "1 250,50 €", 1250.5),
+    (parse_amount, "$59 x2", 59.0),
+    (parse_amount, "$600 + ad spend", 600.0),
     (parse_reference, "status of rf-7k3q9x?", "RF-7K3Q9X"),
     (parse_reference, "RF 7K3Q9X", "RF-7K3Q9X"),
     (parse_reference, "rf-7k3q9", None),
@@ -218,6 +229,7 @@ def test_introduced_names_are_not_codes_or_shouting(text, expected):
     ("it's PS 31222", True, "PS 31222"),
     ("PS 31222", False, None),           # unasked, no
     ("it 12345", True, None),
+    ("CID 40-7712", True, "CID 40-7712"),  # issue 15: a number with a dash after the letters
 ])
 def test_spaced_references_as_answers(text, answer, expected):
     assert parse_identifier(text, ORDER_ID, answer=answer) == expected
@@ -250,3 +262,19 @@ def test_identifiers_with_several_letter_segments_are_kept_whole(text, expected)
 
 def test_a_slashed_invoice_is_kept_whole():
     assert parse_identifier("INV/2026/12/0044", answer=True) == "INV/2026/12/0044"  # kept whole, as typed
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Good day, I am seeing two payments of 149,00 on my bank statement", 149.0),
+    ("your plan was sold as 24/7 support. I pay 49,90 each month.", 49.9),
+    ("We paid 7.450,00 EUR for the project", 7450.0),
+    ("it cost $1,200 in total", 1200.0),
+    ("I was charged 3 times last month", None),
+    ("charged 2x for the same invoice", None),
+    ("paid on 12/11 by card", None),
+    ("invoice INV-20431, 24/7 support", None),
+    ("write to jane149@example.com", None),
+])
+def test_amounts_stated_in_passing(text, expected):
+    """Issue 15: an amount said unasked, with decimal commas, and never a count or a date."""
+    assert stated_amount(text) == expected

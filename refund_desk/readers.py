@@ -183,6 +183,11 @@ def train_all() -> None:
 IN_PASSING_CONFIDENCE = 0.65
 
 
+def read_in_passing(detail: str, text: Optional[str]) -> Optional[str]:
+    """The detail's value from a message where it was not asked (None: not said, or not sure enough)."""
+    return _value(detail, text, asked=False)
+
+
 def _value(detail: str, text: Optional[str], asked: bool) -> Optional[str]:
     reading = read(detail, text)
     if reading.label == NONE or (not asked and reading.confidence < IN_PASSING_CONFIDENCE):

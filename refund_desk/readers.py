@@ -77,14 +77,20 @@ class ReaderReading:
 
 @dataclass(frozen=True)
 class TrainingData:
-    """A reader's YAML file: labelled phrasings, the confidence below which it is not sure, and the
-    label that stands for "not sure" where one does (yes/no's "unclear")."""
+    """A reader's YAML file: labelled phrasings, the confidence below which it is not sure (per label
+    where a label needs more: a yes that confirms a summary), and the label that stands for "not
+    sure" where one does (yes/no's "unclear")."""
 
     detail: str
     threshold: float
     texts: tuple[str, ...]
     labels: tuple[str, ...]
     fallback: Optional[str] = None
+    label_thresholds: tuple[tuple[str, float], ...] = ()
+
+    def threshold_of(self, label: str) -> float:
+        """The confidence a reading of this label needs to be sure."""
+        return dict(self.label_thresholds).get(label, self.threshold)
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
@@ -104,8 +110,9 @@ def load_training_data(detail: str, directory: Optional[Path] = None) -> Trainin
         for text in phrasings:
             texts.append(str(text))
             labels.append(str(label))
+    label_thresholds = tuple((str(k), float(v)) for k, v in (raw.get("label_thresholds") or {}).items())
     return TrainingData(detail=detail, threshold=float(raw["threshold"]), texts=tuple(texts),
-                        labels=tuple(labels), fallback=raw.get("fallback"))
+                        labels=tuple(labels), fallback=raw.get("fallback"), label_thresholds=label_thresholds)
 
 
 def _word_ngrams(text: str) -> list[str]:
@@ -176,7 +183,7 @@ class Reader:
             if labels[label] != NONE and (labels[best] == NONE or probabilities[label] > table[best_row][best]):
                 best_row, best = row, label
         confidence = float(table[best_row][best])
-        sure = confidence >= self.data.threshold
+        sure = confidence >= self.data.threshold_of(labels[best])
         return ReaderReading(labels[best] if sure else self.data.fallback, confidence, sure=sure)
 
 

@@ -44,7 +44,7 @@ FLOORS = {
     ("refund_reason", "examples"): 0.82, ("refund_reason", "negations"): 0.80,
     ("service_status", "examples"): 0.87, ("service_status", "negations"): 0.79,
     ("service_kind", "examples"): 0.92, ("service_kind", "negations"): 0.78,
-    ("yes_no", "examples"): 0.88, ("yes_no", "negations"): 0.75,
+    ("yes_no", "examples"): 0.87, ("yes_no", "negations"): 0.70,  # a yes must be sure (0.65)
     ("dont_have", "examples"): 0.74, ("dont_have", "negations"): 0.94,
     ("change_of_mind", "examples"): 0.92, ("change_of_mind", "negations"): 0.97,
 }

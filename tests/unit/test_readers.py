@@ -160,9 +160,7 @@ def test_no_evaluation_text_is_trained_on_beyond_single_words():
         assert not shared, (detail, sorted(shared))
 
 
-@pytest.mark.xfail(strict=False, reason="the yes/no reader takes 'Jane Doe' for a yes (0.50, threshold 0.45), so a "
-                   "name typed at the summary confirms it; a confirmation should need a sure yes (issue 15, open)")
-@pytest.mark.parametrize("name", ["Jane Doe"])
+@pytest.mark.parametrize("name", ["Jane Doe", "Mohammed Al-Farsi", "Kwame Mensah"])
 def test_a_name_typed_at_the_summary_is_no_yes(name):
     from refund_desk.form_reading import yes_no_answer
 

@@ -242,7 +242,7 @@ def read_in_passing(detail: str, text: Optional[str]) -> Optional[str]:
 
 
 def _value(detail: str, text: Optional[str], asked: bool) -> Optional[str]:
-    reading = read(detail, text) if asked else reader(detail).read_each_clause(text)
+    reading = read(detail, text)
     if reading.label == NONE or (not asked and reading.confidence < IN_PASSING_CONFIDENCE):
         return None
     return reading.label

@@ -197,3 +197,14 @@ def test_clauses_keep_short_pieces_only_beside_a_neighbour():
 def test_a_yes_needs_more_certainty_than_the_other_answers():
     data = load_training_data("yes_no")
     assert data.threshold_of("yes") > data.threshold_of("no") == data.threshold
+
+
+@pytest.mark.parametrize("detail, text, expected", [
+    ("refund_reason", "double charge on my visa for the network install. the invoice never arrived either",
+     "duplicate_payment"),  # alone, "the invoice never arrived either" reads as never delivered (0.93)
+    ("service_status", "the migration was completed on the 3rd. we never started using it though",
+     None),  # alone, "we never started using it though" reads as not started (0.95); whole, nothing sure
+])
+def test_a_surer_whole_message_is_not_overruled_by_one_clause(detail, text, expected):
+    """One clause read alone says something else than the whole message: the whole is read first."""
+    assert readers.read_in_passing(detail, text) == expected

@@ -31,7 +31,7 @@ DETAILS = ("refund_reason", "service_status", "service_kind", "yes_no", "dont_ha
 
 NONE = "none"  # the label of a message that states nothing of the kind: read as None, like "not sure"
 _NOT = re.compile(r"\b(can|won|don|doesn|didn|isn|aren|wasn|weren|hasn|haven|hadn|couldn|wouldn|shouldn|ain)['’]?t\b")
-_EMAIL = re.compile(r"\S+@\S+")
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")  # not the punctuation after it: it ends a clause
 _DIGITS = re.compile(r"\d")
 
 
@@ -77,14 +77,20 @@ class ReaderReading:
 
 @dataclass(frozen=True)
 class TrainingData:
-    """A reader's YAML file: labelled phrasings, the confidence below which it is not sure, and the
-    label that stands for "not sure" where one does (yes/no's "unclear")."""
+    """A reader's YAML file: labelled phrasings, the confidence below which it is not sure (per label
+    where a label needs more: a yes that confirms a summary), and the label that stands for "not
+    sure" where one does (yes/no's "unclear")."""
 
     detail: str
     threshold: float
     texts: tuple[str, ...]
     labels: tuple[str, ...]
     fallback: Optional[str] = None
+    label_thresholds: tuple[tuple[str, float], ...] = ()
+
+    def threshold_of(self, label: str) -> float:
+        """The confidence a reading of this label needs to be sure."""
+        return dict(self.label_thresholds).get(label, self.threshold)
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
@@ -104,8 +110,9 @@ def load_training_data(detail: str, directory: Optional[Path] = None) -> Trainin
         for text in phrasings:
             texts.append(str(text))
             labels.append(str(label))
+    label_thresholds = tuple((str(k), float(v)) for k, v in (raw.get("label_thresholds") or {}).items())
     return TrainingData(detail=detail, threshold=float(raw["threshold"]), texts=tuple(texts),
-                        labels=tuple(labels), fallback=raw.get("fallback"))
+                        labels=tuple(labels), fallback=raw.get("fallback"), label_thresholds=label_thresholds)
 
 
 def _word_ngrams(text: str) -> list[str]:
@@ -142,16 +149,62 @@ class Reader:
                                       LogisticRegression(C=20.0, max_iter=5000, class_weight="balanced"))
         self.pipeline.fit([normalise(t) for t in data.texts], list(data.labels))
 
+    @property
+    def reads_clauses(self) -> bool:
+        """Whether the reader has a label for "states nothing of the kind" (reason, status, kind): then a
+        message that says nothing sure as a whole is read clause by clause. The readers that answer a
+        question as a whole (yes/no, "I don't have it", change of mind) do not: "no, but it's INV-4410"."""
+        return NONE in self.data.labels
+
     def read(self, text: Optional[str]) -> ReaderReading:
-        """The best label and its probability; None as the label when below the threshold (or empty text)."""
-        cleaned = normalise(text)
-        if not cleaned:
+        """The best label and its probability; None as the label when below the threshold (or empty text).
+        Where the whole text states nothing sure and the reader reads clauses, the surest clause's reading."""
+        whole = self._surest([normalise(text)])
+        if not self.reads_clauses or (whole.sure and whole.label != NONE):
+            return whole
+        by_clause = self.read_each_clause(text)
+        return by_clause if by_clause.sure and by_clause.label != NONE else whole
+
+    def read_each_clause(self, text: Optional[str]) -> ReaderReading:
+        """The surest reading of a label among the whole text and its clauses (a long opening message
+        states its reason in one clause, which the rest of the message drowns when read whole)."""
+        whole = normalise(text)
+        return self._surest([whole, *(c for c in clauses(whole) if c != whole)])
+
+    def _surest(self, candidates: list[str]) -> ReaderReading:
+        """The reading of the candidate texts whose best label is surest, a label over "none"."""
+        if not candidates[0]:
             return ReaderReading(self.data.fallback, 0.0, sure=False)
-        probabilities = self.pipeline.predict_proba([cleaned])[0]
-        best = int(probabilities.argmax())
-        confidence = float(probabilities[best])
-        label = str(self.pipeline.classes_[best]) if confidence >= self.data.threshold else self.data.fallback
-        return ReaderReading(label, confidence, sure=confidence >= self.data.threshold)
+        table = self.pipeline.predict_proba(candidates)
+        labels = [str(label) for label in self.pipeline.classes_]
+        best_row, best = 0, int(table[0].argmax())
+        for row, probabilities in enumerate(table[1:], start=1):
+            label = int(probabilities.argmax())
+            if labels[label] != NONE and (labels[best] == NONE or probabilities[label] > table[best_row][best]):
+                best_row, best = row, label
+        confidence = float(table[best_row][best])
+        sure = confidence >= self.data.threshold_of(labels[best])
+        return ReaderReading(labels[best] if sure else self.data.fallback, confidence, sure=sure)
+
+
+# Where one clause of a message ends: a sentence's end, a dash, a colon or semicolon, a comma, a line
+# break, or before "because" (what follows it is the reason).
+_CLAUSE_END = re.compile(r"[.!?;:]+(?:\s+|$)|\s[-—–]+\s|[—–]|,\s*|\n+|\s(?=because\b|cause\b|coz\b)")
+
+
+# A clause shorter than this is read only beside its neighbour: alone, "my mistake" in "my mistake: the
+# 19th" would be a reason, though it owns up to a typed date.
+CLAUSE_WORDS = 3
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of normalised text of CLAUSE_WORDS words or more, and each pair of neighbouring
+    clauses (a clause cut too early: "the installation, booked for tuesday, never happened")."""
+    pieces = [p.strip() for p in _CLAUSE_END.split(text) if p and p.strip()]
+    if len(pieces) < 2:
+        return pieces
+    pairs = [f"{a}, {b}" for a, b in zip(pieces, pieces[1:])]
+    return [*(p for p in pieces if len(p.split()) >= CLAUSE_WORDS), *pairs]
 
 
 @lru_cache(maxsize=None)
@@ -181,6 +234,11 @@ def train_all() -> None:
 
 # A detail read in passing (not the answer to its own question) needs this much more certainty.
 IN_PASSING_CONFIDENCE = 0.65
+
+
+def read_in_passing(detail: str, text: Optional[str]) -> Optional[str]:
+    """The detail's value from a message where it was not asked (None: not said, or not sure enough)."""
+    return _value(detail, text, asked=False)
 
 
 def _value(detail: str, text: Optional[str], asked: bool) -> Optional[str]:

@@ -7,9 +7,6 @@ from tests.e2e.test_conversations import reference_in
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.xfail(strict=False, reason="the trained reason reader reads 'the remote session never happened' alone "
-                   "(service_not_rendered, 0.9) but not inside this long message (none, 0.53), so the form asks the "
-                   "reason back; the regexes it replaced read it (issue 15, open)")
 def test_everything_in_one_message_goes_straight_to_the_summary(assistant, sender):
     summary = say(assistant, sender, "I want a refund. Jane Moreau here, jane.moreau@example.com — refund for "
                                      "#55881 from 3 days ago, the remote session never happened")

@@ -243,6 +243,12 @@ def read_in_passing(detail: str, text: Optional[str]) -> Optional[str]:
 
 def _value(detail: str, text: Optional[str], asked: bool) -> Optional[str]:
     reading = read(detail, text)
+    if not asked and reading.sure and reading.confidence < IN_PASSING_CONFIDENCE and reader(detail).reads_clauses:
+        # Read whole, a long message may say its reason too faintly to count in passing; the clause
+        # that states it may say it surely. Only the same reading counts: a clause never overrules the whole.
+        by_clause = reader(detail).read_each_clause(text)
+        if by_clause.label == reading.label:
+            reading = by_clause
     if reading.label == NONE or (not asked and reading.confidence < IN_PASSING_CONFIDENCE):
         return None
     return reading.label

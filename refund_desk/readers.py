@@ -188,8 +188,10 @@ class Reader:
 
 
 # Where one clause of a message ends: a sentence's end, a dash, a colon or semicolon, a comma, a line
-# break, or before "because" (what follows it is the reason).
-_CLAUSE_END = re.compile(r"[.!?;:]+(?:\s+|$)|\s[-—–]+\s|[—–]|,\s*|\n+|\s(?=because\b|cause\b|coz\b)")
+# break, before "because" (what follows it is the reason), or at "or" before a threat ("refund the
+# duplicate charge or I'm disputing it").
+_CLAUSE_END = re.compile(r"[.!?;:]+(?:\s+|$)|\s[-—–]+\s|[—–]|,\s*|\n+|\s(?=because\b|cause\b|coz\b)"
+                         r"|\sor\s+(?=else\b|i\b|we\b|i'll\b|we'll\b|i'm\b)")
 
 
 # A clause shorter than this is read only beside its neighbour: alone, "my mistake" in "my mistake: the
@@ -241,11 +243,17 @@ def read_in_passing(detail: str, text: Optional[str]) -> Optional[str]:
     return _value(detail, text, asked=False)
 
 
+# Details whose faint reading of a whole message in passing the clause that states it may confirm.
+# (Not the work status: there a clause such as "we got the report" misleads.)
+CONFIRMED_BY_CLAUSE = frozenset({"refund_reason"})
+
+
 def _value(detail: str, text: Optional[str], asked: bool) -> Optional[str]:
     reading = read(detail, text)
-    if not asked and reading.sure and reading.confidence < IN_PASSING_CONFIDENCE and reader(detail).reads_clauses:
-        # Read whole, a long message may say its reason too faintly to count in passing; the clause
-        # that states it may say it surely. Only the same reading counts: a clause never overrules the whole.
+    if detail in CONFIRMED_BY_CLAUSE and not asked and reading.sure and reading.confidence < IN_PASSING_CONFIDENCE:
+        # Read whole, a long opening may state its reason too faintly to count in passing; the clause
+        # that states it may say it surely. Only the same reading counts: a clause never overrules the
+        # whole.
         by_clause = reader(detail).read_each_clause(text)
         if by_clause.label == reading.label:
             reading = by_clause

@@ -56,7 +56,9 @@ def test_no_reason_for_a_refund_is_ending_without_a_specific_reason_too():
     assert reading.values["refund_reason"] == "no_longer_needed"
 
 
-@pytest.mark.parametrize("text", ["office closed that week", "TIRED OF THE UPSELL CALLS"])
+# (reasons the reason reader cannot place: "tired of the upsell calls", used here first, it now reads
+# as dissatisfaction)
+@pytest.mark.parametrize("text", ["office closed that week", "BECAUSE OF THE THING WITH GARY"])
 def test_a_cancellation_reason_of_their_own_is_kept_not_left_out(text):
     # Pro IT Assist decides a cancellation on nothing the reason says: any words are kept as "other"
     reading = read_reason_answer(text, "pro_it_assist")
@@ -65,8 +67,8 @@ def test_a_cancellation_reason_of_their_own_is_kept_not_left_out(text):
 
 
 def test_a_deciding_cancellation_reason_is_asked_back_once_then_kept_in_the_customers_words():
-    first = read_reason_answer("TIRED OF THE UPSELL CALLS", "webpro_it_solutions", misses=0)
+    first = read_reason_answer("BECAUSE OF THE THING WITH GARY", "webpro_it_solutions", misses=0)
     assert first.values["refund_reason"] is None and first.problems  # asked back, with the choices
-    again = read_reason_answer("TIRED OF THE UPSELL CALLS", "webpro_it_solutions", misses=1)
+    again = read_reason_answer("BECAUSE OF THE THING WITH GARY", "webpro_it_solutions", misses=1)
     assert again.skipped is None
-    assert (again.values["refund_reason"], again.values["reason_details"]) == ("other", "TIRED OF THE UPSELL CALLS")
+    assert (again.values["refund_reason"], again.values["reason_details"]) == ("other", "BECAUSE OF THE THING WITH GARY")

@@ -23,6 +23,7 @@ from typing import Any, Optional
 import yaml
 
 from refund_desk.embeddings import Embedder, load_embedder
+from refund_desk.languages import detect_language
 from refund_desk.parsing import clip
 from refund_desk.settings import READERS_DIR
 
@@ -283,8 +284,9 @@ def read_yes_no(text: Optional[str]) -> Optional[bool]:
 
 
 def says_dont_have(text: Optional[str]) -> bool:
-    """Whether an answer says the customer cannot give the detail asked ("no idea", "never got one")."""
-    return read_label("dont_have", text) == "dont_have"
+    """Whether an answer says the customer cannot give the detail asked ("no idea", "never got one").
+    A message surely in another language is not read (it is answered in its language, and asked again)."""
+    return read_label("dont_have", text) == "dont_have" and detect_language(text) is None
 
 
 def wants_instead(text: Optional[str]) -> Optional[str]:

@@ -66,7 +66,7 @@ SCENARIOS = [
      {"service_date": "2 days ago", "reason": "There was a mistake by your team"}, "review",
      "partial_refund_or_credit", None),
     ("tech_support_004", "cancellation", "cancel my support subscription",
-     {"kind": "a recurring plan", "reason": "I don't need it anymore", "service_date": "10 days ago"}, "not_eligible", "unused_not_refunded", None),
+     {"kind": "a recurring plan", "reason": "I don't need it anymore", "service_date": "10 days ago"}, "eligible", "cancel_anytime", None),
 ]
 
 

@@ -208,3 +208,12 @@ def test_a_yes_needs_more_certainty_than_the_other_answers():
 def test_a_surer_whole_message_is_not_overruled_by_one_clause(detail, text, expected):
     """One clause read alone says something else than the whole message: the whole is read first."""
     assert readers.read_in_passing(detail, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Perdón, ¿puedo escribir en español por favor?", False),  # another language: answered in it, not skipped
+    ("Kann ich bitte auf Deutsch schreiben?", False),
+    ("no idea, I never got one", True),
+])
+def test_a_message_in_another_language_is_no_i_dont_have_it(text, expected):
+    assert says_dont_have(text) is expected

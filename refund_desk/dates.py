@@ -351,7 +351,12 @@ def _r_relative_day(m, today, direction):
     return DateReading(today + timedelta(days=table[word]))
 
 
+_COUPLE = re.compile(r"^(?:a couple of|a couple|couple of)$", re.I)
+
+
 def _r_ago(m, today, direction):
+    if _COUPLE.match(m["n"]) and m["unit"].lower() in ("week", "month"):
+        return DateReading()  # "a couple of weeks back" is vague: read_date_range reads it as a range
     return DateReading(_offset(today, _number(m["n"]), m["unit"], -1))
 
 
@@ -489,6 +494,8 @@ _VAGUE_MONTH = re.compile(rf"\b(?:{_PART_WORDS})?(?P<which>last|this|next)\s+mon
 _VAGUE_WEEK = re.compile(r"\b(?P<which>last|this|next|earlier this|later this)\s+week\b", re.I)
 _VAGUE_EARLIER = re.compile(r"\b(?P<which>earlier|later)\s+(?:this|in the)\s+month\b", re.I)
 _FEW_AGO = re.compile(r"\b(?:a\s+)?few\s+(?P<unit>day|week)s?\s+ago\b", re.I)
+# "a couple of weeks back": about two weeks, give or take half a week; "a couple of months": 6 to 10 weeks
+_COUPLE_AGO = re.compile(r"\b(?:a\s+)?couple(?:\s+of)?\s+(?P<unit>week|month)s?\s+(?:ago|back|before)\b", re.I)
 
 
 def _month_range(first: date, part: Optional[str]) -> DateRange:
@@ -546,6 +553,9 @@ def read_date_range(text: Optional[str], today: date, direction: Optional[str] =
     if found is None and (m := _FEW_AGO.search(text)):
         found = (DateRange(today - timedelta(days=6), today - timedelta(days=2)) if m["unit"].lower() == "day"
                  else DateRange(today - timedelta(days=27), today - timedelta(days=10)))
+    if found is None and (m := _COUPLE_AGO.search(text)):
+        found = (DateRange(today - timedelta(days=18), today - timedelta(days=10)) if m["unit"].lower() == "week"
+                 else DateRange(today - timedelta(weeks=10), today - timedelta(weeks=6)))
     if found is None and (m := _VAGUE_MONTH.search(text)):
         words = direction_in_words(text, m.start(), m.end())
         if m["which"] and m["which"].lower() in ("last", "next"):

@@ -111,7 +111,7 @@ def choose_after_misses(slot: str, identifier: Identifier) -> str:
 
 def which_day_in(vague: DateRange, turning: Optional[date]) -> str:
     """A vague date asked once more, the range offered (and where the policy's answer changes)."""
-    ask = f"Between {spoken_range(vague)}: which day was it, roughly?"
+    ask = f"Sometime from {spoken_range(vague)}: which day was it, roughly?"
     if turning is None:
         return ask
     return (f"{ask} The exact day matters here: the policy answers differently from {spoken(turning)} on. "

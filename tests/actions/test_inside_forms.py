@@ -391,3 +391,31 @@ def test_a_status_question_is_no_answer_to_the_date_question(dispatcher, domain,
     slots = slot_events(run_action(ValidateRefundForm(), after_status_rule(text, "refund_form", "service_date"),
                                    dispatcher, domain))
     assert slots.get("service_date") is None and slots["question_misses"] == {"slot": "service_date", "count": 1}
+
+
+# ---- issue 15: "I want a person" at any question of any form, whatever the classifier said ---------------
+
+PERSON_WORDINGS = ["I'd rather one of your staff rang me about all this",
+                   "can somebody from your team just call me",
+                   "enough of this, put a manager on"]
+
+
+@pytest.mark.parametrize("policy", ["pro_it_assist", "webpro_it_solutions", "itmediasolutions"])
+@pytest.mark.parametrize("form, validation", [("refund_form", ValidateRefundForm),
+                                              ("cancellation_form", ValidateCancellationForm),
+                                              ("chargeback_form", ValidateChargebackForm)])
+@pytest.mark.parametrize("intent", ["inform", "nlu_fallback", "out_of_scope"])
+def test_asking_for_a_person_at_any_question_hands_off(dispatcher, domain, monkeypatch, policy, form, validation,
+                                                       intent):
+    monkeypatch.setenv("REFUND_POLICY", f"refund_policies/{policy}.yml")
+    runtime.cache_clear()
+    known = {"invoice_number": "INV-31007"}
+    questions = validation().wanted_slots(make_tracker(slots=known, active_loop=form))
+    for asked in questions[1:]:
+        for text in PERSON_WORDINGS:
+            tracker = make_tracker(text, intent=intent, slots={**known, "requested_slot": asked}, active_loop=form)
+            tracker.events[:0] = [{"event": "slot", "name": "requested_slot", "value": asked}]
+            tracker.events[-1:] = [{"event": "action", "name": form}]
+            events = run_action(validation(), tracker, CollectingDispatcher(), domain)
+            assert [e["name"] for e in events if e.get("event") == "followup"] == ["action_handoff"], (asked, text)
+            assert "invoice_number" not in slot_events(events)  # what was said so far stays for the hand-off

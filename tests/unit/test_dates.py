@@ -286,6 +286,10 @@ def test_a_typed_year_is_never_replaced(text, direction):
     ("the installation is next week", PAST, "2026-12-07", "2026-12-13"),
     ("a few days ago", PAST, "2026-11-30", "2026-12-04"),
     ("this month", FUTURE, "2026-12-06", "2026-12-31"),
+    # about two weeks, not the day exactly 14 days ago
+    ("I signed up a couple of weeks ago", PAST, "2026-11-18", "2026-11-26"),
+    ("we paid couple weeks back I think", PAST, "2026-11-18", "2026-11-26"),
+    ("it started a couple months ago", PAST, "2026-09-27", "2026-10-25"),
 ])
 def test_a_vague_answer_is_kept_as_a_range(text, direction, first, last):
     assert read_date_range(text, DEC_6, direction) == DateRange(d(first), d(last))

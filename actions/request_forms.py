@@ -16,7 +16,8 @@ from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, read_date
 from actions.status_check import asked_for, extract_lookup_email, status_asked_slots, unread
 from refund_desk.eligibility import asked_facts
-from refund_desk.form_reading import (answers_instead_of_a_person, asks_for_a_new_refund, asks_to_cancel_with_a_refund,
+from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, asks_about_a_request,
+                                      asks_for_a_new_refund, asks_to_cancel_with_a_refund,
                                       asks_to_stop, date_direction, read_lookup, read_message,
                                       reads_as_a_refund_of_a_started_service, reads_as_an_answer)
 from refund_desk.parsing import parse_email
@@ -80,14 +81,12 @@ def interrupted_form(tracker: Tracker) -> tuple[Optional[str], Optional[str]]:
 
 
 def answered_anyway(tracker: Tracker) -> bool:
-    """Whether the latest message, which a rule answered, also answers the form's question."""
-    actions = []
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            break
-        if event.get("event") == "action" and event.get("name") != "action_listen":
-            actions.append(event.get("name"))
+    """Whether the latest message, which a rule answered, also answers the form's question
+    (a question about another request does not: "any news? I asked two weeks ago" is no service date)."""
+    actions = actions_since_message(tracker)
     if not any(a in READ_AFTER for a in actions):
+        return False
+    if STATUS_IN_FORM in actions and asks_about_a_request(said_text(tracker)):
         return False
     return answers_instead_of_a_person(said_text(tracker), requested_before(tracker),
                                        runtime().policy.identifier, today())
@@ -123,6 +122,21 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     if intent in OPENING_INTENTS and tracker.get_slot("requested_slot") is None:
         return True  # the message that opened (or switched to) this form
     return intent not in INTERRUPTING_INTENTS - OWN_INTENTS.get(form, set())
+
+
+def actions_since_message(tracker: Tracker) -> List[str]:
+    """The actions run since the latest user message, latest first."""
+    names: List[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            names.append(event.get("name"))
+    return names
+
+
+# The rule that answers a question about another request inside a form (data/rules/*.yml).
+STATUS_IN_FORM = "utter_status_after_form"
 
 
 def misses_of(tracker: Tracker, slot: Optional[str]) -> int:
@@ -191,7 +205,7 @@ class RequestFormValidation(FormValidationAction):
         if email and known.get("customer_email") is None and "customer_email" in wanted:
             events.append(SlotSet("customer_email", email))  # given by the page the widget is on
         if not answers_the_form(tracker, self.form_name()):
-            return events
+            return [*events, *self.status_question_spent(dispatcher, tracker)]
         requested = tracker.get_slot("requested_slot") if tracker.active_loop_name == self.form_name() else None
         if requested is None and answered_anyway(tracker):
             requested = requested_before(tracker)  # back from a hand-off that was really an answer
@@ -229,6 +243,19 @@ class RequestFormValidation(FormValidationAction):
             if stated:  # "cancel my plan": the record says what was cancelled even when the policy never asks
                 events.append(SlotSet("service_kind", stated))
         return events
+
+    def status_question_spent(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """A question about another request instead of an answer spends one of the question's misses; at the
+        budget the other request is looked up now (the status form takes over, this form's details are kept)."""
+        asked = tracker.get_slot("requested_slot")
+        if asked is None or tracker.active_loop_name != self.form_name() \
+                or STATUS_IN_FORM not in actions_since_message(tracker):
+            return []
+        spent = misses_of(tracker, asked) + 1
+        if spent < MISS_BUDGET:
+            return [SlotSet("question_misses", {"slot": asked, "count": spent})]
+        dispatcher.utter_message(text=replies.OTHER_REQUEST_FIRST)
+        return [SlotSet("question_misses", None), *hand_over_to("status_form")]
 
     async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Optional[EventType]:
@@ -331,7 +358,9 @@ class ValidateStatusForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         # "...still slow, I want my money back" taken for a status question: it is a new refund request,
         # so the refund form takes over (and reads the message) instead of asking for a reference.
-        if tracker.get_slot("lookup_key") is None and tracker.get_slot("requested_slot") in (None, "lookup_key"):
+        handed_over_by_a_form = bool(set(actions_since_message(tracker)) & set(FORM_KINDS))  # not back to it
+        if tracker.get_slot("lookup_key") is None and tracker.get_slot("requested_slot") in (None, "lookup_key") \
+                and not handed_over_by_a_form:
             stated = stated_request(said_text(tracker), ranking_of(tracker.latest_message))
             if stated in STATUS_HANDOVERS:  # "changed my mind, please cancel" is no status question
                 return hand_over_to(STATUS_HANDOVERS[stated])

@@ -64,6 +64,13 @@ _YEAR = r"(?:,?\s*(?P<year>(?:19|20)\d\d))?"
 _NUM = r"(?:\d+|a couple of|a couple|couple of|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(?P<unit>day|week|fortnight|month|year)s?"
 
+# A deadline or a demand ("refund it by Friday", "until Monday the 14th"), unless the words before it say
+# when the service itself was to start ("the pentest would start by Monday the 30th": that is its date).
+_DEADLINE = re.compile(r"\b(?:by|until|till|no later than)\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
+                       r"friday|saturday|sunday|tomorrow|tonight|today|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month))"
+                       r"\b(?:,?\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b)?", re.I)
+_DUE_BEFORE = re.compile(r"\b(?:start|begin|began|begun|commence|kick(?:ed)? off)\w*(?:\s+\w+){0,2}\s*$", re.I)
+
 # Things that look like dates but are not: removed before reading.
 _NOT_DATES = (
     re.compile(r"\b24\s*[/x]\s*7\b|\b24\s*/\s*365\b", re.I),                       # 24/7 support
@@ -75,9 +82,9 @@ _NOT_DATES = (
     re.compile(r"(?:[$€£]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d\d)?\s?(?:usd|eur|gbp|dollars?|euros?|bucks))", re.I),
     re.compile(r"\+?\d(?:[ ()-]*\d){8,}"),                                            # phone numbers
     re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm)\b|\b\d{1,2}:\d\d\b", re.I),           # times of day
-    re.compile(r"\b(?:by|until|till|no later than)\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
-               r"friday|saturday|sunday|tomorrow|tonight|today|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month))\b",
-               re.I),                                                                # a deadline: "refund it by Friday"
+    _DEADLINE,                                                                         # a deadline: "refund it by Friday"
+    re.compile(r"\b(?:it'?s|it is|today is|today'?s|now it'?s)\s+(?:now\s+)?(?:a\s+)?(?:monday|tuesday|wednesday|"
+               r"thursday|friday|saturday|sunday)\b", re.I),                            # today: "it's sunday and ..."
     re.compile(r"\b(?:fix|refund|sort|resolve|solve|pay|return|reverse|handle|settle)\s+(?:it|this|that|me|us|them)?\s*"
                r"(?:out\s+|back\s+)?(?:today|tonight|tomorrow)\b", re.I),          # a demand: "fix it today or ..."
 )
@@ -292,7 +299,11 @@ def _month_typos_fixed(text: str) -> str:
 def _clean(text: str) -> str:
     text = text.replace("’", "'").replace("\u00a0", " ")
     for pattern in _NOT_DATES:
-        text = pattern.sub(" ", text)
+        if pattern is _DEADLINE:
+            text = pattern.sub(lambda m: m[0] if _DUE_BEFORE.search(m.string[max(0, m.start() - 40):m.start()])
+                               else " ", text)
+        else:
+            text = pattern.sub(" ", text)
     return _month_typos_fixed(text)
 
 
@@ -340,7 +351,12 @@ def _r_relative_day(m, today, direction):
     return DateReading(today + timedelta(days=table[word]))
 
 
+_COUPLE = re.compile(r"^(?:a couple of|a couple|couple of)$", re.I)
+
+
 def _r_ago(m, today, direction):
+    if _COUPLE.match(m["n"]) and m["unit"].lower() in ("week", "month"):
+        return DateReading()  # "a couple of weeks back" is vague: read_date_range reads it as a range
     return DateReading(_offset(today, _number(m["n"]), m["unit"], -1))
 
 
@@ -478,6 +494,8 @@ _VAGUE_MONTH = re.compile(rf"\b(?:{_PART_WORDS})?(?P<which>last|this|next)\s+mon
 _VAGUE_WEEK = re.compile(r"\b(?P<which>last|this|next|earlier this|later this)\s+week\b", re.I)
 _VAGUE_EARLIER = re.compile(r"\b(?P<which>earlier|later)\s+(?:this|in the)\s+month\b", re.I)
 _FEW_AGO = re.compile(r"\b(?:a\s+)?few\s+(?P<unit>day|week)s?\s+ago\b", re.I)
+# "a couple of weeks back": about two weeks, give or take half a week; "a couple of months": 6 to 10 weeks
+_COUPLE_AGO = re.compile(r"\b(?:a\s+)?couple(?:\s+of)?\s+(?P<unit>week|month)s?\s+(?:ago|back|before)\b", re.I)
 
 
 def _month_range(first: date, part: Optional[str]) -> DateRange:
@@ -535,6 +553,9 @@ def read_date_range(text: Optional[str], today: date, direction: Optional[str] =
     if found is None and (m := _FEW_AGO.search(text)):
         found = (DateRange(today - timedelta(days=6), today - timedelta(days=2)) if m["unit"].lower() == "day"
                  else DateRange(today - timedelta(days=27), today - timedelta(days=10)))
+    if found is None and (m := _COUPLE_AGO.search(text)):
+        found = (DateRange(today - timedelta(days=18), today - timedelta(days=10)) if m["unit"].lower() == "week"
+                 else DateRange(today - timedelta(weeks=10), today - timedelta(weeks=6)))
     if found is None and (m := _VAGUE_MONTH.search(text)):
         words = direction_in_words(text, m.start(), m.end())
         if m["which"] and m["which"].lower() in ("last", "next"):

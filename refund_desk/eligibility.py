@@ -105,11 +105,15 @@ def needed_facts(
 
 
 # Details a record of this kind keeps for staff, asked even where the refund policy decides nothing on
-# them (issue 15: "the record keeps the customer's reason"): what is being cancelled (a plan or an
-# appointment), when (or, for a plan the policy weighs by its next billing date, that date), and why.
+# them (issue 15: "the record keeps the customer's reason", "the dates"): for a cancellation what is being
+# cancelled (a plan or an appointment), when (or, for a plan the policy weighs by its next billing date,
+# that date), and why; for a refund and a chargeback when the service was (ITMediaSolutions' policy
+# weighs no date, but staff still need to know which project or billing period the money is for).
 # Each group is one detail: the first of it is asked unless one of the group is asked already.
 RECORDED_FACTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "cancellation": (("service_kind",), ("service_date", "next_billing_date"), ("refund_reason",)),
+    "refund": (("service_date",),),
+    "chargeback": (("service_date",),),
 }
 # The kind whose rules weigh a request: a chargeback is weighed as the refund it disputes.
 WEIGHED_AS: dict[str, str] = {"chargeback": "refund"}

@@ -62,7 +62,7 @@ class Reading:
     buttons: list[dict[str, str]] = field(default_factory=list)
     missed: bool = False  # the question asked was not answered (one of its MISS_BUDGET misses)
     skipped: Optional[str] = None  # the detail the customer does not have or chose to skip: left out
-    hand_off: bool = False  # the summary got no answer within its budget: a person takes over
+    hand_off: bool = False  # a person asked for, or the summary unanswered within its budget: a person takes over
     upset: bool = False  # the customer is angry: acknowledge it before the next question
     # A refund for a prepaid service plainly still to come: the refund stops and a cancellation is offered.
     cancellation_instead: bool = False
@@ -276,6 +276,9 @@ def read_message(
     """
     text = clip(text)
     reading = Reading(upset=bool(_UPSET.search(text)))
+    if _wants_a_person(text, requested_slot, today, identifier):
+        reading.hand_off = True  # whatever the classifier said: a person, with everything said so far
+        return reading
     if _wants_cancellation(text, kind, requested_slot, today, identifier):
         reading.wants_cancellation = True  # not a refund at all: the cancellation form reads the rest
         return reading
@@ -348,6 +351,13 @@ def _wants_cancellation(text: str, kind: str, requested: Optional[str], today: d
     "I just don't want it anymore" is a reason)."""
     return kind == "refund" and requested is not None and wants_instead(text) == "cancellation" \
         and not _answers(requested, text, today, identifier)
+
+
+def _wants_a_person(text: str, requested: Optional[str], today: date, identifier: Identifier) -> bool:
+    """Inside a form, "can somebody from your team just call me" at any question: a person asked for in
+    words, and no answer to the question ("Talk To Manager" typed as the name is asked again, not handed off)."""
+    return requested is not None and asks_for_a_person(text) and not reads_as_an_answer(text, requested, identifier,
+                                                                                          today)
 
 
 def _skip(reading: Reading, slot: str, identifier: Identifier, said: bool) -> None:
@@ -617,8 +627,8 @@ _STOP_WORDS = re.compile(r"\b(stop|cancel|quit|exit|abort|end|never ?mind|forget
 _PEOPLE = r"\b(person|human|manager|supervisor|agent|someone|somebody|representative|operator|people|staff|" \
           r"specialists?|experts?|colleagues?|team members?|real one)\b"
 _TO_A_PERSON = re.compile(r"\b(speak|talk|chat|contact|call|connect|put me through|transfer|pass me|hand me|reach|get|"
-                          r"want|need|prefer|rather|explain)\b.{0,60}" + _PEOPLE + "|" + _PEOPLE +
-                          r".{0,20}\b(call|contact|reach|phone|ring|e-?mail|get back to)\s+(me|us)\b", re.I)
+                          r"want|need|prefer|rather|explain|put)\b.{0,60}" + _PEOPLE + "|" + _PEOPLE +
+                          r".{0,30}\b(call|contact|reach|phone|ring|rang|e-?mail|get back to)\s+(me|us)\b", re.I)
 
 
 def asks_for_a_person(text: Optional[str]) -> bool:
@@ -644,6 +654,11 @@ def asks_for_a_new_refund(text: Optional[str]) -> bool:
     """'…still slow, I want my money back': a new refund request, not a question about an existing one."""
     text = clip(text)
     return bool(_WANTS_REFUND.search(text)) and not _ASKS_STATUS.search(text) and parse_reference(text) is None
+
+
+def asks_about_a_request(text: Optional[str]) -> bool:
+    """Whether the message asks how an earlier request stands ("any news on my other refund?")."""
+    return bool(_ASKS_STATUS.search(clip(text)))
 
 
 def asks_to_cancel(text: Optional[str]) -> bool:

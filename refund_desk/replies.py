@@ -111,7 +111,7 @@ def choose_after_misses(slot: str, identifier: Identifier) -> str:
 
 def which_day_in(vague: DateRange, turning: Optional[date]) -> str:
     """A vague date asked once more, the range offered (and where the policy's answer changes)."""
-    ask = f"Between {spoken_range(vague)}: which day was it, roughly?"
+    ask = f"Sometime from {spoken_range(vague)}: which day was it, roughly?"
     if turning is None:
         return ask
     return (f"{ask} The exact day matters here: the policy answers differently from {spoken(turning)} on. "
@@ -396,6 +396,9 @@ def duplicate_charge_offer(policy: RefundPolicy, asked_for: bool = False) -> str
     return "\n".join(lines)
 
 
+# Asked about another request again instead of answering the form: it is looked up now (the details stay).
+OTHER_REQUEST_FIRST = ("Let's look up your other request first. What you've told me for this one is kept, so you "
+                       "can carry on with it afterwards.")
 CANCELLATION_NOT_REFUND = ("Understood: a cancellation, not a refund. I'll keep what you've told me so far "
                            "and carry on with the cancellation.")
 CANCELLATION_WITH_ITS_REFUND = ("You'd like to cancel, so I'll open a cancellation: the policy's cancellation "

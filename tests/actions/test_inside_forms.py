@@ -1,5 +1,7 @@
 """Forms as the customer meets them: policy wording, the identifier choice, records with everything."""
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionHandoff
 from actions.request_forms import (ValidateCancellationForm, ValidateChargebackForm, ValidateHandoffForm,
@@ -350,3 +352,70 @@ def test_a_stop_that_wants_a_cancellation_goes_to_the_refund_form_which_switches
                            slots={"requested_slot": "confirmed"})
     assert run_action(ActionConfirmStop(), tracker, dispatcher, domain) == [
         {"event": "followup", "timestamp": None, "name": "refund_form"}]
+
+
+# ---- issue 15 §4: a question about another request inside a form spends the question's budget ----------
+
+def after_status_rule(text: str, form: str, asked: str, misses: int = 0) -> Tracker:
+    """The tracker as the form sees it once the rule answered a status question ("I can look it up after")."""
+    slots = {"requested_slot": asked, "invoice_number": "INV-31007",
+             "question_misses": {"slot": asked, "count": misses} if misses else None}
+    tracker = make_tracker(text, intent="check_request_status", slots=slots, active_loop=form)
+    tracker.events[:0] = [{"event": "slot", "name": "requested_slot", "value": asked}]
+    tracker.events[-1:] = [{"event": "action", "name": "utter_status_after_form"}, {"event": "action", "name": form}]
+    return tracker
+
+
+STATUS_QUESTIONS = ["has anyone looked at the refund I asked for last month?",
+                    "still no answer to my earlier request, where is it at",
+                    "what's happening with the claim I sent you before?"]
+
+
+@pytest.mark.parametrize("text", STATUS_QUESTIONS)
+@pytest.mark.parametrize("form, validation, asked", [("refund_form", ValidateRefundForm, "refund_reason"),
+                                                     ("cancellation_form", ValidateCancellationForm, "customer_name")])
+def test_asking_about_another_request_twice_looks_it_up_instead_of_asking_again(dispatcher, domain, text, form,
+                                                                                validation, asked):
+    first = run_action(validation(), after_status_rule(text, form, asked), dispatcher, domain)
+    assert slot_events(first)["question_misses"] == {"slot": asked, "count": 1}
+    assert not [e for e in first if e.get("event") == "followup"]
+    second = run_action(validation(), after_status_rule(text, form, asked, misses=1), CollectingDispatcher(), domain)
+    assert [e["name"] for e in second if e.get("event") == "followup"] == ["status_form"]
+    assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in second]
+    assert "invoice_number" not in slot_events(second)  # the details said for this request stay
+
+
+@pytest.mark.parametrize("text", ["any update on the refund I asked for two weeks ago?",
+                                  "what's the status of the one from last Tuesday"])
+def test_a_status_question_is_no_answer_to_the_date_question(dispatcher, domain, text):
+    slots = slot_events(run_action(ValidateRefundForm(), after_status_rule(text, "refund_form", "service_date"),
+                                   dispatcher, domain))
+    assert slots.get("service_date") is None and slots["question_misses"] == {"slot": "service_date", "count": 1}
+
+
+# ---- issue 15: "I want a person" at any question of any form, whatever the classifier said ---------------
+
+PERSON_WORDINGS = ["I'd rather one of your staff rang me about all this",
+                   "can somebody from your team just call me",
+                   "enough of this, put a manager on"]
+
+
+@pytest.mark.parametrize("policy", ["pro_it_assist", "webpro_it_solutions", "itmediasolutions"])
+@pytest.mark.parametrize("form, validation", [("refund_form", ValidateRefundForm),
+                                              ("cancellation_form", ValidateCancellationForm),
+                                              ("chargeback_form", ValidateChargebackForm)])
+@pytest.mark.parametrize("intent", ["inform", "nlu_fallback", "out_of_scope"])
+def test_asking_for_a_person_at_any_question_hands_off(dispatcher, domain, monkeypatch, policy, form, validation,
+                                                       intent):
+    monkeypatch.setenv("REFUND_POLICY", f"refund_policies/{policy}.yml")
+    runtime.cache_clear()
+    known = {"invoice_number": "INV-31007"}
+    questions = validation().wanted_slots(make_tracker(slots=known, active_loop=form))
+    for asked in questions[1:]:
+        for text in PERSON_WORDINGS:
+            tracker = make_tracker(text, intent=intent, slots={**known, "requested_slot": asked}, active_loop=form)
+            tracker.events[:0] = [{"event": "slot", "name": "requested_slot", "value": asked}]
+            tracker.events[-1:] = [{"event": "action", "name": form}]
+            events = run_action(validation(), tracker, CollectingDispatcher(), domain)
+            assert [e["name"] for e in events if e.get("event") == "followup"] == ["action_handoff"], (asked, text)
+            assert "invoice_number" not in slot_events(events)  # what was said so far stays for the hand-off

@@ -95,7 +95,7 @@ def test_a_vague_date_across_the_policys_limit_is_asked_once_more_with_the_range
     said = texts(dispatcher)
     assert slots["service_date"] is None and slots["requested_slot"] == "service_date"
     assert slots["service_date_range"] == "2026-11-01/2026-11-30"
-    assert "Between 1 to 30 November 2026" in said and "from 29 November 2026 on" in said
+    assert "Sometime from 1 to 30 November 2026" in said and "from 29 November 2026 on" in said
 
 
 @pytest.mark.parametrize("text", ["I DON'T HAVE AN INVOICE NUMBER", "i lost it", "no idea sorry",

@@ -253,6 +253,20 @@ def test_the_customers_words_say_which_way(text, direction, expected):
     assert read_date(text, DEC_6, direction).value == d(expected)
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a weekday said as today ("it's sunday") is no date of the service; the date it gives is
+    ("the migration should have started by tuesday the 1st; today is sunday and still nothing", "2026-12-01"),
+    ("they said they would begin by Thursday the 3rd. it is sunday and no word from anyone", "2026-12-03"),
+    ("it's saturday and the technician never came on the 2nd", "2026-12-02"),
+    ("the work was meant to kick off by friday the 27th, it's sunday now", "2026-11-27"),
+    # a deadline with its day of the month is still a deadline, not the service date
+    ("refund me by monday the 14th or I go to my bank", None),
+    ("I need the money back until Friday the 11th", None),
+])
+def test_today_named_as_a_weekday_and_deadlines_are_no_service_date(text, expected):
+    assert read_date(text, DEC_6, PAST).value == (d(expected) if expected else None)
+
+
 @pytest.mark.parametrize("text", ["wrong year - it's 20 December 2026", "20 December 2026", "2026-12-20",
                                   "December 20th, 2026"])
 @pytest.mark.parametrize("direction", [PAST, FUTURE, None])
@@ -272,6 +286,10 @@ def test_a_typed_year_is_never_replaced(text, direction):
     ("the installation is next week", PAST, "2026-12-07", "2026-12-13"),
     ("a few days ago", PAST, "2026-11-30", "2026-12-04"),
     ("this month", FUTURE, "2026-12-06", "2026-12-31"),
+    # about two weeks, not the day exactly 14 days ago
+    ("I signed up a couple of weeks ago", PAST, "2026-11-18", "2026-11-26"),
+    ("we paid couple weeks back I think", PAST, "2026-11-18", "2026-11-26"),
+    ("it started a couple months ago", PAST, "2026-09-27", "2026-10-25"),
 ])
 def test_a_vague_answer_is_kept_as_a_range(text, direction, first, last):
     assert read_date_range(text, DEC_6, direction) == DateRange(d(first), d(last))

@@ -27,6 +27,9 @@ def policy(name):
     ("webpro_it_solutions", "cancellation", {}, ["refund_reason", "issues_resolved", "service_kind", "service_date"]),
     # a chargeback is asked as the refund it disputes
     ("pro_it_assist", "chargeback", {}, ["service_date", "refund_reason"]),
+    # ITMediaSolutions weighs no date, but a refund's and a chargeback's record still say when the service was
+    ("itmediasolutions", "refund", {}, ["service_kind", "refund_reason", "service_status", "service_date"]),
+    ("itmediasolutions", "chargeback", {}, ["service_kind", "refund_reason", "service_status", "service_date"]),
 ])
 def test_a_form_asks_what_decides_and_what_the_record_keeps(name, kind, known, expected):
     assert asked_facts(policy(name), kind, known, TODAY) == expected

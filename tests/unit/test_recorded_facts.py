@@ -26,7 +26,7 @@ def policy(name):
     # (a plan or a one-time fix: the record says, though WebPro decides nothing on it) and the date kept
     ("webpro_it_solutions", "cancellation", {}, ["refund_reason", "issues_resolved", "service_kind", "service_date"]),
     # a chargeback is asked as the refund it disputes
-    ("pro_it_assist", "chargeback", {}, ["service_date", "refund_reason"]),
+    ("pro_it_assist", "chargeback", {}, ["service_date", "refund_reason", "service_status"]),
 ])
 def test_a_form_asks_what_decides_and_what_the_record_keeps(name, kind, known, expected):
     assert asked_facts(policy(name), kind, known, TODAY) == expected

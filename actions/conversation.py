@@ -21,8 +21,8 @@ from refund_desk import replies, request_use_case, takeovers
 from refund_desk.choices import likeliest_requests, ranking_of
 from refund_desk.languages import detect_language
 from refund_desk import stated_request
-from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, asks_for_a_new_refund, is_duplicate_charge, read_message,
-                                      reads_as_an_answer)
+from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, asks_about_cancelling,
+                                      asks_for_a_new_refund, is_duplicate_charge, read_message, reads_as_an_answer)
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
 from refund_desk.parsing import parse_email, parse_introduced_name, parse_phone
@@ -69,6 +69,8 @@ class ActionAnswerPolicyQuestion(Action):
         if opened is not None:
             return opened
         dispatcher.utter_message(text=text)
+        if asks_about_cancelling(said_text(tracker), today(), runtime().policy.identifier):
+            dispatcher.utter_message(text=replies.CANCEL_HERE_IF_YOU_WISH)  # answered, not taken as a request
         return ask_once(dispatcher, tracker)
 
 

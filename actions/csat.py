@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.db import off_loop
 from actions.runtime import runtime
-from actions.slots import latest_intent
+from actions.slots import last_event_before_latest_message, latest_intent
 from refund_desk import replies
 from refund_desk.form_reading import yes_no_answer
 from refund_desk.ratings import save_rating
@@ -30,15 +30,8 @@ def ask_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTy
 
 def answers_the_question(tracker: Tracker) -> bool:
     """Whether the latest message came right after "Did this help?" (the assistant's last words)."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif seen_user and event.get("event") == "bot":
-            return event.get("text") == replies.CSAT_QUESTION
-    return False
+    said = last_event_before_latest_message(tracker, lambda e: e.get("event") == "bot")
+    return said is not None and said.get("text") == replies.CSAT_QUESTION
 
 
 class ActionAnswerYesNo(Action):

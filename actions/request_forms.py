@@ -11,16 +11,19 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime, today
-from actions.slots import CONTACT_SLOTS, SIDE_SLOTS, facts_from, latest_intent, slot_values, said_text
+from actions.slots import (CONTACT_SLOTS, SIDE_SLOTS, facts_from, last_answer_before, latest_intent, slot_values,
+                           said_text)
 from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, read_date
 from actions.status_check import asked_for, extract_lookup_email, status_asked_slots, unread
 from refund_desk.eligibility import asked_facts
 from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, asks_about_a_request,
-                                      asks_for_a_new_refund, asks_to_cancel_with_a_refund,
+                                      asks_about_cancelling, asks_for_a_new_refund, asks_to_cancel_with_a_refund,
+                                      asks_to_cancel_without_a_refund,
                                       asks_to_stop, date_direction, read_lookup, read_message,
                                       reads_as_a_refund_of_a_started_service, reads_as_an_answer)
 from refund_desk.parsing import parse_email
+from refund_desk.policy_answers import answer_policy_question
 from refund_desk.readers import read_reason, read_service_kind, wants_instead
 from refund_desk.choices import ranking_of
 from refund_desk.stated_request import CANCELLATION, REFUND, stated_request
@@ -150,6 +153,9 @@ def switch_request_events() -> List[EventType]:
     (date_words stay: a date said for a refund of a service still to come is the appointment's)."""
     return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "question_misses",
                                              "service_date_range", "next_billing_date_range")]
+
+
+POLICY_ANSWER = "action_answer_policy_question"
 
 
 def hand_over_to(action: str) -> List[EventType]:
@@ -283,10 +289,15 @@ class ValidateRefundForm(RequestFormValidation):
         # The message that opened the form asks to cancel ("cancel me and refund the remaining months")
         # under a policy whose cancellation clauses weigh what comes back: the cancellation form takes
         # over (and reads the message).
-        if tracker.get_slot("requested_slot") is None and latest_intent(tracker) == "request_refund" \
-                and asks_to_cancel_with_a_refund(said_text(tracker), runtime().policy):
-            dispatcher.utter_message(text=replies.CANCELLATION_WITH_ITS_REFUND)
-            return hand_over_to("cancellation_form")
+        # One that asks to cancel and for no money back ("I want to cancel now; I know that charge won't
+        # come back") is a cancellation under any policy.
+        if tracker.get_slot("requested_slot") is None and latest_intent(tracker) == "request_refund":
+            if asks_to_cancel_with_a_refund(said_text(tracker), runtime().policy):
+                dispatcher.utter_message(text=replies.CANCELLATION_WITH_ITS_REFUND)
+                return hand_over_to("cancellation_form")
+            if asks_to_cancel_without_a_refund(said_text(tracker)):
+                dispatcher.utter_message(text=replies.CANCELLATION_NOT_REFUND)
+                return hand_over_to("cancellation_form")
         return await super().run(dispatcher, tracker, domain)
 
 
@@ -300,10 +311,17 @@ class ValidateCancellationForm(RequestFormValidation):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         # The message that opened the form says a one-time service has already begun, and asks for no
         # cancellation: the refund form takes over (and reads the message).
-        if tracker.get_slot("requested_slot") is None and latest_intent(tracker) == "cancel_service" \
-                and reads_as_a_refund_of_a_started_service(said_text(tracker)):
-            dispatcher.utter_message(text=replies.STARTED_SO_REFUND)
-            return hand_over_to("refund_form")
+        if tracker.get_slot("requested_slot") is None and latest_intent(tracker) == "cancel_service":
+            text = said_text(tracker)
+            if reads_as_a_refund_of_a_started_service(text):
+                dispatcher.utter_message(text=replies.STARTED_SO_REFUND)
+                return hand_over_to("refund_form")
+            # "Can I cancel my antivirus whenever I want, or is there a contract?": a question about the terms
+            # of cancelling is answered from the policy (once: asked again right after, it is a request)
+            if last_answer_before(tracker) != POLICY_ANSWER \
+                    and asks_about_cancelling(text, today(), runtime().policy.identifier) \
+                    and answer_policy_question(runtime().policy, text)[1]:
+                return hand_over_to(POLICY_ANSWER)
         return await super().run(dispatcher, tracker, domain)
 
 

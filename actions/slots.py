@@ -1,7 +1,7 @@
 """Slot names and the conversion between slot values and engine facts (through the facts codec)."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from rasa_sdk import Tracker
 
@@ -55,3 +55,23 @@ def client_address_of(tracker: Tracker) -> Optional[str]:
 
 def slot_values(tracker: Tracker, names: list[str]) -> dict[str, Any]:
     return {n: tracker.get_slot(n) for n in names}
+
+
+def last_event_before_latest_message(tracker: Tracker, matches: Callable[[dict], bool]) -> Optional[dict]:
+    """The last event that `matches` between the customer's previous message and their latest one."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and matches(event):
+            return event
+    return None
+
+
+def last_answer_before(tracker: Tracker) -> Optional[str]:
+    """The last action the assistant ran before the customer's latest message (None at the start)."""
+    event = last_event_before_latest_message(
+        tracker, lambda e: e.get("event") == "action" and e.get("name") != "action_listen")
+    return None if event is None else event.get("name")

@@ -156,6 +156,12 @@ def concept_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         for concept, words in phrases.items())
 
 
+@lru_cache(maxsize=None)
+def lexicon_words(table: str) -> tuple[str, ...]:
+    """The words of one of lexicon.yml's lookup tables ("money_back": refund, money back, reimburse, ...)."""
+    return tuple(_lexicon_tables().get(table, ()))
+
+
 def _lexicon_tables(path: Path = LEXICON_FILE) -> dict[str, list[str]]:
     """lexicon.yml's lookup tables: name -> words."""
     raw: Any = YAML(typ="safe").load(path.read_text(encoding="utf-8"))

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any, Callable, Optional
 
 from refund_desk import replies
+from refund_desk.clause_ranking import lexicon_words, split_sentences
 from refund_desk.dates import FUTURE, PAST, DateRange, DateReading, read_date, read_date_range
 from refund_desk.eligibility import date_boundaries, decides, refunds_with_cancellation
 from refund_desk.facts import REFUND_REASONS, decode_facts
@@ -26,8 +27,8 @@ from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, parse_identifier, parse_introduced_name,
                                  parse_name, parse_phone, parse_reference, stated_amount, typed_as_a_name)
 from refund_desk.reason_answers import answered_reason, states_no_reason
-from refund_desk.readers import (read_reason, read_service_kind, read_service_status, read_yes_no, says_dont_have,
-                                 wants_instead)
+from refund_desk.readers import (negation_marked, normalise, read_reason, read_service_kind, read_service_status,
+                                 read_yes_no, says_dont_have, wants_instead)
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier, RefundPolicy
 
 # Misses a question may have: at the second the customer chooses (the choices, skip it, a person);
@@ -690,11 +691,61 @@ def reads_as_a_refund_request(text: Optional[str]) -> bool:
 _STARTED = re.compile(r"\b(started|begun|began|underway|in progress)\b", re.I)
 
 
+def _asks_to_cancel_in_a_sentence(text: str) -> bool:
+    """Whether a sentence that names cancelling asks to cancel now, each sentence read on its own, so
+    that a story told first ("they fixed one thing but the tech was rude.") does not drown the request."""
+    return any(wants_instead(sentence) == "cancellation"
+               for sentence in split_sentences(text) if _CANCEL_WORDS.search(sentence))
+
+
+# "get the unused months back", "return the unused part": something got back, or the rest of the period
+# given, a few words apart
+_GOT_BACK = re.compile(r"\b(get|give|send|pay|want)\b(\s+[\w']+){0,4}\s+back\b|"
+                       r"\b(give|send|pay|return|credit)\b(\s+[\w']+){0,4}\s+(unused|remaining|rest|remainder|balance|left)\b")
+
+
+def mentions_money_back(text: Optional[str]) -> bool:
+    """Whether the message asks for money back, in lexicon.yml's words or as something to get back, where no
+    negation covers them ("and refund the rest" does; "I don't need a refund" and "I won't get that charge
+    back" do not: a covered word is marked, readers.negation_marked)."""
+    marked = " " + " ".join(negation_marked(normalise(text))) + " "
+    return bool(_GOT_BACK.search(marked)) or any(f" {normalise(phrase)} " in marked
+                                                 for phrase in lexicon_words("money_back"))
+
+
+def asks_to_cancel_without_a_refund(text: Optional[str]) -> bool:
+    """'I want to cancel now; I know that charge won't come back': a cancellation under any policy, since
+    the customer asks for no money back (the whole message read: "I want to stop the contract, no special
+    reason" is no sure wish to cancel, and WebPro's refund clause names ending the contract)."""
+    text = clip(text)
+    return bool(_CANCEL_WORDS.search(text)) and wants_instead(text) == "cancellation" and not mentions_money_back(text)
+
+
+def asks_about_cancelling(text: Optional[str], today: date, identifier: Identifier = DEFAULT_IDENTIFIER) -> bool:
+    """'Can I cancel my antivirus whenever I want, or is there a contract?': a question about the terms of
+    cancelling, answered from the policy rather than taken as a request. Only questions that name no
+    service of the customer's to cancel by its date or identifier ("Can I cancel the workshop on the
+    15th?" is a request put as a question), do not ask how to cancel ("how do I cancel?" starts the
+    cancellation), and say nothing outside the question that asks to cancel now."""
+    text = clip(text)
+    questions = [s for s in split_sentences(text) if "?" in s]
+    others = [s for s in split_sentences(text) if "?" not in s]
+    when = read_date(text, today)
+    return (any(_CANCEL_WORDS.search(q) for q in questions)
+            and not any(_HOW_TO.search(q) for q in questions)
+            and not any(_asks_to_cancel_in_a_sentence(s) for s in others)
+            and when.value is None and not when.options and not when.needs_direction
+            and read_date_range(text, today) is None and parse_identifier(text, identifier) is None)
+
+
+_HOW_TO = re.compile(r"\bhow\s+(do|can|could|would|should)\s+(i|we)\b", re.I)
+
+
 def asks_to_cancel_with_a_refund(text: Optional[str], policy: RefundPolicy) -> bool:
     """'Cancel me and refund the remaining months' where the policy's cancellation clauses weigh what
     comes back: a cancellation (elsewhere the refund clauses decide the money, and it stays a refund)."""
-    return bool(_CANCEL_WORDS.search(clip(text))) and wants_instead(text) == "cancellation" \
-        and refunds_with_cancellation(policy)
+    text = clip(text)
+    return refunds_with_cancellation(policy) and mentions_money_back(text) and _asks_to_cancel_in_a_sentence(text)
 
 
 def reads_as_a_refund_of_a_started_service(text: Optional[str]) -> bool:
@@ -705,8 +756,14 @@ def reads_as_a_refund_of_a_started_service(text: Optional[str]) -> bool:
     explicit "cancel" stays a cancellation.
     """
     text = clip(text)
-    return (read_service_status(text, asked=False) == "started" and bool(_STARTED.search(text))
-            and not _CANCEL_WORDS.search(text) and read_service_kind(text, asked=False) != "recurring")
+    if _CANCEL_WORDS.search(text) or read_service_kind(text, asked=False) == "recurring":
+        return False
+    if read_service_status(text, asked=False) == "started" and _STARTED.search(text):
+        return True
+    # "We got the logo files on Tuesday. Can we return it?": one sentence says the work was received,
+    # read on its own (the rest of the story dilutes it), and none says it is still to come
+    said = {read_service_status(sentence, asked=False) for sentence in split_sentences(text)}
+    return bool(said & {"started", "delivered"}) and "not_started" not in said
 
 
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:

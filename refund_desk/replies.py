@@ -405,6 +405,7 @@ CANCELLATION_WITH_ITS_REFUND = ("You'd like to cancel, so I'll open a cancellati
                                 "clauses say what, if anything, comes back for the rest of the period.")
 STARTED_SO_REFUND = ("That service has already begun, so there is nothing left to cancel in advance: "
                      "I'll take this as a refund request, and the refund policy decides what can be refunded.")
+CANCEL_HERE_IF_YOU_WISH = "If you'd like to cancel, just say so and I'll open the cancellation here."
 REFUND_FROM_DETAILS = "Sorry about that. Let's open a refund request for it."
 CANCELLATION_FROM_DETAILS = "Let's open a cancellation request for it."
 CHARGEBACK_FROM_DETAILS = "You've already disputed the charge: let's note it for the billing team."

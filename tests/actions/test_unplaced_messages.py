@@ -53,6 +53,14 @@ def test_a_cancellation_of_a_service_already_begun_becomes_a_refund(dispatcher, 
 
 
 
+def refund_opening_played(dispatcher, domain, monkeypatch, policy: str, text: str) -> tuple[list[str], list[str]]:
+    """The refund form's validation run on the message that opened it: the follow-up actions and what it said."""
+    monkeypatch.setenv("REFUND_POLICY", f"refund_policies/{policy}.yml")
+    tracker = make_tracker(text, intent="request_refund", latest_action="refund_form", active_loop="refund_form")
+    events = run_action(ValidateRefundForm(), tracker, dispatcher, domain)
+    return [e["name"] for e in events if e.get("event") == "followup"], [m.get("text") for m in dispatcher.messages]
+
+
 @pytest.mark.parametrize("policy, text, switches", [
     # asks to cancel, with what is left of the plan back, where the cancellation clauses weigh that
     # refund (WebPro's pro rata, Pro-SphereNT's unused portion): a cancellation (issue 15)
@@ -67,12 +75,50 @@ def test_a_cancellation_of_a_service_already_begun_becomes_a_refund(dispatcher, 
     ("webpro_it_solutions", "I just want to end the contract and get my money back, no particular reason", False),
     ("webpro_it_solutions", "I cancelled my plan last month but you still charged me, I want a refund", False),
     ("webpro_it_solutions", "I was charged twice for invoice INV-20431", False),
+    # a story first, then the request: the sentence that asks to cancel is read on its own (the first
+    # two were read as neither when the whole message was read at once)
+    ("webpro_it_solutions", "Your team got my email working again, but the follow-up calls were a disaster and the "
+                            "agent was short with me. Cancel the plan and refund what is left of it.", True),
+    ("webpro_it_solutions", "Honestly the laptop cleanup went ok but your agent was condescending on the phone. "
+                            "Cancel me and send back what I haven't used.", True),
+    ("webpro_it_solutions", "The technician sorted out my printer, but support has been slow ever since. "
+                            "Please cancel my plan and pay back the unused weeks.", True),
+    ("webpro_it_solutions", "Two issues got fixed, then nobody answered my emails for a month. "
+                            "Terminate the subscription and send me what's left of my payment.", True),
+    ("pro_spherent", "We moved to another provider last week! Cancel our subscription and return the unused part, thanks.",
+     True),
+    ("tech_support_004", "We moved to another provider last week! Cancel our subscription and return the unused part.",
+     False),
+    # a cancellation already behind the customer, told in its own sentence, is no wish to cancel now
+    ("webpro_it_solutions", "My plan was cancelled by your side last month. I still got charged, I want my money back.",
+     False),
+    ("webpro_it_solutions", "I cancelled in October. You billed me again anyway. Refund it.", False),
+    # no money asked back: not this switch (WebPro's refund clause is "end the contract without any specific reason")
+    ("webpro_it_solutions", "Good morning, we would like to stop the contract, nothing specific. Three tickets were "
+                            "handled. We paid 210.", False),
 ])
 def test_a_refund_that_asks_to_cancel_becomes_a_cancellation_where_the_policy_weighs_it(
         dispatcher, domain, monkeypatch, policy, text, switches):
-    monkeypatch.setenv("REFUND_POLICY", f"refund_policies/{policy}.yml")
-    tracker = make_tracker(text, intent="request_refund", latest_action="refund_form", active_loop="refund_form")
-    events = run_action(ValidateRefundForm(), tracker, dispatcher, domain)
-    followups = [e["name"] for e in events if e.get("event") == "followup"]
+    followups, said = refund_opening_played(dispatcher, domain, monkeypatch, policy, text)
     assert followups == (["cancellation_form"] if switches else [])
-    assert (replies.CANCELLATION_WITH_ITS_REFUND in [m.get("text") for m in dispatcher.messages]) is switches
+    assert (replies.CANCELLATION_WITH_ITS_REFUND in said) is switches
+
+
+
+@pytest.mark.parametrize("policy, text, switches", [
+    # asks to cancel and for no money back: a cancellation under any policy (issue 15)
+    ("tech_support_004", "Our support package renewed this morning. Please cancel it now; I'm not expecting that "
+                         "charge to come back.", True),
+    ("tech_support_004", "I'd like to cancel the monthly plan before it bills again.", True),
+    ("pro_it_assist", "I don't want a refund, just cancel the plan", True),
+    ("itmediasolutions", "Please stop my subscription, I do not expect any money back for this month", True),
+    # money asked back: the refund clauses decide it, and it stays a refund here
+    ("tech_support_004", "Cancel my subscription, the last month was billed twice and I want that refunded", False),
+    ("tech_support_004", "I paid for a year of support in June. I want to cancel and get the unused months back.", False),
+    ("pro_it_assist", "I cancelled my plan last month but you still charged me, I want a refund", False),
+])
+def test_a_refund_opening_that_asks_only_to_cancel_becomes_a_cancellation(
+        dispatcher, domain, monkeypatch, policy, text, switches):
+    followups, said = refund_opening_played(dispatcher, domain, monkeypatch, policy, text)
+    assert followups == (["cancellation_form"] if switches else [])
+    assert (replies.CANCELLATION_NOT_REFUND in said) is switches

@@ -17,7 +17,12 @@ def policy(name):
 
 @pytest.mark.parametrize("name, kind, known, expected", [
     # Pro IT Assist: the request procedure's facts and nothing more
-    ("pro_it_assist", "refund", {}, ["service_date", "refund_reason"]),
+    # Pro IT Assist: whether the service has started decides a reason §2 does not list (§3)
+    ("pro_it_assist", "refund", {}, ["service_date", "refund_reason", "service_status"]),
+    ("pro_it_assist", "refund", {"service_date": date(2026, 11, 20), "refund_reason": "duplicate_payment"},
+     ["service_date", "refund_reason"]),
+    ("pro_it_assist", "refund", {"service_date": date(2026, 11, 20), "refund_reason": "customer_error"},
+     ["service_date", "refund_reason", "service_status"]),
     ("pro_it_assist", "cancellation", {}, ["service_kind", "service_date"]),
     # Pro-SphereNT: a late request is settled by the 7-day window; no more questions
     ("pro_spherent", "refund", {"service_date": date(2026, 11, 1), "refund_reason": "dissatisfied"},

@@ -26,7 +26,7 @@ def policy(name):
     # (a plan or a one-time fix: the record says, though WebPro decides nothing on it) and the date kept
     ("webpro_it_solutions", "cancellation", {}, ["refund_reason", "issues_resolved", "service_kind", "service_date"]),
     # a chargeback is asked as the refund it disputes
-    ("pro_it_assist", "chargeback", {}, ["service_date", "refund_reason"]),
+    ("pro_it_assist", "chargeback", {}, ["service_date", "refund_reason", "service_status"]),
     # ITMediaSolutions weighs no date, but a refund's and a chargeback's record still say when the service was
     ("itmediasolutions", "refund", {}, ["service_kind", "refund_reason", "service_status", "service_date"]),
     ("itmediasolutions", "chargeback", {}, ["service_kind", "refund_reason", "service_status", "service_date"]),

@@ -3,7 +3,8 @@ from datetime import date
 
 import pytest
 
-from refund_desk.form_reading import read_message, reads_as_a_refund_of_a_started_service, reads_as_a_refund_request
+from refund_desk.form_reading import (asks_about_cancelling, mentions_money_back, read_message, reads_as_a_refund_of_a_started_service,
+                                      reads_as_a_refund_request)
 from refund_desk.parsing import DEFAULT_INVOICE
 
 TODAY = date(2026, 11, 23)
@@ -39,6 +40,14 @@ def test_a_message_no_rule_places_opens_a_refund_when_it_asks_for_one_or_gives_a
     ("we no longer need the monitoring subscription that started in March", False),  # a plan
     ("the installation hasn't started yet and we don't need it", False),  # ahead: a cancellation
     ("we no longer need the installation next week", False),
+    # delivered work told in one sentence of a story (read alone; the whole message was not sure enough)
+    ("The brochure design was handed over last week, but the event was called off, so we no longer need it.", True),
+    ("You delivered the new website on Monday. Our funding fell through and we don't need it now, can we send it back?",
+     True),
+    ("We received the finished video yesterday; the product launch is scrapped. Any chance of giving it back?", True),
+    ("The server setup is scheduled for the 18th. We no longer need it.", False),
+    ("The technician is coming on Friday, my son fixed it already", False),
+    ("our monthly monitoring has been running since March, we don't need it anymore", False),  # a plan
 ])
 def test_a_one_time_service_already_begun_is_a_refund_not_a_cancellation(text, refund):
     assert reads_as_a_refund_of_a_started_service(text) is refund
@@ -61,3 +70,35 @@ def test_a_service_date_the_policy_never_asks_is_kept_when_clearly_stated(text, 
     r = read(text, requested=requested, known=known)
     assert r.values.get("service_date") == service_date
     assert not any("date" in p.lower() for p in r.problems)
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("cancel it and pay back the weeks I did not use", True),
+    ("we'd like what remains of the year credited back", True),
+    ("Could we get back the months we never used?", True),
+    ("return the remaining balance to my card please", True),
+    # a refund declined, or a charge the customer expects to keep paying, asks for nothing back
+    ("I don't need a refund, just stop the renewal", False),
+    ("no need to pay me back anything, only close the account", False),
+    ("I know I won't get this month's fee back", False),
+    ("please stop the plan before it bills again", False),
+])
+def test_whether_a_message_asks_for_money_back(text, asks):
+    assert mentions_money_back(text) is asks
+
+
+@pytest.mark.parametrize("text, question", [
+    # the terms of cancelling: answered from the policy, not a request
+    ("what happens to my data if I cancel the monitoring plan?", True),
+    ("is it possible to cancel only the patching part and keep antivirus?", True),
+    ("Do you charge anything when a subscription is cancelled mid-month?", True),
+    ("Is there a minimum term, or can we terminate the retainer any time? Just checking before we sign.", True),
+    # a service of the customer's named by its date or identifier, how to cancel, or a wish to cancel now
+    ("Could I cancel the router installation on the 14th? We found another supplier.", False),
+    ("can i cancel INV-20431?", False),
+    ("how do I cancel my subscription?", False),
+    ("Can I cancel? I want to cancel my plan now.", False),
+    ("please cancel my plan today", False),
+])
+def test_a_question_about_the_terms_of_cancelling(text, question):
+    assert asks_about_cancelling(text, TODAY) is question

@@ -1,12 +1,16 @@
 """Prints what other sentence vectors and a nearest-neighbour second opinion would give on development text.
 
-    .venv/bin/python scripts/sweep_meaning.py models/refund-desk.tar.gz ["mean + max" ...]
+    .venv/bin/python scripts/sweep_meaning.py models/refund-desk.tar.gz ["minilm" "mean + minilm" ...] \
+        [--settings=1.0:32,0.5:8]
 
-(the poolings named after the model, or all of POOLINGS)
+(the dense features named after the model, or all of POOLINGS; the (dense_weight, C) pairs given,
+or all of SETTINGS: each takes minutes on the shared machine)
 
 Reads each message's sparse features from the trained model (scripts/sweep_dense_weight.py), builds
-its dense part anew for each pooling of WordLlama's token vectors (refund_desk/embeddings.py), refits
-the classifier's logistic regression and scores, with the FallbackClassifier's thresholds applied:
+its dense part anew for each kind of sentence vector (POOLINGS: poolings of WordLlama's token vectors,
+refund_desk/embeddings.py; all-MiniLM-L6-v2's sentence vector, refund_desk/sentence_encoder.py, alone
+or beside WordLlama's mean), refits the classifier's logistic regression for each (dense_weight, C)
+and scores, with the FallbackClassifier's thresholds applied:
 - leave-one-hand-out on the training files of sweep_dense_weight.FOLDS,
 - CLINC150 train rows not trained on (off-topic; sweep_fallback_threshold.py's sample),
 - tests/nlu/heldout.yml, tests/nlu/dev_new_words.yml and tests/nlu/dev_imagined_customers.yml
@@ -32,9 +36,9 @@ from sweep_fallback_threshold import DEV_FILES  # noqa: E402
 
 THRESHOLD, AMBIGUITY = 0.4, 0.05  # config.yml's FallbackClassifier
 # (dense_weight, C) of the classifier's logistic regression, in turn (config.yml: 0.5, 32)
-SETTINGS = ((0.5, 32.0), (1.0, 32.0), (0.5, 8.0), (1.0, 8.0), (1.0, 2.0))
+SETTINGS = ((0.5, 32.0), (1.0, 32.0), (1.5, 32.0), (1.0, 8.0), (2.0, 8.0))
 # (neighbours, their share of the probabilities): 0 is the linear model alone
-SECOND_OPINIONS = ((0, 0.0), (10, 0.3), (10, 0.5))
+SECOND_OPINIONS = ((0, 0.0), (5, 0.2), (10, 0.3), (10, 0.5))
 REJECTED = ("out_of_scope", "nlu_fallback")
 
 
@@ -51,18 +55,41 @@ def unit(v: np.ndarray) -> np.ndarray:
     return v / n if n else v
 
 
+MINILM = ("minilm", "mean + minilm")  # named like poolings; built by minilm_rows
+
+
 POOLINGS = (
     Pooling("mean", lambda t, w: unit(t.mean(axis=0))),
     Pooling("weighted mean", lambda t, w: unit((t * w[:, None]).sum(axis=0))),
     Pooling("mean + max", lambda t, w: np.concatenate([unit(t.mean(axis=0)), unit(t.max(axis=0))]) / np.sqrt(2)),
     Pooling("weighted mean + max", lambda t, w: np.concatenate(
         [unit((t * w[:, None]).sum(axis=0)), unit(t.max(axis=0))]) / np.sqrt(2)),
+    *(Pooling(name, lambda t, w: t) for name in MINILM),  # whole-sentence vectors: see dense_rows
 )
+
+
+def minilm_rows(texts: list[str]) -> np.ndarray:
+    """Each text's all-MiniLM-L6-v2 sentence vector, kept in var/ per texts (encoding takes minutes)."""
+    from refund_desk.sentence_encoder import load_sentence_encoder
+
+    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    cache = ROOT / "var" / f"sweep_minilm_{key}.npy"
+    if cache.is_file():
+        return np.load(cache)
+    found = load_sentence_encoder().encode(texts).astype(np.float64)
+    cache.parent.mkdir(exist_ok=True)
+    np.save(cache, found)
+    return found
 
 
 def dense_rows(texts: list[str], pooling: Pooling, token_weight: np.ndarray) -> np.ndarray:
     """Each text's pooled vector from the installed embedder (zeros when it has no tokens)."""
     from refund_desk.embeddings import load_embedder
+
+    if pooling.name == "minilm":
+        return minilm_rows(texts)
+    if pooling.name == "mean + minilm":  # both side by side, as the classifier sees two dense featurizers
+        return np.hstack([dense_rows(texts, POOLINGS[0], token_weight), minilm_rows(texts)])
 
     embedder = load_embedder()
     out = []
@@ -143,10 +170,13 @@ def main() -> int:
     sources = np.array([s for _, _, s in train])
     n_train = len(train)
     weights = sif_weights([t for t, _, _ in train])
-    wanted = set(sys.argv[2:]) or {pooling.name for pooling in POOLINGS}
+    named = [a for a in sys.argv[2:] if not a.startswith("--settings")]
+    given = [a.split("=", 1)[1] for a in sys.argv[2:] if a.startswith("--settings=")]
+    settings = [tuple(float(x) for x in pair.split(":")) for pair in given[0].split(",")] if given else SETTINGS
+    wanted = set(named) or {pooling.name for pooling in POOLINGS}
     for pooling in [p for p in POOLINGS if p.name in wanted]:
         dense = dense_rows(texts, pooling, weights)
-        for dense_weight, c in SETTINGS:
+        for dense_weight, c in settings:
             X = csr_matrix(hstack([sparse, csr_matrix(dense * dense_weight)]))
             X_train = X[:n_train]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from refund_desk.sentence_encoder import EncoderMissing, load_sentence_encoder
+from refund_desk.sentence_encoder import EncoderMissing, load_sentence_encoder, save_half_precision
 
 README_SENTENCES = ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
 README_SIMILARITIES = [[1.0000, 0.6660, 0.1046], [0.6660, 1.0000, 0.1411], [0.1046, 0.1411, 1.0000]]
@@ -46,3 +46,9 @@ def test_paraphrases_are_closer_than_other_topics(encoder):
 def test_missing_files_say_what_to_run(tmp_path):
     with pytest.raises(EncoderMissing, match="make install"):
         load_sentence_encoder(tmp_path)
+
+
+def test_half_precision_weights_keep_the_models_similarities(tmp_path):
+    save_half_precision(tmp_path)
+    vectors = load_sentence_encoder(tmp_path).encode(README_SENTENCES)
+    np.testing.assert_allclose(vectors @ vectors.T, README_SIMILARITIES, atol=1e-3)

@@ -15,7 +15,7 @@ from actions.slots import (CONTACT_SLOTS, SIDE_SLOTS, facts_from, last_answer_be
                            said_text)
 from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, read_date
-from actions.status_check import asked_for, extract_lookup_email, status_asked_slots, unread
+from actions.status_check import ASKED_AS, asked_for, extract_lookup_email, status_asked_slots, unread
 from refund_desk.eligibility import asked_facts
 from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, asks_about_a_request,
                                       asks_about_cancelling, asks_for_a_new_refund, asks_to_cancel_with_a_refund,
@@ -377,6 +377,9 @@ class ValidateStatusForm(FormValidationAction):
         # "...still slow, I want my money back" taken for a status question: it is a new refund request,
         # so the refund form takes over (and reads the message) instead of asking for a reference.
         handed_over_by_a_form = bool(set(actions_since_message(tracker)) & set(FORM_KINDS))  # not back to it
+        if handed_over_by_a_form and tracker.get_slot("lookup_key") is None:
+            # "your other request": the identifier given for the request in progress is not its key; ask for it
+            return [SlotSet("requested_slot", ASKED_AS["lookup_key"])]
         if tracker.get_slot("lookup_key") is None and tracker.get_slot("requested_slot") in (None, "lookup_key") \
                 and not handed_over_by_a_form:
             stated = stated_request(said_text(tracker), ranking_of(tracker.latest_message))

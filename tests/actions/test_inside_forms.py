@@ -5,8 +5,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionHandoff
 from actions.request_forms import (ValidateCancellationForm, ValidateChargebackForm, ValidateHandoffForm,
-                                   ValidateRefundForm, ask_confirmed, ask_invoice_number, ask_service_date,
-                                   ask_service_kind)
+                                   ValidateRefundForm, ValidateStatusForm, ask_confirmed, ask_invoice_number,
+                                   ask_service_date, ask_service_kind)
 from actions.runtime import runtime
 from actions.submit import ActionSubmitChargeback, ActionSubmitRefund, ActionSwitchRequest
 from refund_desk import replies
@@ -419,3 +419,15 @@ def test_asking_for_a_person_at_any_question_hands_off(dispatcher, domain, monke
             events = run_action(validation(), tracker, CollectingDispatcher(), domain)
             assert [e["name"] for e in events if e.get("event") == "followup"] == ["action_handoff"], (asked, text)
             assert "invoice_number" not in slot_events(events)  # what was said so far stays for the hand-off
+
+
+def test_the_other_request_is_asked_for_by_its_own_reference_once_looked_up(dispatcher, domain):
+    """Handed over by the refund form, the status form asks which request: the invoice given for the
+    request in progress is not the other one's."""
+    tracker = make_tracker("has anyone looked at the earlier one yet?", intent="check_request_status",
+                           slots={"invoice_number": "INV-31007"}, active_loop="status_form")
+    tracker.events[-1:] = [{"event": "action", "name": "utter_status_after_form"},
+                           {"event": "action", "name": "refund_form"}, {"event": "active_loop", "name": None},
+                           {"event": "action", "name": "status_form"}]
+    slots = slot_events(run_action(ValidateStatusForm(), tracker, dispatcher, domain))
+    assert slots == {"requested_slot": "invoice_number"}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zipfile
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -65,7 +66,7 @@ class VectorStore:
         try:
             with np.load(self.file, allow_pickle=False) as saved:
                 self.stored = dict(zip((str(t) for t in saved["texts"]), saved["vectors"]))
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             self.stored = {}  # none yet, or unreadable: encoded again
 
     def vectors(self, texts: Sequence[str], keep: bool = False) -> np.ndarray:

@@ -203,7 +203,7 @@ def test_a_yes_needs_more_certainty_than_the_other_answers():
     ("refund_reason", "double charge on my visa for the network install. the invoice never arrived either",
      "duplicate_payment"),  # alone, "the invoice never arrived either" reads as never delivered (0.93)
     ("service_status", "the migration was completed on the 3rd. we never started using it though",
-     "delivered"),  # alone, "we never started using it though" reads as not started; whole, surely delivered
+     None),  # alone, "we never started using it though" reads as not started (0.95); whole, nothing sure
 ])
 def test_a_surer_whole_message_is_not_overruled_by_one_clause(detail, text, expected):
     """One clause read alone says something else than the whole message: the whole is read first."""

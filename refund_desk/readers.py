@@ -22,6 +22,7 @@ from typing import Any, Optional
 
 import yaml
 
+from refund_desk import sentence_vectors
 from refund_desk.embeddings import Embedder, load_embedder
 from refund_desk.languages import detect_language
 from refund_desk.parsing import clip
@@ -76,6 +77,33 @@ class ReaderReading:
     sure: bool = True  # at or above the reader's threshold (below it, the label is the fallback or None)
 
 
+# The features a reader may use: word n-grams (negations marked), character n-grams, WordLlama's
+# static sentence vector, MiniLM's sentence vector (refund_desk/sentence_vectors.py).
+FEATURES = ("words", "characters", "wordllama", "minilm")
+
+
+@dataclass(frozen=True)
+class Design:
+    """How a reader reads (chosen per reader on tests/readers_dev/, kept in its YAML file as `design`):
+    the features of a logistic regression and its C, or, with neighbours > 0, a vote of that many
+    nearest training phrasings in MiniLM space (weighted by closeness) instead."""
+
+    features: tuple[str, ...] = ("words", "characters", "wordllama")
+    c: float = 20.0
+    neighbours: int = 0
+
+    @staticmethod
+    def of(raw: dict[str, Any]) -> "Design":
+        """The design a YAML mapping names (features, C, neighbours); the defaults for what it leaves out."""
+        default = Design()
+        features = tuple(str(f) for f in raw.get("features") or default.features)
+        unknown = [f for f in features if f not in FEATURES]
+        if unknown:
+            raise ValueError(f"unknown reader features {unknown} (features: {', '.join(FEATURES)})")
+        return Design(features=features, c=float(raw.get("C", default.c)),
+                      neighbours=int(raw.get("neighbours", default.neighbours)))
+
+
 @dataclass(frozen=True)
 class TrainingData:
     """A reader's YAML file: labelled phrasings, the confidence below which it is not sure (per label
@@ -88,6 +116,11 @@ class TrainingData:
     labels: tuple[str, ...]
     fallback: Optional[str] = None
     label_thresholds: tuple[tuple[str, float], ...] = ()
+    design: "Design" = None  # type: ignore[assignment]  # set in __post_init__ when not given
+
+    def __post_init__(self) -> None:
+        if self.design is None:
+            object.__setattr__(self, "design", Design())
 
     def threshold_of(self, label: str) -> float:
         """The confidence a reading of this label needs to be sure."""
@@ -113,7 +146,8 @@ def load_training_data(detail: str, directory: Optional[Path] = None) -> Trainin
             labels.append(str(label))
     label_thresholds = tuple((str(k), float(v)) for k, v in (raw.get("label_thresholds") or {}).items())
     return TrainingData(detail=detail, threshold=float(raw["threshold"]), texts=tuple(texts),
-                        labels=tuple(labels), fallback=raw.get("fallback"), label_thresholds=label_thresholds)
+                        labels=tuple(labels), fallback=raw.get("fallback"), label_thresholds=label_thresholds,
+                        design=Design.of(raw.get("design") or {}))
 
 
 def _word_ngrams(text: str) -> list[str]:
@@ -127,28 +161,52 @@ def _sentence_vectors(texts: Any) -> Any:
     return embedder().embed(list(texts))
 
 
+def _minilm_vectors(texts: Any) -> Any:
+    """MiniLM's sentence vectors of the texts (refund_desk/sentence_vectors.py: each text encoded once)."""
+    return sentence_vectors.vectors(list(texts))
+
+
 @lru_cache(maxsize=1)
 def embedder() -> Embedder:
     return load_embedder()
 
 
+def _feature(name: str) -> Any:
+    """The scikit-learn transformer of one feature (FEATURES)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import FunctionTransformer
+
+    if name == "words":
+        return TfidfVectorizer(analyzer=_word_ngrams, sublinear_tf=True)
+    if name == "characters":
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    return FunctionTransformer(_minilm_vectors if name == "minilm" else _sentence_vectors)
+
+
+def build_pipeline(design: Design) -> Any:
+    """An untrained classifier of normalised texts as the design says."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline, make_union
+
+    if design.neighbours:
+        return make_pipeline(_feature("minilm"),
+                             KNeighborsClassifier(n_neighbors=design.neighbours, metric="cosine", weights="distance"))
+    return make_pipeline(make_union(*(_feature(f) for f in design.features)),
+                         LogisticRegression(C=design.c, max_iter=5000, class_weight="balanced"))
+
+
 class Reader:
-    """One detail's classifier: TF-IDF of words (1-2) and characters (2-5) and the sentence vector
-    (what the words mean, so that a phrasing never seen lands near its kind) into a logistic regression."""
+    """One detail's classifier (its Design: by default TF-IDF of words (1-2) and characters (2-5) and a
+    sentence vector, so that a phrasing never seen lands near its kind, into a logistic regression)."""
 
     def __init__(self, data: TrainingData) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline, make_union
-        from sklearn.preprocessing import FunctionTransformer
-
         self.data = data
-        words = TfidfVectorizer(ngram_range=(1, 2), analyzer=_word_ngrams, sublinear_tf=True)
-        characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
-        meaning = FunctionTransformer(_sentence_vectors)
-        self.pipeline = make_pipeline(make_union(words, characters, meaning),
-                                      LogisticRegression(C=20.0, max_iter=5000, class_weight="balanced"))
-        self.pipeline.fit([normalise(t) for t in data.texts], list(data.labels))
+        texts = [normalise(t) for t in data.texts]
+        if "minilm" in data.design.features or data.design.neighbours:
+            sentence_vectors.vectors(texts, keep=True)  # encoded once, kept on disk for the next start
+        self.pipeline = build_pipeline(data.design)
+        self.pipeline.fit(texts, list(data.labels))
 
     @property
     def reads_clauses(self) -> bool:
@@ -166,18 +224,23 @@ class Reader:
         by_clause = self.read_each_clause(text)
         return by_clause if by_clause.sure and by_clause.label != NONE else whole
 
-    def read_each_clause(self, text: Optional[str]) -> ReaderReading:
+    def read_each_clause(self, text: Optional[str], label: Optional[str] = None) -> ReaderReading:
         """The surest reading of a label among the whole text and its clauses (a long opening message
-        states its reason in one clause, which the rest of the message drowns when read whole)."""
+        states its reason in one clause, which the rest of the message drowns when read whole); with
+        label, the surest of the readings of that label (a clause that confirms it)."""
         whole = normalise(text)
-        return self._surest([whole, *(c for c in clauses(whole) if c != whole)])
+        return self._surest([whole, *(c for c in clauses(whole) if c != whole)], only=label)
 
-    def _surest(self, candidates: list[str]) -> ReaderReading:
-        """The reading of the candidate texts whose best label is surest, a label over "none"."""
+    def _surest(self, candidates: list[str], only: Optional[str] = None) -> ReaderReading:
+        """The reading of the candidate texts whose best label is surest, a label over "none" (with
+        only, among the candidates whose best label is that one, when there are any)."""
         if not candidates[0]:
             return ReaderReading(self.data.fallback, 0.0, sure=False)
         table = self.pipeline.predict_proba(candidates)
         labels = [str(label) for label in self.pipeline.classes_]
+        if only is not None:
+            rows = [row for row, probabilities in enumerate(table) if labels[int(probabilities.argmax())] == only]
+            table = table[rows] if rows else table
         best_row, best = 0, int(table[0].argmax())
         for row, probabilities in enumerate(table[1:], start=1):
             label = int(probabilities.argmax())
@@ -258,7 +321,7 @@ def _value(detail: str, text: Optional[str], asked: bool) -> Optional[str]:
         # Read whole, a long opening may state its reason too faintly to count in passing; the clause
         # that states it may say it surely. Only the same reading counts: a clause never overrules the
         # whole.
-        by_clause = reader(detail).read_each_clause(text)
+        by_clause = reader(detail).read_each_clause(text, label=reading.label)
         if by_clause.label == reading.label:
             reading = by_clause
     if reading.label == NONE or (not asked and reading.confidence < IN_PASSING_CONFIDENCE.get(detail, IN_PASSING)):

@@ -34,6 +34,8 @@ _CSP_SOURCES = re.compile(r"[A-Za-z0-9'*:/.\-]+(?: +[A-Za-z0-9'*:/.\-]+)*")
 EMBEDDINGS_DIR = Path(os.environ.get("REFUND_DESK_EMBEDDINGS_DIR") or PROJECT_ROOT / ".venv" / "share" / "wordllama")
 # all-MiniLM-L6-v2's weights and tokenizer (refund_desk/sentence_encoder.py), extracted the same way.
 ENCODER_DIR = Path(os.environ.get("REFUND_DESK_ENCODER_DIR") or PROJECT_ROOT / ".venv" / "share" / "minilm")
+# The readers' training phrasings as MiniLM vectors (refund_desk/sentence_vectors.py): made once, read at start.
+VECTOR_CACHE_DIR = VAR_DIR / "sentence_vectors"
 DEFAULT_MAX_MESSAGE_CHARS = 5000
 DEFAULT_ACTION_PORT = 5055
 DEFAULT_STAFF_HOST = "127.0.0.1"

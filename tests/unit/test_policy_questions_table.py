@@ -26,10 +26,13 @@ ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "tests" / "policy_questions"
 # Share of the shorter sentence's words the other must hold for two sentences to be the same one.
 SAME_SENTENCE_OVERLAP = 0.8
-# What the table measured with the final mechanism (right rows per policy), in each mode: 89 of 151.
+# What the table measured with the final mechanism (right rows per policy): 89 of 151 by words alone;
+# 95 by words and MiniLM's meaning (WordLlama's at the earlier settings: 89).
 MEASURED = {"itmediasolutions": 19, "pro_it_assist": 16, "pro_spherent": 18, "tech_support_004": 18,
             "webpro_it_solutions": 18}
-FLOORS: dict[str, dict[str, int]] = {"words": MEASURED, "words and meaning": MEASURED}
+MEASURED_WITH_MEANING = {"itmediasolutions": 20, "pro_it_assist": 16, "pro_spherent": 20, "tech_support_004": 20,
+                         "webpro_it_solutions": 19}
+FLOORS: dict[str, dict[str, int]] = {"words": MEASURED, "words and meaning": MEASURED_WITH_MEANING}
 # Mis-encodings seen in copied web text (UTF-8 read as Windows-1252): folded back before comparing.
 MOJIBAKE = {"â€™": "'", "â€˜": "'", "â€œ": '"', "â€\x9d": '"', "â€“": "-", "â€”": "-",
             "Â ": " ", "Â": ""}
@@ -105,7 +108,7 @@ def test_the_table_has_at_least_15_questions_per_policy():
 def test_evaluation_table(label, capsys):
     """Prints, per policy and overall, right sentences quoted, right silences, overviews with their limits."""
     embedder = None if label == "words" else shared_embedder()
-    assert label == "words" or embedder is not None, "WordLlama's vectors are not installed (run `make install`)"
+    assert label == "words" or embedder is not None, "MiniLM's encoder is not installed (run `make install`)"
     lines, total, right_total, misses = [], 0, 0, []
     for name, questions in tables().items():
         right, asked = Counter(), Counter()

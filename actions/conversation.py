@@ -11,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.csat import ask_once
-from actions.request_forms import ask_again, interrupted_form, misses_of
+from actions.request_forms import ask_again, interrupted_form
 from actions.runtime import runtime, today
 from actions.db import off_loop
-from actions.slots import CONTACT_SLOTS, latest_intent, said_text
+from actions.slots import CONTACT_SLOTS, latest_intent, misses_of, said_text
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case, takeovers

@@ -378,16 +378,26 @@ def _filled(reading: Reading, slot: str) -> bool:
                                                     and bool(reading.values.get("invoice_skipped")))
 
 
+# What a question's miss leads to (after_a_miss): asked again, the customer chooses, or the detail is left out.
+ASK_AGAIN, CHOOSE, LEAVE_OUT = "ask again", "choose", "leave out"
+
+
+def after_a_miss(misses: int) -> str:
+    """What one more miss of a question that has had `misses` leads to, under the budget of MISS_BUDGET."""
+    spent = misses + 1
+    return LEAVE_OUT if spent > MISS_BUDGET else CHOOSE if spent == MISS_BUDGET else ASK_AGAIN
+
+
 def _spend_budget(reading: Reading, requested: Optional[str], misses: int, identifier: Identifier) -> None:
     """A question left unanswered spends one of its misses: at the budget the customer chooses, after it
     the detail is left out, so that no question is asked more than three times in a row."""
     if requested is None or reading.skipped or _filled(reading, requested) or reading.cancellation_instead:
         return
     reading.missed = True
-    spent = misses + 1
-    if spent > MISS_BUDGET:
+    step = after_a_miss(misses)
+    if step == LEAVE_OUT:
         _skip(reading, requested, identifier, said=False)
-    elif spent == MISS_BUDGET:
+    elif step == CHOOSE:
         reading.problems = [*reading.problems[:-1], replies.choose_after_misses(requested, identifier)]
         reading.buttons = (replies.IDENTIFIER_CHOICE_BUTTONS if requested == "invoice_number"
                            else [*reading.buttons, *replies.SKIP_OR_PERSON_BUTTONS])
@@ -669,6 +679,23 @@ def asks_to_cancel(text: Optional[str]) -> bool:
 
 _CANCEL_WORDS = re.compile(r"\b(cancel\w*|unsubscribe|terminate|stop (my|our|the) (plan|subscription|contract))\b",
                            re.I)
+# A cancel word that names a cancellation already asked for or done, not one asked for now: a past tense
+# ("cancelled on the 10th"), the noun after a possessive ("my seo cancellation"), or the verb after an
+# auxiliary of the past ("did you cancel it", "has it been cancelled").
+_EARLIER_CANCELLATION = re.compile(
+    r"\b(cancell?ed|unsubscribed|terminated)\b|"
+    r"\b(my|our|your)\s+([\w-]+\s+){0,2}(cancellation|termination)\b|"
+    r"\b(did|didn't|has|have|had|was|were)\s+([\w-]+\s+){0,2}(cancel|terminate|unsubscribe)\b", re.I)
+
+
+def names_only_an_earlier_cancellation(text: Optional[str]) -> bool:
+    """Whether every cancel word of the message names a cancellation already asked for or done ("just checking
+    my seo cancellation from last month went through"), and none asks for one now ("please cancel my plan")."""
+    text = clip(text)
+    earlier = [m.span() for m in _EARLIER_CANCELLATION.finditer(text)]
+    named = [m.span() for m in _CANCEL_WORDS.finditer(text)]
+    return bool(named) and all(any(a <= start and end <= b for a, b in earlier) for start, end in named)
+
 
 
 def reads_as_a_refund_request(text: Optional[str]) -> bool:

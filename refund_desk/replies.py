@@ -550,6 +550,29 @@ NOT_AN_EMAIL_FOR_LOOKUP = ("That doesn't look like an e-mail address. Please giv
                            "like jane@example.com.")
 
 
+def _looked_up_by(identifier: Identifier) -> str:
+    """What a status check is looked up by: 'the request reference or your invoice number'."""
+    return f"the request reference or {_the(identifier)}"
+
+
+def lookup_choice(slot: str, identifier: Identifier) -> str:
+    """Said at a look-up question's second miss: the customer chooses how to go on."""
+    what = "the e-mail address on the request" if slot == "lookup_email" else _looked_up_by(identifier)
+    return (f"I still couldn't read {what} in that. You can type it again, skip this question, "
+            "or talk to a person.")
+
+
+# The e-mail on the request left out of a status check: only this conversation's requests can be shown.
+LOOKUP_WITHOUT_EMAIL = ("All right, I'll look without it. To keep requests private, I can then only show the "
+                        "ones opened in this conversation.")
+
+
+def lookup_without_key(identifier: Identifier, policy: RefundPolicy) -> str:
+    """No reference or identifier to look a request up by: a person can find it."""
+    return (f"Without {_looked_up_by(identifier)} I can't look a request up here. A person can find it for you: "
+            f"{contact_line(policy)}")
+
+
 def lookups_used_up(policy: RefundPolicy) -> str:
     return f"I can't look up any more requests just now. A person can help you with it: {contact_line(policy)}"
 

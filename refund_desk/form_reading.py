@@ -731,21 +731,47 @@ _GOT_BACK = re.compile(r"\b(get|give|send|pay|want)\b(\s+[\w']+){0,4}\s+back\b|"
                        r"\b(give|send|pay|return|credit)\b(\s+[\w']+){0,4}\s+(unused|remaining|rest|remainder|balance|left)\b")
 
 
+def _unnegated(text: Optional[str]) -> str:
+    """The normalised words, those a negation covers marked (readers.negation_marked), padded for phrase search."""
+    return " " + " ".join(negation_marked(normalise(text))) + " "
+
+
+def _says_a_lexicon_word(table: str, marked: str) -> bool:
+    """Whether text marked by `_unnegated` holds one of a lexicon.yml table's words where no negation covers it."""
+    return any(f" {normalise(phrase)} " in marked for phrase in lexicon_words(table))
+
+
 def mentions_money_back(text: Optional[str]) -> bool:
     """Whether the message asks for money back, in lexicon.yml's words or as something to get back, where no
     negation covers them ("and refund the rest" does; "I don't need a refund" and "I won't get that charge
     back" do not: a covered word is marked, readers.negation_marked)."""
-    marked = " " + " ".join(negation_marked(normalise(text))) + " "
-    return bool(_GOT_BACK.search(marked)) or any(f" {normalise(phrase)} " in marked
-                                                 for phrase in lexicon_words("money_back"))
+    marked = _unnegated(text)
+    return bool(_GOT_BACK.search(marked)) or _says_a_lexicon_word("money_back", marked)
+
+
+# A stop verb whose object is a service of the customer's ("STOP the social media service"). "End" is not
+# one: WebPro's refund clause is "end the contract without any specific reason".
+_STOPS_A_SERVICE = re.compile(r"\b(stop|halt)\s+(my|our|the|this|that)\s+([\w-]+\s+){0,3}"
+                              r"(services?|plan|subscription|contract|membership)\b", re.I)
+
+
+def declines_money_back(text: Optional[str]) -> bool:
+    """Whether the message names money back only under a negation ("not after my money", "no refund needed")."""
+    marked = _unnegated(text)
+    return _says_a_lexicon_word("money_back", marked.replace(" not_", " ")) and not mentions_money_back(text)
 
 
 def asks_to_cancel_without_a_refund(text: Optional[str]) -> bool:
-    """'I want to cancel now; I know that charge won't come back': a cancellation under any policy, since
-    the customer asks for no money back (the whole message read: "I want to stop the contract, no special
-    reason" is no sure wish to cancel, and WebPro's refund clause names ending the contract)."""
+    """'I want to cancel now; I know that charge won't come back', 'STOP the social media service': a
+    cancellation under any policy, since the customer asks for no money back (the whole message read:
+    "I want to stop the contract, no special reason" is no sure wish to cancel, and WebPro's refund clause
+    names ending the contract). Ending in lexicon.yml's other words ("just end the contract") counts when
+    the money is declined in words ("not after my money")."""
     text = clip(text)
-    return bool(_CANCEL_WORDS.search(text)) and wants_instead(text) == "cancellation" and not mentions_money_back(text)
+    if mentions_money_back(text) or wants_instead(text) != "cancellation":
+        return False
+    return bool(_CANCEL_WORDS.search(text) or _STOPS_A_SERVICE.search(text)) or (
+        declines_money_back(text) and _says_a_lexicon_word("cancel_words", _unnegated(text)))
 
 
 def asks_about_cancelling(text: Optional[str], today: date, identifier: Identifier = DEFAULT_IDENTIFIER) -> bool:

@@ -112,6 +112,11 @@ def test_a_refund_that_asks_to_cancel_becomes_a_cancellation_where_the_policy_we
     ("tech_support_004", "I'd like to cancel the monthly plan before it bills again.", True),
     ("pro_it_assist", "I don't want a refund, just cancel the plan", True),
     ("itmediasolutions", "Please stop my subscription, I do not expect any money back for this month", True),
+    # a stop verb and a service, or ending in other words with the money declined (issue 15)
+    ("pro_spherent", "Stop the vulnerability scanning service now, I won't pay for another quarter of it", True),
+    ("webpro_it_solutions", "I'm not looking for my money, just end the contract please", True),
+    # WebPro's refund clause is "end the contract without any specific reason": ending alone is no cancellation
+    ("webpro_it_solutions", "want to end the contract, don't use it any more, you solved one case", False),
     # money asked back: the refund clauses decide it, and it stays a refund here
     ("tech_support_004", "Cancel my subscription, the last month was billed twice and I want that refunded", False),
     ("tech_support_004", "I paid for a year of support in June. I want to cancel and get the unused months back.", False),

@@ -614,6 +614,8 @@ def reads_as_an_answer(text: Optional[str], requested: Optional[str], identifier
         return parse_name(text) is not None or typed_as_a_name(text)
     if requested in ("service_date", "next_billing_date"):
         return read_date(text, today, PAST).found or read_date(text, today, FUTURE).found
+    if requested == "refund_reason":  # "No reason, I want to stop": no reason is the answer; the stop is the service's
+        return states_no_reason(text)
     return False
 
 

@@ -3,6 +3,7 @@ import pytest
 
 from actions.conversation import ActionReadUnplacedMessage
 from actions.request_forms import ValidateCancellationForm, ValidateRefundForm
+from actions.runtime import runtime
 from refund_desk import replies
 from tests.actions.conftest import make_tracker, run_action, slot_events
 
@@ -127,3 +128,18 @@ def test_a_refund_opening_that_asks_only_to_cancel_becomes_a_cancellation(
     followups, said = refund_opening_played(dispatcher, domain, monkeypatch, policy, text)
     assert followups == (["cancellation_form"] if switches else [])
     assert (replies.CANCELLATION_NOT_REFUND in said) is switches
+
+@pytest.mark.parametrize("text, followup", [
+    # a question about the terms of cancelling, which the policy answers: answered, nothing opened
+    ("is there a minimum term, or can we cancel the monitoring plan any time we like?", "action_answer_policy_question"),
+    # a cancellation asked for
+    ("we need to cancel the monitoring plan, it renews on the 15th", "cancellation_form"),
+])
+def test_an_unplaced_question_about_cancelling_is_answered_not_opened(dispatcher, domain, monkeypatch, text, followup):
+    monkeypatch.setenv("REFUND_POLICY", "refund_policies/pro_it_assist.yml")
+    runtime.cache_clear()
+    tracker = make_tracker(text, intent="out_of_scope")
+    tracker.latest_message["intent_ranking"] = [{"name": "out_of_scope", "confidence": 0.6},
+                                                {"name": "cancel_service", "confidence": 0.3}]
+    events = run_action(ActionReadUnplacedMessage(), tracker, dispatcher, domain)
+    assert [e["name"] for e in events if e.get("event") == "followup"] == [followup]

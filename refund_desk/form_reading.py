@@ -297,7 +297,8 @@ def read_message(
         # off-topic, and no answer to the question either: say what I can do, then ask again
         reading.problems, reading.buttons = [replies.OUT_OF_SCOPE_IN_FORM], []
         reading.values = {requested_slot: None}
-    _spend_budget(reading, requested_slot, misses, identifier)
+    unusable = requested_slot is not None and _answers(requested_slot, text, today, identifier)
+    _spend_budget(reading, requested_slot, misses, identifier, read_but_unusable=unusable)
     return reading
 
 
@@ -388,9 +389,12 @@ def after_a_miss(misses: int) -> str:
     return LEAVE_OUT if spent > MISS_BUDGET else CHOOSE if spent == MISS_BUDGET else ASK_AGAIN
 
 
-def _spend_budget(reading: Reading, requested: Optional[str], misses: int, identifier: Identifier) -> None:
+def _spend_budget(reading: Reading, requested: Optional[str], misses: int, identifier: Identifier,
+                  read_but_unusable: bool = False) -> None:
     """A question left unanswered spends one of its misses: at the budget the customer chooses, after it
-    the detail is left out, so that no question is asked more than three times in a row."""
+    the detail is left out, so that no question is asked more than three times in a row.
+    `read_but_unusable`: the answer was read ("12 November" for an appointment) and the problem says why it
+    cannot be used; that is kept, not replaced by "I couldn't read it"."""
     if requested is None or reading.skipped or _filled(reading, requested) or reading.cancellation_instead:
         return
     reading.missed = True
@@ -398,7 +402,9 @@ def _spend_budget(reading: Reading, requested: Optional[str], misses: int, ident
     if step == LEAVE_OUT:
         _skip(reading, requested, identifier, said=False)
     elif step == CHOOSE:
-        reading.problems = [*reading.problems[:-1], replies.choose_after_misses(requested, identifier)]
+        reading.problems = ([*reading.problems, replies.CHOOSE_AFTER_AN_UNUSABLE_ANSWER]
+                            if read_but_unusable and reading.problems and requested != "invoice_number"
+                            else [*reading.problems[:-1], replies.choose_after_misses(requested, identifier)])
         reading.buttons = (replies.IDENTIFIER_CHOICE_BUTTONS if requested == "invoice_number"
                            else [*reading.buttons, *replies.SKIP_OR_PERSON_BUTTONS])
 

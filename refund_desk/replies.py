@@ -101,12 +101,21 @@ def carry_on_without(slot: str, identifier: Identifier, said: bool) -> str:
     return f"I'll leave {what} out for now and note for the team that it is missing."
 
 
+# The choices at a question's second miss, after what went wrong was said (replies.choose_after_misses).
+_CHOICES_AFTER_MISSES = ("skip this question (I'll note for the team that it is missing), or talk to a person.")
+
+
 def choose_after_misses(slot: str, identifier: Identifier) -> str:
     """Said at a question's second miss: the customer chooses how to go on."""
     if slot == "invoice_number":
         return identifier_choice(identifier)
     return (f"I still couldn't read {_what(slot, identifier)} in that. You can pick an answer below or type it "
-            "again, skip this question (I'll note for the team that it is missing), or talk to a person.")
+            f"again, {_CHOICES_AFTER_MISSES}")
+
+
+# Said at a question's second miss after an answer that was read but cannot be used ("12 November has
+# already passed"): what was wrong has been said, so only the choices follow.
+CHOOSE_AFTER_AN_UNUSABLE_ANSWER = f"You can give it again, {_CHOICES_AFTER_MISSES}"
 
 
 def which_day_in(vague: DateRange, turning: Optional[date]) -> str:

@@ -8,6 +8,8 @@ import asyncio
 from typing import Any, Optional
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.request_forms import ValidateStatusForm
@@ -15,6 +17,7 @@ from actions.status_check import check_status, status_asked_slots
 from refund_desk import replies
 from refund_desk.form_reading import UNKNOWN
 from tests.actions.conftest import make_tracker, run_action, slot_events, texts
+from tests.actions.test_no_dead_ends import COMMON, REPEATED, TURNS, longest_run
 
 # An invoice number this conversation did not open: the form asks the e-mail on the request.
 OPENINGS = {"customer_email": "what's the status of my refund for INV-55881?", "invoice_number": "any news on my request?"}
@@ -78,3 +81,14 @@ def test_without_a_key_the_look_up_offers_a_person(dispatcher, domain):
     asyncio.run(check_status(dispatcher, tracker))
     assert dispatcher.messages[-1]["buttons"] == [replies.PERSON_BUTTON]
     assert "Without the request reference" in texts(dispatcher)
+
+
+@pytest.mark.parametrize("question", list(OPENINGS))
+@COMMON
+@given(turns=st.one_of(TURNS, REPEATED))
+def test_no_look_up_question_for_ever(domain, question, turns):
+    """Random and adversarial answers (tests/actions/test_no_dead_ends.py's): no look-up question asked more than
+    three times in a row, and the form ends (the look-up runs) within three asks of each of its two questions."""
+    asked, _ = play(OPENINGS[question], turns[:7], domain)
+    assert None in asked, asked  # the look-up ran
+    assert longest_run(asked[:asked.index(None)]) <= 3, asked

@@ -11,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.csat import ask_once
-from actions.request_forms import ask_again, interrupted_form, misses_of
+from actions.request_forms import POLICY_ANSWER, ask_again, interrupted_form
 from actions.runtime import runtime, today
 from actions.db import off_loop
-from actions.slots import CONTACT_SLOTS, latest_intent, said_text
+from actions.slots import CONTACT_SLOTS, latest_intent, misses_of, said_text
 from actions.status_check import check_status
 from actions.submit import request_details, reset_request_slots, settle
 from refund_desk import replies, request_use_case, takeovers
@@ -47,9 +47,14 @@ def open_stated_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> O
     message: actions.request_forms.answers_the_form); None when it states none."""
     if tracker.active_loop_name:
         return None
-    stated = stated_request.stated_request(said_text(tracker), ranking_of(tracker.latest_message))
+    text = said_text(tracker)
+    stated = stated_request.stated_request(text, ranking_of(tracker.latest_message))
     if stated is None:
         return None
+    if stated == stated_request.CANCELLATION and asks_about_cancelling(text, today(), runtime().policy.identifier) \
+            and answer_policy_question(runtime().policy, text)[1]:
+        # "can I cancel my antivirus whenever I want?" asks about the terms: the policy answers it, nothing is opened
+        return [FollowupAction(POLICY_ANSWER)]
     said, action = OPENED_BY[stated]
     if said:
         dispatcher.utter_message(text=said)
@@ -61,7 +66,7 @@ class ActionAnswerPolicyQuestion(Action):
     message states a request ("Can I cancel the workshop on the 15th? Paid already."), opens it."""
 
     def name(self) -> Text:
-        return "action_answer_policy_question"
+        return POLICY_ANSWER
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text, quoted = answer_policy_question(runtime().policy, said_text(tracker))

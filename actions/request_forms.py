@@ -11,16 +11,17 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import runtime, today
-from actions.slots import (CONTACT_SLOTS, SIDE_SLOTS, facts_from, last_answer_before, latest_intent, slot_values,
-                           said_text)
+from actions.slots import (CONTACT_SLOTS, SIDE_SLOTS, facts_from, last_answer_before, latest_intent, misses_of,
+                           slot_values, said_text)
 from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, read_date
-from actions.status_check import ASKED_AS, asked_for, extract_lookup_email, status_asked_slots, unread
+from actions.status_check import ASKED_AS, asked_for, extract_lookup_email, missed, status_asked_slots
 from refund_desk.eligibility import asked_facts
 from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, asks_about_a_request,
                                       asks_about_cancelling, asks_for_a_new_refund, asks_to_cancel_with_a_refund,
                                       asks_to_cancel_without_a_refund,
-                                      asks_to_stop, date_direction, read_lookup, read_message,
+                                      asks_to_stop, date_direction, names_only_an_earlier_cancellation,
+                                      read_lookup, read_message,
                                       reads_as_a_refund_of_a_started_service, reads_as_an_answer)
 from refund_desk.parsing import parse_email
 from refund_desk.policy_answers import answer_policy_question
@@ -140,12 +141,6 @@ def actions_since_message(tracker: Tracker) -> List[str]:
 
 # The rule that answers a question about another request inside a form (data/rules/*.yml).
 STATUS_IN_FORM = "utter_status_after_form"
-
-
-def misses_of(tracker: Tracker, slot: Optional[str]) -> int:
-    """How often the question for `slot` has gone unanswered in a row."""
-    kept = tracker.get_slot("question_misses") or {}
-    return int(kept.get("count") or 0) if isinstance(kept, dict) and kept.get("slot") == slot else 0
 
 
 def switch_request_events() -> List[EventType]:
@@ -382,7 +377,10 @@ class ValidateStatusForm(FormValidationAction):
             return [SlotSet("requested_slot", ASKED_AS["lookup_key"])]
         if tracker.get_slot("lookup_key") is None and tracker.get_slot("requested_slot") in (None, "lookup_key") \
                 and not handed_over_by_a_form:
-            stated = stated_request(said_text(tracker), ranking_of(tracker.latest_message))
+            text = said_text(tracker)
+            stated = stated_request(text, ranking_of(tracker.latest_message))
+            if stated == CANCELLATION and names_only_an_earlier_cancellation(text):
+                stated = None  # "did my cancellation go through?" asks about one, it asks for none
             if stated in STATUS_HANDOVERS:  # "changed my mind, please cancel" is no status question
                 return hand_over_to(STATUS_HANDOVERS[stated])
         return await super().run(dispatcher, tracker, domain)
@@ -396,8 +394,9 @@ class ValidateStatusForm(FormValidationAction):
         if key is None and tracker.get_slot("requested_slot") is None:
             key = tracker.get_slot("invoice_number")  # "is it through?" about the invoice already given
         if key is None and asked_for(tracker, "lookup_key"):
-            dispatcher.utter_message(text=replies.lookup_not_found(identifier))
-            return unread("lookup_key")
+            return missed(dispatcher, tracker, "lookup_key", replies.lookup_not_found(identifier))
+        if key and asked_for(tracker, "lookup_key"):
+            return {"lookup_key": key, "question_misses": None}
         return {"lookup_key": key} if key else {}
 
     extract_invoice_number = extract_lookup_key  # asked as the invoice number (status_check.ASKED_AS)
@@ -413,6 +412,13 @@ class ValidateStatusForm(FormValidationAction):
         return extract_lookup_email(dispatcher, tracker)
 
     extract_customer_email = extract_lookup_email  # asked as the customer's e-mail (status_check.ASKED_AS)
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """As rasa_sdk's, and the question's misses counted while reading (not one of the form's slots)."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        read = tracker.slots_to_validate()
+        return [*events, SlotSet("question_misses", read["question_misses"])] if "question_misses" in read else events
 
 
 def ask_confirmed(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> None:

@@ -75,3 +75,9 @@ def last_answer_before(tracker: Tracker) -> Optional[str]:
     event = last_event_before_latest_message(
         tracker, lambda e: e.get("event") == "action" and e.get("name") != "action_listen")
     return None if event is None else event.get("name")
+
+
+def misses_of(tracker: Tracker, slot: Optional[str]) -> int:
+    """How often the question for `slot` has gone unanswered in a row."""
+    kept = tracker.get_slot("question_misses") or {}
+    return int(kept.get("count") or 0) if isinstance(kept, dict) and kept.get("slot") == slot else 0

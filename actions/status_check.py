@@ -18,9 +18,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.db import off_loop
-from actions.slots import said_text
 from actions.runtime import runtime
-from actions.slots import client_address_of
+from actions.slots import client_address_of, latest_intent, misses_of, said_text
+from refund_desk.form_reading import CHOOSE, LEAVE_OUT, MISS_BUDGET, UNKNOWN, after_a_miss
+from refund_desk.readers import says_dont_have
 from refund_desk.lookup_limits import CONVERSATION_LIMIT, Asker
 from refund_desk.parsing import parse_email, parse_reference
 from refund_desk import replies
@@ -29,13 +30,18 @@ from refund_desk.records import RecordStoreUnavailable, UnknownRequest, customer
 MAX_LOOKUP_MISSES = CONVERSATION_LIMIT.most  # this conversation's slot counts them too (the wording)
 
 
+def given(value: Optional[str]) -> Optional[str]:
+    """A look-up detail the customer gave; None when not given or left out (UNKNOWN)."""
+    return None if value == UNKNOWN else value
+
+
 def is_invoice(key: Optional[str]) -> bool:
     """Whether a look-up key is the policy's identifier (invoice number, Customer ID, ...), not a reference."""
-    return bool(key) and parse_reference(key) is None
+    return bool(given(key)) and parse_reference(key) is None
 
 
 def proof_email(tracker: Tracker) -> Optional[str]:
-    return tracker.get_slot("lookup_email") or tracker.get_slot("customer_email")
+    return given(tracker.get_slot("lookup_email")) or given(tracker.get_slot("customer_email"))
 
 
 async def status_required_slots(tracker: Tracker) -> List[Text]:
@@ -46,7 +52,7 @@ async def status_required_slots(tracker: Tracker) -> List[Text]:
         return ["lookup_key"]
     if tracker.get_slot("lookup_email"):  # given: keep it required, so rasa_sdk keeps its value
         return ["lookup_key", "lookup_email"]
-    if tracker.get_slot("customer_email") or misses(tracker) >= MAX_LOOKUP_MISSES:
+    if given(tracker.get_slot("customer_email")) or misses(tracker) >= MAX_LOOKUP_MISSES:
         return ["lookup_key"]
     try:
         own = await off_loop(runtime().store.find_for_customer, key, sender_id=tracker.sender_id)
@@ -75,14 +81,34 @@ def unread(slot: Text) -> Dict[Text, Any]:
     return {slot: None, ASKED_AS[slot]: None}
 
 
+def missed(dispatcher: CollectingDispatcher, tracker: Tracker, slot: Text, again: Text) -> Dict[Text, Any]:
+    """A look-up detail asked and not read, with the budget every question has: asked again; at the second
+    miss the customer chooses (type it again, skip it, a person); at the third, or at "I don't have it"
+    in any words, it is left out (without the e-mail only this conversation's requests show; without a
+    key, action_check_status offers a person)."""
+    asked = tracker.get_slot("requested_slot")
+    so_far = misses_of(tracker, asked)
+    chose_to_skip = so_far >= MISS_BUDGET and latest_intent(tracker) == "affirm"
+    step = LEAVE_OUT if says_dont_have(said_text(tracker)) or chose_to_skip else after_a_miss(so_far)
+    if step == LEAVE_OUT:
+        if slot == "lookup_email":
+            dispatcher.utter_message(text=replies.LOOKUP_WITHOUT_EMAIL)
+        return {slot: UNKNOWN, "question_misses": None}
+    if step == CHOOSE:
+        dispatcher.utter_message(text=replies.lookup_choice(slot, runtime().policy.identifier),
+                                 buttons=replies.SKIP_OR_PERSON_BUTTONS)
+    else:
+        dispatcher.utter_message(text=again)
+    return {**unread(slot), "question_misses": {"slot": asked, "count": so_far + 1}}
+
+
 def extract_lookup_email(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
     if not asked_for(tracker, "lookup_email"):
         return {}
     email = parse_email(said_text(tracker))
     if email is None:
-        dispatcher.utter_message(text=replies.NOT_AN_EMAIL_FOR_LOOKUP)
-        return unread("lookup_email")
-    return {"lookup_email": email}
+        return missed(dispatcher, tracker, "lookup_email", replies.NOT_AN_EMAIL_FOR_LOOKUP)
+    return {"lookup_email": email, "question_misses": None}
 
 
 def misses(tracker: Tracker) -> int:
@@ -97,6 +123,10 @@ async def check_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     key = tracker.get_slot("lookup_key")
     failed = misses(tracker)
     done: List[EventType] = [SlotSet("lookup_key", None), SlotSet("lookup_email", None)]
+    if key == UNKNOWN:  # the customer has neither the reference nor the identifier
+        dispatcher.utter_message(text=replies.lookup_without_key(rt.policy.identifier, rt.policy),
+                                 buttons=[replies.PERSON_BUTTON])
+        return done
     if failed >= MAX_LOOKUP_MISSES:
         dispatcher.utter_message(text=replies.lookups_used_up(rt.policy), buttons=[replies.PERSON_BUTTON])
         return done

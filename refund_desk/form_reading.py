@@ -297,7 +297,8 @@ def read_message(
         # off-topic, and no answer to the question either: say what I can do, then ask again
         reading.problems, reading.buttons = [replies.OUT_OF_SCOPE_IN_FORM], []
         reading.values = {requested_slot: None}
-    _spend_budget(reading, requested_slot, misses, identifier)
+    unusable = requested_slot is not None and _answers(requested_slot, text, today, identifier)
+    _spend_budget(reading, requested_slot, misses, identifier, read_but_unusable=unusable)
     return reading
 
 
@@ -378,17 +379,32 @@ def _filled(reading: Reading, slot: str) -> bool:
                                                     and bool(reading.values.get("invoice_skipped")))
 
 
-def _spend_budget(reading: Reading, requested: Optional[str], misses: int, identifier: Identifier) -> None:
+# What a question's miss leads to (after_a_miss): asked again, the customer chooses, or the detail is left out.
+ASK_AGAIN, CHOOSE, LEAVE_OUT = "ask again", "choose", "leave out"
+
+
+def after_a_miss(misses: int) -> str:
+    """What one more miss of a question that has had `misses` leads to, under the budget of MISS_BUDGET."""
+    spent = misses + 1
+    return LEAVE_OUT if spent > MISS_BUDGET else CHOOSE if spent == MISS_BUDGET else ASK_AGAIN
+
+
+def _spend_budget(reading: Reading, requested: Optional[str], misses: int, identifier: Identifier,
+                  read_but_unusable: bool = False) -> None:
     """A question left unanswered spends one of its misses: at the budget the customer chooses, after it
-    the detail is left out, so that no question is asked more than three times in a row."""
+    the detail is left out, so that no question is asked more than three times in a row.
+    `read_but_unusable`: the answer was read ("12 November" for an appointment) and the problem says why it
+    cannot be used; that is kept, not replaced by "I couldn't read it"."""
     if requested is None or reading.skipped or _filled(reading, requested) or reading.cancellation_instead:
         return
     reading.missed = True
-    spent = misses + 1
-    if spent > MISS_BUDGET:
+    step = after_a_miss(misses)
+    if step == LEAVE_OUT:
         _skip(reading, requested, identifier, said=False)
-    elif spent == MISS_BUDGET:
-        reading.problems = [*reading.problems[:-1], replies.choose_after_misses(requested, identifier)]
+    elif step == CHOOSE:
+        reading.problems = ([*reading.problems, replies.CHOOSE_AFTER_AN_UNUSABLE_ANSWER]
+                            if read_but_unusable and reading.problems and requested != "invoice_number"
+                            else [*reading.problems[:-1], replies.choose_after_misses(requested, identifier)])
         reading.buttons = (replies.IDENTIFIER_CHOICE_BUTTONS if requested == "invoice_number"
                            else [*reading.buttons, *replies.SKIP_OR_PERSON_BUTTONS])
 
@@ -604,6 +620,8 @@ def reads_as_an_answer(text: Optional[str], requested: Optional[str], identifier
         return parse_name(text) is not None or typed_as_a_name(text)
     if requested in ("service_date", "next_billing_date"):
         return read_date(text, today, PAST).found or read_date(text, today, FUTURE).found
+    if requested == "refund_reason":  # "No reason, I want to stop": no reason is the answer; the stop is the service's
+        return states_no_reason(text)
     return False
 
 
@@ -669,6 +687,23 @@ def asks_to_cancel(text: Optional[str]) -> bool:
 
 _CANCEL_WORDS = re.compile(r"\b(cancel\w*|unsubscribe|terminate|stop (my|our|the) (plan|subscription|contract))\b",
                            re.I)
+# A cancel word that names a cancellation already asked for or done, not one asked for now: a past tense
+# ("cancelled on the 10th"), the noun after a possessive ("my seo cancellation"), or the verb after an
+# auxiliary of the past ("did you cancel it", "has it been cancelled").
+_EARLIER_CANCELLATION = re.compile(
+    r"\b(cancell?ed|unsubscribed|terminated)\b|"
+    r"\b(my|our|your)\s+([\w-]+\s+){0,2}(cancellation|termination)\b|"
+    r"\b(did|didn't|has|have|had|was|were)\s+([\w-]+\s+){0,2}(cancel|terminate|unsubscribe)\b", re.I)
+
+
+def names_only_an_earlier_cancellation(text: Optional[str]) -> bool:
+    """Whether every cancel word of the message names a cancellation already asked for or done ("just checking
+    my seo cancellation from last month went through"), and none asks for one now ("please cancel my plan")."""
+    text = clip(text)
+    earlier = [m.span() for m in _EARLIER_CANCELLATION.finditer(text)]
+    named = [m.span() for m in _CANCEL_WORDS.finditer(text)]
+    return bool(named) and all(any(a <= start and end <= b for a, b in earlier) for start, end in named)
+
 
 
 def reads_as_a_refund_request(text: Optional[str]) -> bool:
@@ -704,21 +739,47 @@ _GOT_BACK = re.compile(r"\b(get|give|send|pay|want)\b(\s+[\w']+){0,4}\s+back\b|"
                        r"\b(give|send|pay|return|credit)\b(\s+[\w']+){0,4}\s+(unused|remaining|rest|remainder|balance|left)\b")
 
 
+def _unnegated(text: Optional[str]) -> str:
+    """The normalised words, those a negation covers marked (readers.negation_marked), padded for phrase search."""
+    return " " + " ".join(negation_marked(normalise(text))) + " "
+
+
+def _says_a_lexicon_word(table: str, marked: str) -> bool:
+    """Whether text marked by `_unnegated` holds one of a lexicon.yml table's words where no negation covers it."""
+    return any(f" {normalise(phrase)} " in marked for phrase in lexicon_words(table))
+
+
 def mentions_money_back(text: Optional[str]) -> bool:
     """Whether the message asks for money back, in lexicon.yml's words or as something to get back, where no
     negation covers them ("and refund the rest" does; "I don't need a refund" and "I won't get that charge
     back" do not: a covered word is marked, readers.negation_marked)."""
-    marked = " " + " ".join(negation_marked(normalise(text))) + " "
-    return bool(_GOT_BACK.search(marked)) or any(f" {normalise(phrase)} " in marked
-                                                 for phrase in lexicon_words("money_back"))
+    marked = _unnegated(text)
+    return bool(_GOT_BACK.search(marked)) or _says_a_lexicon_word("money_back", marked)
+
+
+# A stop verb whose object is a service of the customer's ("STOP the social media service"). "End" is not
+# one: WebPro's refund clause is "end the contract without any specific reason".
+_STOPS_A_SERVICE = re.compile(r"\b(stop|halt)\s+(my|our|the|this|that)\s+([\w-]+\s+){0,3}"
+                              r"(services?|plan|subscription|contract|membership)\b", re.I)
+
+
+def declines_money_back(text: Optional[str]) -> bool:
+    """Whether the message names money back only under a negation ("not after my money", "no refund needed")."""
+    marked = _unnegated(text)
+    return _says_a_lexicon_word("money_back", marked.replace(" not_", " ")) and not mentions_money_back(text)
 
 
 def asks_to_cancel_without_a_refund(text: Optional[str]) -> bool:
-    """'I want to cancel now; I know that charge won't come back': a cancellation under any policy, since
-    the customer asks for no money back (the whole message read: "I want to stop the contract, no special
-    reason" is no sure wish to cancel, and WebPro's refund clause names ending the contract)."""
+    """'I want to cancel now; I know that charge won't come back', 'STOP the social media service': a
+    cancellation under any policy, since the customer asks for no money back (the whole message read:
+    "I want to stop the contract, no special reason" is no sure wish to cancel, and WebPro's refund clause
+    names ending the contract). Ending in lexicon.yml's other words ("just end the contract") counts when
+    the money is declined in words ("not after my money")."""
     text = clip(text)
-    return bool(_CANCEL_WORDS.search(text)) and wants_instead(text) == "cancellation" and not mentions_money_back(text)
+    if mentions_money_back(text) or wants_instead(text) != "cancellation":
+        return False
+    return bool(_CANCEL_WORDS.search(text) or _STOPS_A_SERVICE.search(text)) or (
+        declines_money_back(text) and _says_a_lexicon_word("cancel_words", _unnegated(text)))
 
 
 def asks_about_cancelling(text: Optional[str], today: date, identifier: Identifier = DEFAULT_IDENTIFIER) -> bool:

@@ -101,12 +101,21 @@ def carry_on_without(slot: str, identifier: Identifier, said: bool) -> str:
     return f"I'll leave {what} out for now and note for the team that it is missing."
 
 
+# The choices at a question's second miss, after what went wrong was said (replies.choose_after_misses).
+_CHOICES_AFTER_MISSES = ("skip this question (I'll note for the team that it is missing), or talk to a person.")
+
+
 def choose_after_misses(slot: str, identifier: Identifier) -> str:
     """Said at a question's second miss: the customer chooses how to go on."""
     if slot == "invoice_number":
         return identifier_choice(identifier)
     return (f"I still couldn't read {_what(slot, identifier)} in that. You can pick an answer below or type it "
-            "again, skip this question (I'll note for the team that it is missing), or talk to a person.")
+            f"again, {_CHOICES_AFTER_MISSES}")
+
+
+# Said at a question's second miss after an answer that was read but cannot be used ("12 November has
+# already passed"): what was wrong has been said, so only the choices follow.
+CHOOSE_AFTER_AN_UNUSABLE_ANSWER = f"You can give it again, {_CHOICES_AFTER_MISSES}"
 
 
 def which_day_in(vague: DateRange, turning: Optional[date]) -> str:
@@ -548,6 +557,29 @@ def request_here(kind: str) -> str:
 # Status checks (actions/status_check.py): private, limited per conversation.
 NOT_AN_EMAIL_FOR_LOOKUP = ("That doesn't look like an e-mail address. Please give me the one on the request, "
                            "like jane@example.com.")
+
+
+def _looked_up_by(identifier: Identifier) -> str:
+    """What a status check is looked up by: 'the request reference or your invoice number'."""
+    return f"the request reference or {_the(identifier)}"
+
+
+def lookup_choice(slot: str, identifier: Identifier) -> str:
+    """Said at a look-up question's second miss: the customer chooses how to go on."""
+    what = "the e-mail address on the request" if slot == "lookup_email" else _looked_up_by(identifier)
+    return (f"I still couldn't read {what} in that. You can type it again, skip this question, "
+            "or talk to a person.")
+
+
+# The e-mail on the request left out of a status check: only this conversation's requests can be shown.
+LOOKUP_WITHOUT_EMAIL = ("All right, I'll look without it. To keep requests private, I can then only show the "
+                        "ones opened in this conversation.")
+
+
+def lookup_without_key(identifier: Identifier, policy: RefundPolicy) -> str:
+    """No reference or identifier to look a request up by: a person can find it."""
+    return (f"Without {_looked_up_by(identifier)} I can't look a request up here. A person can find it for you: "
+            f"{contact_line(policy)}")
 
 
 def lookups_used_up(policy: RefundPolicy) -> str:

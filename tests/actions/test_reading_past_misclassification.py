@@ -1,4 +1,6 @@
 """Messages the classifier got wrong inside or at the start of a form still reach the right form."""
+import pytest
+
 from actions.conversation import ActionExplainRequestedSlot
 from actions.request_forms import ActionConfirmStop, ValidateCancellationForm, ValidateStatusForm
 from actions.runtime import runtime
@@ -27,10 +29,17 @@ def test_a_stop_without_stop_words_goes_back_to_the_form(dispatcher, domain):
     assert "stop" not in texts(dispatcher).lower()
 
 
-def test_a_real_stop_is_confirmed_first(dispatcher, domain):
-    tracker = make_tracker("stop please", intent="stop", slots={"requested_slot": "service_date"},
-                           active_loop="refund_form")
-    assert run_action(ActionConfirmStop(), tracker, dispatcher, domain) == []
+@pytest.mark.parametrize("text, requested, goes_back", [
+    ("stop please", "service_date", False),
+    ("stop this, I've had enough", "refund_reason", False),
+    # at the reason question, "no reason" is the answer; the stop is the service's, not the request's
+    ("nothing in particular, we just want to stop", "refund_reason", True),
+    ("no specific reason. I'd like to quit", "refund_reason", True),
+])
+def test_a_stop_is_confirmed_first_unless_it_answers_the_question(dispatcher, domain, text, requested, goes_back):
+    tracker = make_tracker(text, intent="stop", slots={"requested_slot": requested}, active_loop="refund_form")
+    events = run_action(ActionConfirmStop(), tracker, dispatcher, domain)
+    assert events == ([{"event": "followup", "timestamp": None, "name": "refund_form"}] if goes_back else [])
 
 
 def test_a_name_taken_for_why_is_not_explained(dispatcher, domain):

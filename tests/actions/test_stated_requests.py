@@ -106,13 +106,18 @@ def test_a_duplicate_charge_refund_asked_for_outright_is_opened_not_offered(disp
     assert dispatcher.messages[0].get("buttons") in (None, [])
 
 
-def test_a_status_form_given_a_cancellation_hands_it_over(dispatcher, domain):
-    text = "hey, signed up on thursday, changed my mind, please cancel. nobody has done any work on my pc yet"
+@pytest.mark.parametrize("text, handed_to", [
+    ("hey, signed up on thursday, changed my mind, please cancel. nobody has done any work on my pc yet",
+     ["cancellation_form"]),
+    # it asks about a cancellation; it asks for none
+    ("has my backup plan cancellation from october been done? we were billed again", []),
+])
+def test_a_status_form_hands_over_a_cancellation_asked_for(dispatcher, domain, text, handed_to):
     tracker = tracker_with_ranking(text, "check_request_status", ranked(("check_request_status", 0.6),
                                                                           ("cancel_service", 0.31)),
                                    active_loop="status_form", latest_action="status_form")
     events = run_action(ValidateStatusForm(), tracker, dispatcher, domain)
-    assert followups(events) == ["cancellation_form"]
+    assert followups(events) == handed_to
 
 
 def test_the_refund_form_reads_a_message_an_unanswered_policy_question_opened_it_for(dispatcher, domain):

@@ -206,7 +206,8 @@ def test_status_form_asks_a_stranger_for_the_email_and_keeps_the_answer(dispatch
     asked = make_tracker("INV-20431", "inform", {"requested_slot": "lookup_key"}, active_loop="status_form",
                          latest_action="status_form", sender="stranger")
     assert slot_events(run_action(ValidateStatusForm(), asked, dispatcher, domain)) == {
-        "lookup_key": "INV-20431", "requested_slot": "customer_email"}  # asked as the customer's e-mail
+        "lookup_key": "INV-20431", "question_misses": None,
+        "requested_slot": "customer_email"}  # asked as the customer's e-mail; the question's misses forgotten
     answered = make_tracker("Guess@Example.com", "inform", {"requested_slot": "customer_email", "lookup_key": "INV-20431"},
                             active_loop="status_form", latest_action="status_form", sender="stranger")
     events = slot_events(run_action(ValidateStatusForm(), answered, dispatcher, domain))
@@ -252,5 +253,6 @@ def test_status_form_asks_again_for_an_answer_with_no_identifier(dispatcher, dom
     from actions.request_forms import ValidateStatusForm
     answered = make_tracker("the blue one", "inform", {"requested_slot": "invoice_number"},
                             active_loop="status_form", latest_action="status_form", sender="stranger")
-    assert slot_events(run_action(ValidateStatusForm(), answered, dispatcher, domain)) == {"invoice_number": None}
+    assert slot_events(run_action(ValidateStatusForm(), answered, dispatcher, domain)) == {
+        "invoice_number": None, "question_misses": {"slot": "invoice_number", "count": 1}}  # one miss of its budget
     assert texts(dispatcher) == replies.lookup_not_found(runtime().policy.identifier)  # then asked again

@@ -3,6 +3,7 @@ import pytest
 
 from actions.conversation import ActionReadUnplacedMessage
 from actions.request_forms import ValidateCancellationForm, ValidateRefundForm
+from actions.runtime import runtime
 from refund_desk import replies
 from tests.actions.conftest import make_tracker, run_action, slot_events
 
@@ -112,6 +113,11 @@ def test_a_refund_that_asks_to_cancel_becomes_a_cancellation_where_the_policy_we
     ("tech_support_004", "I'd like to cancel the monthly plan before it bills again.", True),
     ("pro_it_assist", "I don't want a refund, just cancel the plan", True),
     ("itmediasolutions", "Please stop my subscription, I do not expect any money back for this month", True),
+    # a stop verb and a service, or ending in other words with the money declined (issue 15)
+    ("pro_spherent", "Stop the vulnerability scanning service now, I won't pay for another quarter of it", True),
+    ("webpro_it_solutions", "I'm not looking for my money, just end the contract please", True),
+    # WebPro's refund clause is "end the contract without any specific reason": ending alone is no cancellation
+    ("webpro_it_solutions", "want to end the contract, don't use it any more, you solved one case", False),
     # money asked back: the refund clauses decide it, and it stays a refund here
     ("tech_support_004", "Cancel my subscription, the last month was billed twice and I want that refunded", False),
     ("tech_support_004", "I paid for a year of support in June. I want to cancel and get the unused months back.", False),
@@ -122,3 +128,18 @@ def test_a_refund_opening_that_asks_only_to_cancel_becomes_a_cancellation(
     followups, said = refund_opening_played(dispatcher, domain, monkeypatch, policy, text)
     assert followups == (["cancellation_form"] if switches else [])
     assert (replies.CANCELLATION_NOT_REFUND in said) is switches
+
+@pytest.mark.parametrize("text, followup", [
+    # a question about the terms of cancelling, which the policy answers: answered, nothing opened
+    ("is there a minimum term, or can we cancel the monitoring plan any time we like?", "action_answer_policy_question"),
+    # a cancellation asked for
+    ("we need to cancel the monitoring plan, it renews on the 15th", "cancellation_form"),
+])
+def test_an_unplaced_question_about_cancelling_is_answered_not_opened(dispatcher, domain, monkeypatch, text, followup):
+    monkeypatch.setenv("REFUND_POLICY", "refund_policies/pro_it_assist.yml")
+    runtime.cache_clear()
+    tracker = make_tracker(text, intent="out_of_scope")
+    tracker.latest_message["intent_ranking"] = [{"name": "out_of_scope", "confidence": 0.6},
+                                                {"name": "cancel_service", "confidence": 0.3}]
+    events = run_action(ActionReadUnplacedMessage(), tracker, dispatcher, domain)
+    assert [e["name"] for e in events if e.get("event") == "followup"] == [followup]

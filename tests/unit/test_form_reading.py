@@ -247,3 +247,17 @@ def test_a_corrected_date_is_no_reason(text):
     # "sorry" and "my mistake" about a typed date: the reason read before stays
     r = read(text, requested="service_date", known={"refund_reason": "duplicate_payment"})
     assert "refund_reason" not in r.values and r.values["service_date"]
+
+
+@pytest.mark.parametrize("text, read_but_unusable", [
+    ("the visit was booked for November 3", True),  # read, but an appointment already behind us
+    ("whenever suits you", False),                  # nothing read
+])
+def test_at_the_second_miss_a_date_read_is_not_called_unreadable(text, read_but_unusable):
+    known = {"invoice_number": "INV-20431", "service_kind": "one_time"}
+    r = read(text, requested="service_date", known=known, wanted=CANCEL, kind="cancellation", misses=MISS_BUDGET - 1)
+    assert r.missed and r.values["service_date"] is None
+    couldnt_read = any("couldn't read" in problem for problem in r.problems)
+    assert couldnt_read is not read_but_unusable
+    assert r.problems[-1] == (replies.CHOOSE_AFTER_AN_UNUSABLE_ANSWER if read_but_unusable
+                              else replies.choose_after_misses("service_date", DEFAULT_INVOICE))

@@ -5,7 +5,7 @@
       C: 32
       dense_weight: 0.5
       sure_probability: 0.8   # the first model's top probability at least this ...
-      sure_margin: 0.4        # ... and this far ahead of the second: it decides
+      sure_margin: 0.6        # ... and this far ahead of the second: it decides
 
 Two logistic regressions trained on the same messages, with ScaledLogisticRegressionClassifier's
 rows (connectors/intent_classifier.py): the first on [sparse n-grams | the message's dense sentence
@@ -58,7 +58,7 @@ class CascadeIntentClassifier(ScaledLogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {**ScaledLogisticRegressionClassifier.get_default_config(),
-                "sure_probability": 0.8, "sure_margin": 0.4}
+                "sure_probability": 0.8, "sure_margin": 0.6}
 
     def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage,
                  resource: Resource, encoder: Optional[SentenceEncoder] = None) -> None:

@@ -30,6 +30,7 @@ from sweep_dense_weight import FOLDS, features, sweep_inputs  # noqa: E402
 from sweep_meaning import decide, development_sets, score  # noqa: E402
 
 DENSE_WEIGHT, C = 0.5, 32.0  # config.yml's classifier
+MINILM_DIMENSION = 384
 SURE_SETTINGS = [(p, m) for p in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95) for m in (0.0, 0.2, 0.4, 0.6)
                  if m <= p] + [(1.01, 0.0)]  # the last: never sure, B alone
 
@@ -64,6 +65,11 @@ def main() -> int:
     dev = development_sets(train, dev_off)
     texts = [t for t, _, _ in train] + [t for examples in dev.values() for t, _ in examples]
     sparse, minilm = model_rows(model, texts)
+    if minilm.shape[1] != MINILM_DIMENSION:
+        print(f"{model}: its classifier sees a {minilm.shape[1]}-d dense vector, not MiniLM's; train one with "
+              "connectors.dense_featurizer.SentenceEncoderFeaturizer and ScaledLogisticRegressionClassifier",
+              file=sys.stderr)
+        return 2
     wordllama = load_embedder().embed(texts).astype(np.float64)
     labels = np.array([i for _, i, _ in train])
     sources = np.array([s for _, _, s in train])

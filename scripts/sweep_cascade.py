@@ -2,9 +2,9 @@
 
     .venv/bin/python scripts/sweep_cascade.py [models/refund-desk.tar.gz]
 
-The model named must be one whose classifier sees MiniLM's sentence vector (its features are read
-from it: the sparse row and MiniLM's vector, as sweep_dense_weight.features captures them);
-WordLlama's vector is computed here (refund_desk/embeddings.py). Two logistic regressions with the
+Each message's scaled sparse row is read from the model (as sweep_dense_weight.features captures
+the classifier's rows); WordLlama's vector (refund_desk/embeddings.py) and MiniLM's
+(sweep_meaning.minilm_rows, kept in var/) are computed here. Two logistic regressions with the
 classifier's settings (config.yml: dense_weight 0.5, C 32) are fitted on the same rows:
 A on [sparse | WordLlama], B on [sparse | MiniLM]. For each (sure_probability, sure_margin) of
 SURE_SETTINGS, A's probabilities stand when its top one is at least sure_probability and ahead of
@@ -16,43 +16,26 @@ Never the customer or words-not-taught held-out files or CLINC150's validation s
 """
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import sys
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack, load_npz, save_npz, vstack
+from scipy.sparse import csr_matrix, hstack
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
-from evaluate_nlu import ROOT  # noqa: E402
-from sweep_dense_weight import FOLDS, features, sweep_inputs  # noqa: E402
-from sweep_meaning import decide, development_sets, score  # noqa: E402
+from sweep_dense_weight import FOLDS, sweep_inputs  # noqa: E402
+from sweep_meaning import decide, development_sets, minilm_rows, score, sparse_rows  # noqa: E402
 
 DENSE_WEIGHT, C = 0.5, 32.0  # config.yml's classifier
-MINILM_DIMENSION = 384
 SURE_SETTINGS = [(p, m) for p in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95) for m in (0.0, 0.2, 0.4, 0.6)
                  if m <= p] + [(1.01, 0.0)]  # the last: never sure, B alone
 
 
-def model_rows(model: Path, texts: list[str]) -> tuple[csr_matrix, np.ndarray]:
-    """The texts' scaled sparse rows and MiniLM vectors as the model's classifier sees them, kept in var/."""
-    key = hashlib.sha256("\n".join([str(model.stat().st_mtime), *texts]).encode()).hexdigest()[:16]
-    sparse_file, dense_file = (ROOT / "var" / f"sweep_cascade_{key}.{ext}" for ext in ("npz", "npy"))
-    if sparse_file.is_file() and dense_file.is_file():
-        return load_npz(sparse_file).tocsr(), np.load(dense_file)
-    found = asyncio.run(features(model, texts))
-    sparse, dense = vstack([s for s, _ in found]).tocsr(), np.vstack([d for _, d in found])
-    sparse_file.parent.mkdir(exist_ok=True)
-    save_npz(sparse_file, sparse)
-    np.save(dense_file, dense)
-    return sparse, dense
-
-
 def cascade(a: np.ndarray, b: np.ndarray, sure_probability: float, sure_margin: float) -> tuple[np.ndarray, np.ndarray]:
     """(the probabilities that stand, which messages reached B): A's where it is sure, B's elsewhere."""
-    top = np.sort(a, axis=1)
-    unsure = (top[:, -1] < sure_probability) | (top[:, -1] - top[:, -2] < sure_margin)
+    from connectors.cascade_classifier import unsure_rows
+
+    unsure = unsure_rows(a, sure_probability, sure_margin)
     return np.where(unsure[:, None], b, a), unsure
 
 
@@ -64,12 +47,8 @@ def main() -> int:
     model, train, dev_off = sweep_inputs()
     dev = development_sets(train, dev_off)
     texts = [t for t, _, _ in train] + [t for examples in dev.values() for t, _ in examples]
-    sparse, minilm = model_rows(model, texts)
-    if minilm.shape[1] != MINILM_DIMENSION:
-        print(f"{model}: its classifier sees a {minilm.shape[1]}-d dense vector, not MiniLM's; train one with "
-              "connectors.dense_featurizer.SentenceEncoderFeaturizer and ScaledLogisticRegressionClassifier",
-              file=sys.stderr)
-        return 2
+    sparse = sparse_rows(model, texts)
+    minilm = minilm_rows(texts)
     wordllama = load_embedder().embed(texts).astype(np.float64)
     labels = np.array([i for _, i, _ in train])
     sources = np.array([s for _, _, s in train])

@@ -25,7 +25,7 @@ floats (tests/unit/test_intent_classifier.py), so training and probabilities are
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
 from scipy.sparse import csr_matrix, diags
@@ -106,15 +106,24 @@ class ScaledLogisticRegressionClassifier(LogisticRegressionClassifier):
         """Each message's row, built with numpy: its scaled sparse sentence features (the same
         floats as scale_rows over Rasa's rows), then its dense ones times dense_weight; for
         training and prediction alike."""
+        rows = self.rows_with(messages, [dense_sentence(message) for message in messages], self.clf)
+        if rows is None:
+            # widths that do not fit: Rasa's route (and sklearn's error)
+            return scale_rows(super()._create_X(messages), bool(self.config["sublinear"]),
+                              bool(self.config["normalize"]))
+        return rows
+
+    def rows_with(self, messages: List[Message], dense: List[np.ndarray],
+                  clf: LogisticRegression) -> Optional[csr_matrix]:
+        """The messages' rows for `clf`: each one's scaled sparse sentence features, then the dense
+        vector given for it times dense_weight (None when the widths do not fit `clf` or each other)."""
         sublinear, normalize = bool(self.config["sublinear"]), bool(self.config["normalize"])
         weight = float(self.config["dense_weight"])
         rows = [sentence_row(message) for message in messages]
-        dense = [dense_sentence(message) for message in messages]
         widths = {sparse_width + len(vector) for (_, _, sparse_width), vector in zip(rows, dense)}
-        width = getattr(self.clf, "n_features_in_", None) or (min(widths) if widths else None)
+        width = getattr(clf, "n_features_in_", None) or (min(widths) if widths else None)
         if not rows or widths != {width}:
-            # widths that do not fit: Rasa's route (and sklearn's error)
-            return scale_rows(super()._create_X(messages), sublinear, normalize)
+            return None
         data, columns = [], []
         for (cols, values, sparse_width), vector in zip(rows, dense):
             kept = np.flatnonzero(vector)

@@ -147,11 +147,28 @@ def print_confusions(title: str, tallies: list[Tally], top: int = 15) -> None:
         print(f"  {expected} -> {predicted}: {n}, e.g. {examples[(expected, predicted)]!r}")
 
 
+SECOND_OPINIONS = Counter()  # messages the NLU cascade sent to MiniLM (connectors/cascade_classifier.py)
+
+
+def count_second_opinions() -> None:
+    """Counts, in SECOND_OPINIONS, the messages a cascade classifier encodes with MiniLM."""
+    from connectors.cascade_classifier import CascadeIntentClassifier
+
+    second_rows = CascadeIntentClassifier.second_rows
+
+    def counted(self, messages):  # type: ignore[no-untyped-def]
+        SECOND_OPINIONS["messages"] += len(messages)
+        return second_rows(self, messages)
+
+    CascadeIntentClassifier.second_rows = counted  # type: ignore[method-assign]
+
+
 async def classify(model: Path, sets: dict[str, list[tuple[str, str]]]) -> tuple[dict[str, Tally], list[float]]:
     """Each set's tally, and how long each message's parse took (seconds)."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
+    count_second_opinions()
     tallies, durations = {}, []
     for name, examples in sets.items():
         tally = Tally()
@@ -221,6 +238,7 @@ def main() -> int:
     print(f"NLU time per message ({len(durations_ms)} parses, one at a time, whatever else the machine does): "
           f"median {statistics.median(durations_ms):.2f} ms, 95th percentile "
           f"{durations_ms[int(0.95 * (len(durations_ms) - 1))]:.2f} ms")
+    print(f"messages the NLU cascade sent to MiniLM: {SECOND_OPINIONS['messages']} of {len(durations_ms)}")
     print("by held-out file (each written by a different hand; right / rejected as off-topic):")
     for name, tally in t.items():
         if name.startswith("file:"):

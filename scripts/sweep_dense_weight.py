@@ -39,7 +39,7 @@ async def features(model: Path, texts: list[str]) -> list[tuple[csr_matrix, np.n
                                               sentence_row)
 
     seen: list[tuple[csr_matrix, np.ndarray]] = []
-    original = ScaledLogisticRegressionClassifier.process
+    original = ScaledLogisticRegressionClassifier._create_X
 
     def capture(self, messages):  # type: ignore[no-untyped-def]
         for message in messages:
@@ -48,7 +48,9 @@ async def features(model: Path, texts: list[str]) -> list[tuple[csr_matrix, np.n
                                     shape=(1, width)), dense_sentence(message)))
         return original(self, messages)
 
-    ScaledLogisticRegressionClassifier.process = capture  # type: ignore[method-assign]
+    # the classifier's rows from the messages' features, once per parse (the cascade's too: its
+    # first model's rows; MiniLM's, computed inside it, are not features)
+    ScaledLogisticRegressionClassifier._create_X = capture  # type: ignore[method-assign]
     agent = Agent.load(str(model))
     for text in texts:
         await agent.parse_message(text)

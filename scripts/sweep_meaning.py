@@ -153,10 +153,9 @@ def sparse_rows(model: Path, texts: list[str]) -> csr_matrix:
     return found
 
 
-def main() -> int:
-    from sklearn.linear_model import LogisticRegression
-
-    model, train, dev_off = sweep_inputs()
+def development_sets(train: list[tuple[str, str, str]], dev_off: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """(text, intent) of each development set by name: CLINC150 train off-topic, then each of DEV_FILES
+    (its off-topic messages apart), without the messages trained on word for word."""
     trained = {t.lower() for t, _, _ in train}
     dev = {"CLINC150 train off-topic": [(t, "out_of_scope") for t in dev_off]}
     for name in DEV_FILES:
@@ -164,6 +163,14 @@ def main() -> int:
         dev[name] = [e for e in examples if e[1] != "out_of_scope"]
         if len(dev[name]) < len(examples):
             dev[f"{name} off-topic"] = [e for e in examples if e[1] == "out_of_scope"]
+    return dev
+
+
+def main() -> int:
+    from sklearn.linear_model import LogisticRegression
+
+    model, train, dev_off = sweep_inputs()
+    dev = development_sets(train, dev_off)
     texts = [t for t, _, _ in train] + [t for examples in dev.values() for t, _ in examples]
     sparse = sparse_rows(model, texts)
     labels = np.array([i for _, i, _ in train])

@@ -61,16 +61,27 @@ def open_stated_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> O
     return [FollowupAction(action)]
 
 
+def puts_a_cancellation_as_a_question(tracker: Tracker) -> bool:
+    """'Can I cancel the workshop on the 15th? Paid already.': a cancellation asked for as a question (it
+    names its service by a date or an identifier), opened even where the policy's cancellation terms speak
+    to it; 'can I cancel whenever I want?' asks about the terms (form_reading.asks_about_cancelling)."""
+    text = said_text(tracker)
+    return (stated_request.stated_request(text, ranking_of(tracker.latest_message)) == stated_request.CANCELLATION
+            and not asks_about_cancelling(text, today(), runtime().policy.identifier))
+
+
 class ActionAnswerPolicyQuestion(Action):
     """Quotes the policy's sentences that answer the question; where the policy is silent and the
-    message states a request ("Can I cancel the workshop on the 15th? Paid already."), opens it."""
+    message states a request, or it asks for a cancellation as a question ("Can I cancel the workshop
+    on the 15th? Paid already."), opens it."""
 
     def name(self) -> Text:
         return POLICY_ANSWER
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text, quoted = answer_policy_question(runtime().policy, said_text(tracker))
-        opened = None if quoted else open_stated_request(dispatcher, tracker)
+        opened = None if quoted and not puts_a_cancellation_as_a_question(tracker) else \
+            open_stated_request(dispatcher, tracker)
         if opened is not None:
             return opened
         dispatcher.utter_message(text=text)

@@ -241,6 +241,7 @@ class ClauseIndex:
         self.embedder = embedder
         self.sentences = sentences_of(policy)
         bags = [Counter(terms(s.text)) for s in self.sentences]
+        self.concepts = frozenset(t for bag in bags for t in bag if t.startswith("#"))  # '#crypto', '#refund'
         count = len(bags)
         document_frequency = Counter(t for bag in bags for t in bag)
         self.idf = {t: math.log((count + 1) / (df + 1)) + 1.0 for t, df in document_frequency.items()}

@@ -15,7 +15,8 @@ from ruamel.yaml import YAML
 from refund_desk.clause_ranking import (cached_index, clause_index, sentences_of, shared_embedder, split_sentences,
                                         terms)
 from refund_desk.policy_answers import (OVERVIEW_LIMITS, answer_policy_question, asked_cases, asked_contact_way,
-                                        is_overview, limit_sentences, overview_sentences)
+                                        is_overview, limit_sentences, names_what_the_policy_never_names,
+                                        overview_sentences)
 from refund_desk.refund_policy_loader import load_refund_policy
 from refund_desk.records import customer_view
 from refund_desk.replies import status_message
@@ -28,8 +29,10 @@ DEV_TABLES = {"policy_questions_dev": Path(__file__).resolve().parent / "policy_
               "policy_questions_dev_2": Path(__file__).resolve().parent / "policy_questions_dev_2.yml"}
 # What the development tables measured when the thresholds were chosen (right answers of their 73 and
 # 115 non-overview questions), in each mode; the floor is that figure.
-DEV_FLOOR = {("policy_questions_dev", "words"): 66, ("policy_questions_dev", "words and meaning"): 67,
-             ("policy_questions_dev_2", "words"): 64, ("policy_questions_dev_2", "words and meaning"): 73}
+# Meaning-only questions naming a concept the policy never names are silent since (+3 on the first table,
+# -1 on the second: 67 and 73 before).
+DEV_FLOOR = {("policy_questions_dev", "words"): 66, ("policy_questions_dev", "words and meaning"): 70,
+             ("policy_questions_dev_2", "words"): 64, ("policy_questions_dev_2", "words and meaning"): 72}
 
 
 @lru_cache(maxsize=None)
@@ -112,12 +115,7 @@ def test_answers_fit_the_question(question, quoted, mode):
 
 @pytest.mark.parametrize("question", ["do you refund in bitcoin?", "is there a loyalty discount?",
                                       "can my neighbour ask for me?"])
-def test_where_the_policy_is_silent_it_says_so_not_the_general_clause(question, mode, request):
-    if question == "do you refund in bitcoin?" and mode is not None:
-        # A known miss of the meaning threshold (one of 73 + 115 development questions it loses; it gains
-        # ten on the second table): MiniLM puts "refund in bitcoin" close to "refunds are not issued for the
-        # current billing cycle". strict: it comes off when it passes.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="meaning alone quotes a refund sentence"))
+def test_where_the_policy_is_silent_it_says_so_not_the_general_clause(question, mode):
     text, clauses = ask("pro_it_assist", question, mode)
     assert clauses == [] and "doesn't say anything about that" in text
     assert "support@proitassist.com" in text
@@ -365,3 +363,17 @@ def test_time_per_answer(mode, capsys):
         print(f"\npolicy answers ({'words' if mode is None else 'words and meaning'}): "
               f"{per_answer * 1000:.2f} ms per answer over {rounds * len(questions)} answers")
     assert per_answer > 0
+
+
+@pytest.mark.parametrize("name, question, names_it", [
+    ("pro_it_assist", "do you refund in bitcoin?", False),  # no sentence names crypto
+    ("pro_spherent", "do you refund in bitcoin?", True),  # "... cryptocurrency ..."
+    ("pro_spherent", "I paid with USDT, will the refund come back in crypto?", True),
+])
+def test_a_concept_no_sentence_names_is_told_apart(name, question, names_it):
+    assert names_what_the_policy_never_names(policy(name), question, shared_embedder()) is not names_it
+
+
+def test_a_concept_the_policy_names_is_still_answered_by_meaning():
+    text, quoted = ask("pro_spherent", "do you refund in bitcoin?", shared_embedder())
+    assert quoted and any("crypto" in c.text.lower() for c in quoted), text

@@ -254,6 +254,12 @@ class ClauseIndex:
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
+    def never_names(self, question: str) -> bool:
+        """Whether the question names a concept ('#crypto': bitcoin, crypto) that no sentence of the policy
+        names: meaning alone then finds only sentences about something else ("do you refund in bitcoin?"
+        is close to every refund sentence)."""
+        return any(t.startswith("#") and t not in self.concepts for t in terms(question))
+
     def rank(self, question: str) -> list[Scored]:
         """Every sentence with its blended score, best first."""
         query = self._weights(Counter(terms(question, self.idf)))

@@ -297,8 +297,7 @@ def read_message(
         # off-topic, and no answer to the question either: say what I can do, then ask again
         reading.problems, reading.buttons = [replies.OUT_OF_SCOPE_IN_FORM], []
         reading.values = {requested_slot: None}
-    unusable = requested_slot is not None and _answers(requested_slot, text, today, identifier)
-    _spend_budget(reading, requested_slot, misses, identifier, read_but_unusable=unusable)
+    _spend_budget(reading, requested_slot, misses, identifier, text, today)
     return reading
 
 
@@ -390,11 +389,11 @@ def after_a_miss(misses: int) -> str:
 
 
 def _spend_budget(reading: Reading, requested: Optional[str], misses: int, identifier: Identifier,
-                  read_but_unusable: bool = False) -> None:
+                  text: str, today: date) -> None:
     """A question left unanswered spends one of its misses: at the budget the customer chooses, after it
     the detail is left out, so that no question is asked more than three times in a row.
-    `read_but_unusable`: the answer was read ("12 November" for an appointment) and the problem says why it
-    cannot be used; that is kept, not replaced by "I couldn't read it"."""
+    At the budget, an answer that was read ("12 November" for an appointment) keeps the problem that says
+    why it cannot be used, rather than "I couldn't read it"."""
     if requested is None or reading.skipped or _filled(reading, requested) or reading.cancellation_instead:
         return
     reading.missed = True
@@ -402,8 +401,9 @@ def _spend_budget(reading: Reading, requested: Optional[str], misses: int, ident
     if step == LEAVE_OUT:
         _skip(reading, requested, identifier, said=False)
     elif step == CHOOSE:
-        reading.problems = ([*reading.problems, replies.CHOOSE_AFTER_AN_UNUSABLE_ANSWER]
-                            if read_but_unusable and reading.problems and requested != "invoice_number"
+        read_but_unusable = (requested != "invoice_number" and bool(reading.problems)
+                             and _answers(requested, text, today, identifier))
+        reading.problems = ([*reading.problems, replies.CHOOSE_AFTER_AN_UNUSABLE_ANSWER] if read_but_unusable
                             else [*reading.problems[:-1], replies.choose_after_misses(requested, identifier)])
         reading.buttons = (replies.IDENTIFIER_CHOICE_BUTTONS if requested == "invoice_number"
                            else [*reading.buttons, *replies.SKIP_OR_PERSON_BUTTONS])

@@ -26,7 +26,7 @@ from refund_desk.refund_policy import Clause, RefundPolicy
 # MiniLM's at the same settings 67/73 and 64/115; MiniLM with meaning 0.5 and MIN_MEANING_SCORE 0.45
 # 66/73 and 74/115 (the best of 4 x 4 x 7 x 3 x 3 x 4 settings; neighbours 137-139 of 188). A question
 # spoken to in meaning only that names a concept no sentence of the policy names is silent
-# (names_what_the_policy_never_names): 67/73 and 73/115 -> 70/73 and 72/115.
+# (ClauseIndex.never_names): 67/73 and 73/115 -> 70/73 and 72/115.
 MIN_WORDS_SCORE = 0.2
 MIN_MEANING_SCORE = 0.45
 RUNNER_UP_SHARE = 0.6
@@ -166,7 +166,8 @@ def best_sentences(policy: RefundPolicy, question: str, limit: int = 3,
     None: words alone).
     """
     embedder = shared_embedder() if embedder == "installed" else embedder
-    ranked = clause_index(policy, embedder).rank(question)
+    index = clause_index(policy, embedder)
+    ranked = index.rank(question)
     if not ranked:
         return []
     # spoken to in meaning only (no sentence close enough in words): each sentence quoted must be
@@ -174,19 +175,12 @@ def best_sentences(policy: RefundPolicy, question: str, limit: int = 3,
     meaning_only = max(r.lexical for r in ranked) < MIN_WORDS_SCORE
     meaning_floor = MIN_MEANING_SCORE if meaning_only else float("-inf")
     if meaning_only and (max(r.dense or 0.0 for r in ranked) < MIN_MEANING_SCORE
-                         or names_what_the_policy_never_names(policy, question, embedder)):
+                         or index.never_names(question)):
         return []
     floor = RUNNER_UP_SHARE * ranked[0].score
     return [r.sentence for r in ranked[:limit] if r.score >= floor and r.lexical >= MIN_WORDS_QUOTED
             and (r.dense or 0.0) >= meaning_floor]
 
-
-def names_what_the_policy_never_names(policy: RefundPolicy, question: str, embedder: Any) -> bool:
-    """Whether the question names a concept ('#crypto': bitcoin, crypto) that no sentence of the policy
-    names: meaning alone then finds only sentences about something else ("do you refund in bitcoin?" is
-    close to every refund sentence)."""
-    named = {t for t in terms(question) if t.startswith("#")}
-    return bool(named - clause_index(policy, embedder).concepts)
 
 
 def prepare(policy: RefundPolicy) -> None:

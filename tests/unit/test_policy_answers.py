@@ -15,8 +15,7 @@ from ruamel.yaml import YAML
 from refund_desk.clause_ranking import (cached_index, clause_index, sentences_of, shared_embedder, split_sentences,
                                         terms)
 from refund_desk.policy_answers import (OVERVIEW_LIMITS, answer_policy_question, asked_cases, asked_contact_way,
-                                        is_overview, limit_sentences, names_what_the_policy_never_names,
-                                        overview_sentences)
+                                        is_overview, limit_sentences, overview_sentences)
 from refund_desk.refund_policy_loader import load_refund_policy
 from refund_desk.records import customer_view
 from refund_desk.replies import status_message
@@ -371,7 +370,7 @@ def test_time_per_answer(mode, capsys):
     ("pro_spherent", "I paid with USDT, will the refund come back in crypto?", True),
 ])
 def test_a_concept_no_sentence_names_is_told_apart(name, question, names_it):
-    assert names_what_the_policy_never_names(policy(name), question, shared_embedder()) is not names_it
+    assert clause_index(policy(name), shared_embedder()).never_names(question) is not names_it
 
 
 def test_a_concept_the_policy_names_is_still_answered_by_meaning():

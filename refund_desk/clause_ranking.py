@@ -242,6 +242,7 @@ class ClauseIndex:
         self.sentences = sentences_of(policy)
         bags = [Counter(terms(s.text)) for s in self.sentences]
         self.concepts = frozenset(t for bag in bags for t in bag if t.startswith("#"))  # '#crypto', '#refund'
+        self.named_in = {c: tuple(i for i, bag in enumerate(bags) if c in bag) for c in self.concepts}
         count = len(bags)
         document_frequency = Counter(t for bag in bags for t in bag)
         self.idf = {t: math.log((count + 1) / (df + 1)) + 1.0 for t, df in document_frequency.items()}
@@ -259,6 +260,12 @@ class ClauseIndex:
         names: meaning alone then finds only sentences about something else ("do you refund in bitcoin?"
         is close to every refund sentence)."""
         return any(t.startswith("#") and t not in self.concepts for t in terms(question))
+
+    def few_name(self, question: str, few: int) -> list[Clause]:
+        """The sentences that name a concept of the question the policy names in at most `few` sentences
+        ("can u pay me back in crypto" where one sentence names cryptocurrency)."""
+        named = {t: self.named_in[t] for t in set(terms(question)) if t in self.named_in}
+        return [self.sentences[i] for i in sorted({i for found in named.values() if len(found) <= few for i in found})]
 
     def rank(self, question: str) -> list[Scored]:
         """Every sentence with its blended score, best first."""

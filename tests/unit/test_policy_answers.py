@@ -29,9 +29,10 @@ DEV_TABLES = {"policy_questions_dev": Path(__file__).resolve().parent / "policy_
 # What the development tables measured when the thresholds were chosen (right answers of their 73 and
 # 115 non-overview questions), in each mode; the floor is that figure.
 # Meaning-only questions naming a concept the policy never names are silent since (+3 on the first table,
-# -1 on the second: 67 and 73 before).
+# -1 on the second: 67 and 73 before); a concept only one sentence names points to it since (+2 on the
+# second: 72 before).
 DEV_FLOOR = {("policy_questions_dev", "words"): 66, ("policy_questions_dev", "words and meaning"): 70,
-             ("policy_questions_dev_2", "words"): 64, ("policy_questions_dev_2", "words and meaning"): 72}
+             ("policy_questions_dev_2", "words"): 64, ("policy_questions_dev_2", "words and meaning"): 74}
 
 
 @lru_cache(maxsize=None)
@@ -376,3 +377,21 @@ def test_a_concept_no_sentence_names_is_told_apart(name, question, names_it):
 def test_a_concept_the_policy_names_is_still_answered_by_meaning():
     text, quoted = ask("pro_spherent", "do you refund in bitcoin?", shared_embedder())
     assert quoted and any("crypto" in c.text.lower() for c in quoted), text
+
+
+@pytest.mark.parametrize("name, question, quotes_crypto", [
+    ("pro_spherent", "can u pay me back in crypto", True),  # meaning 0.34 and words 0.17: too faint alone
+    ("pro_spherent", "r u able to send my refund as crypto", True),
+    ("pro_it_assist", "can u pay me back in crypto", False),  # no sentence names it: silent
+])
+def test_a_concept_only_one_sentence_names_points_to_it(name, question, quotes_crypto):
+    text, quoted = ask(name, question, shared_embedder())
+    assert any("crypto" in c.text.lower() for c in quoted) is quotes_crypto, text
+    assert quoted or "doesn't say" in text or "does not say" in text, text
+
+
+def test_a_concept_many_sentences_name_points_nowhere():
+    index = clause_index(policy("pro_spherent"), shared_embedder())
+    assert len(index.named_in["#refund"]) > 1
+    assert index.few_name("refund?", 1) == []
+    assert [c.id for c in index.few_name("refund in crypto?", 1)] == [c.id for c in index.few_name("crypto", 1)] != []

@@ -140,6 +140,14 @@ def load_training_data(detail: str, directory: Optional[Path] = None) -> Trainin
     if raw.get("none"):  # messages that state nothing of the kind: a label of their own
         own = list(phrasings_by_label.get(NONE) or [])  # the file's own ("no" says no reason)
         phrasings_by_label[NONE] = [*_load_yaml(directory / f"{raw['none']}.yml")["texts"], *own]
+    for name in raw.get("also") or []:  # more phrasings by other hands (data/readers/other_hands/)
+        more = _load_yaml(directory / f"{name}.yml")
+        if more.get("detail") != detail:
+            raise ValueError(f"{name}.yml is training data for {more.get('detail')!r}, not {detail!r}")
+        for label, phrasings in more["labels"].items():
+            if label not in phrasings_by_label:
+                raise ValueError(f"{name}.yml has a label {label!r} that {detail}.yml does not")
+            phrasings_by_label[label] = [*(phrasings_by_label.get(label) or []), *phrasings]
     for label, phrasings in phrasings_by_label.items():
         for text in phrasings:
             texts.append(str(text))

@@ -226,3 +226,21 @@ def test_a_message_in_another_language_is_no_i_dont_have_it(text, expected):
 ])
 def test_the_kind_of_service_is_read_in_passing_only_when_the_words_say_it(text, expected):
     assert read_service_kind(text, asked=False) == expected
+
+
+def test_phrasings_by_other_hands_are_trained_on_and_checked(tmp_path):
+    """A reader file's `also` adds another file's phrasings to its labels; a label the reader lacks,
+    or another detail's file, is refused (a typo would silently teach a new label)."""
+    data = load_training_data("refund_reason")
+    other = yaml.safe_load((READERS_DIR / "other_hands" / "refund_reason.yml").read_text())
+    added = [t for phrasings in other["labels"].values() for t in phrasings]
+    assert added and set(added) <= set(data.texts)
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "refund_reason.yml").write_text(
+        "detail: refund_reason\nthreshold: 0.4\nalso: [extra/more]\nlabels:\n  other: [because]\n")
+    (tmp_path / "extra" / "more.yml").write_text("detail: refund_reason\nlabels:\n  othr: [a typo]\n")
+    with pytest.raises(ValueError, match="othr"):
+        load_training_data("refund_reason", tmp_path)
+    (tmp_path / "extra" / "more.yml").write_text("detail: yes_no\nlabels:\n  other: [x]\n")
+    with pytest.raises(ValueError, match="yes_no"):
+        load_training_data("refund_reason", tmp_path)

@@ -45,10 +45,10 @@ def test_whether_the_reason_decides(kind, decided):
     ("refund", None),           # decides: asked back with the policy's choices
 ])
 def test_a_reason_that_fits_no_choice(kind, value):
-    reading = read_message("board decision", "inform", "refund_reason", ["refund_reason"], {}, kind, TODAY,
+    reading = read_message("budget frozen", "inform", "refund_reason", ["refund_reason"], {}, kind, TODAY,
                            policy=policy("pro_it_assist"))
     assert reading.values["refund_reason"] == value
-    assert (reading.values.get("reason_details") == "board decision") is (value == "other")
+    assert (reading.values.get("reason_details") == "budget frozen") is (value == "other")
 
 
 def test_a_chargeback_is_weighed_as_the_refund_it_disputes():

@@ -15,7 +15,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Container, Optional, Sequence
+from typing import Any, Container, Iterable, Optional, Sequence
 
 from ruamel.yaml import YAML
 
@@ -200,6 +200,16 @@ def terms(text: str, known: Optional[Container[str]] = None) -> list[str]:
     return found + tags
 
 
+def concepts_in(found: Iterable[str]) -> frozenset[str]:
+    """The concept tags ('#crypto') among terms."""
+    return frozenset(t for t in found if t.startswith("#"))
+
+
+def concepts_of(text: str) -> frozenset[str]:
+    """The concepts a text names (SYNONYMS and the lexicon's word lists)."""
+    return concepts_in(terms(text))
+
+
 def content_words(text: str) -> list[str]:
     """The stems of a text's content words (no concept tags)."""
     return [stem(w) for w in WORD.findall(fold(text)) if w not in STOPWORDS]
@@ -241,8 +251,10 @@ class ClauseIndex:
         self.embedder = embedder
         self.sentences = sentences_of(policy)
         bags = [Counter(terms(s.text)) for s in self.sentences]
-        self.concepts = frozenset(t for bag in bags for t in bag if t.startswith("#"))  # '#crypto', '#refund'
-        self.named_in = {c: tuple(i for i, bag in enumerate(bags) if c in bag) for c in self.concepts}
+        self.named_in: dict[str, list[int]] = {}  # concept ('#crypto', '#refund') -> the sentences naming it
+        for position, bag in enumerate(bags):
+            for concept in concepts_in(bag):
+                self.named_in.setdefault(concept, []).append(position)
         count = len(bags)
         document_frequency = Counter(t for bag in bags for t in bag)
         self.idf = {t: math.log((count + 1) / (df + 1)) + 1.0 for t, df in document_frequency.items()}
@@ -255,17 +267,18 @@ class ClauseIndex:
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
-    def never_names(self, question: str) -> bool:
-        """Whether the question names a concept ('#crypto': bitcoin, crypto) that no sentence of the policy
-        names: meaning alone then finds only sentences about something else ("do you refund in bitcoin?"
-        is close to every refund sentence)."""
-        return any(t.startswith("#") and t not in self.concepts for t in terms(question))
+    def never_names(self, asked: frozenset[str]) -> bool:
+        """Whether a question's concepts (concepts_of) hold one ('#crypto': bitcoin, crypto) that no sentence
+        of the policy names: meaning alone then finds only sentences about something else ("do you refund
+        in bitcoin?" is close to every refund sentence)."""
+        return not asked <= self.named_in.keys()
 
-    def few_name(self, question: str, few: int) -> list[Clause]:
-        """The sentences that name a concept of the question the policy names in at most `few` sentences
-        ("can u pay me back in crypto" where one sentence names cryptocurrency)."""
-        named = {t: self.named_in[t] for t in set(terms(question)) if t in self.named_in}
-        return [self.sentences[i] for i in sorted({i for found in named.values() if len(found) <= few for i in found})]
+    def few_name(self, asked: frozenset[str], few: int) -> list[Clause]:
+        """The sentences naming a concept of a question's (concepts_of) that the policy names in at most
+        `few` sentences ("can u pay me back in crypto" where one sentence names cryptocurrency)."""
+        positions = {i for concept in asked if len(self.named_in.get(concept, ())) <= few
+                     for i in self.named_in.get(concept, ())}
+        return [self.sentences[i] for i in sorted(positions)]
 
     def rank(self, question: str) -> list[Scored]:
         """Every sentence with its blended score, best first."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from refund_desk.clause_ranking import clause_index, content_words, fold, sentences_of, shared_embedder, terms
+from refund_desk.clause_ranking import (clause_index, concepts_of, content_words, fold, sentences_of, shared_embedder,
+                                        terms)
 from refund_desk.parsing import clip
 from refund_desk.refund_policy import Clause, RefundPolicy
 
@@ -180,13 +181,14 @@ def best_sentences(policy: RefundPolicy, question: str, limit: int = 3,
     # close in meaning itself
     meaning_only = max(r.lexical for r in ranked) < MIN_WORDS_SCORE
     meaning_floor = MIN_MEANING_SCORE if meaning_only else float("-inf")
-    if meaning_only and index.never_names(question):
+    asked = concepts_of(question) if meaning_only else frozenset()
+    if meaning_only and index.never_names(asked):
         return []
     if meaning_only and max(r.dense or 0.0 for r in ranked) < MIN_MEANING_SCORE:
         # nothing close enough in meaning: a concept of the question that only one sentence of the
         # policy names points to that sentence, when it is at least somewhat close ("can u pay me back
         # in crypto" where one sentence names cryptocurrency)
-        named = index.few_name(question, POINTING_SENTENCES)
+        named = index.few_name(asked, POINTING_SENTENCES)
         return [r.sentence for r in ranked if r.sentence in named and (r.dense or 0.0) >= POINTED_MEANING_SCORE][:limit]
     floor = RUNNER_UP_SHARE * ranked[0].score
     return [r.sentence for r in ranked[:limit] if r.score >= floor and r.lexical >= MIN_WORDS_QUOTED

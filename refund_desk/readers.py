@@ -147,7 +147,7 @@ def load_training_data(detail: str, directory: Optional[Path] = None) -> Trainin
         for label, phrasings in more["labels"].items():
             if label not in phrasings_by_label:
                 raise ValueError(f"{name}.yml has a label {label!r} that {detail}.yml does not")
-            phrasings_by_label[label] = [*(phrasings_by_label.get(label) or []), *phrasings]
+            phrasings_by_label[label] = [*phrasings_by_label[label], *phrasings]
     for label, phrasings in phrasings_by_label.items():
         for text in phrasings:
             texts.append(str(text))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from refund_desk.clause_ranking import (cached_index, clause_index, sentences_of, shared_embedder, split_sentences,
-                                        terms)
+from refund_desk.clause_ranking import (cached_index, clause_index, concepts_of, sentences_of, shared_embedder,
+                                        split_sentences, terms)
 from refund_desk.policy_answers import (OVERVIEW_LIMITS, answer_policy_question, asked_cases, asked_contact_way,
                                         is_overview, limit_sentences, overview_sentences)
 from refund_desk.refund_policy_loader import load_refund_policy
@@ -371,7 +371,7 @@ def test_time_per_answer(mode, capsys):
     ("pro_spherent", "I paid with USDT, will the refund come back in crypto?", True),
 ])
 def test_a_concept_no_sentence_names_is_told_apart(name, question, names_it):
-    assert clause_index(policy(name), shared_embedder()).never_names(question) is not names_it
+    assert clause_index(policy(name), shared_embedder()).never_names(concepts_of(question)) is not names_it
 
 
 def test_a_concept_the_policy_names_is_still_answered_by_meaning():
@@ -393,5 +393,6 @@ def test_a_concept_only_one_sentence_names_points_to_it(name, question, quotes_c
 def test_a_concept_many_sentences_name_points_nowhere():
     index = clause_index(policy("pro_spherent"), shared_embedder())
     assert len(index.named_in["#refund"]) > 1
-    assert index.few_name("refund?", 1) == []
-    assert [c.id for c in index.few_name("refund in crypto?", 1)] == [c.id for c in index.few_name("crypto", 1)] != []
+    assert index.few_name(concepts_of("refund?"), 1) == []
+    assert ([c.id for c in index.few_name(concepts_of("refund in crypto?"), 1)]
+            == [c.id for c in index.few_name(concepts_of("crypto"), 1)] != [])

@@ -6,15 +6,21 @@
       dense_weight: 0.5
       sure_probability: 0.8   # the first model's top probability at least this ...
       sure_margin: 0.6        # ... and this far ahead of the second: it decides
+      neighbours: 10          # the second model's answer mixed with the intents of the training
+      neighbour_share: 0.3    # messages nearest in MiniLM's meaning, at this share
 
 Two logistic regressions trained on the same messages, with ScaledLogisticRegressionClassifier's
 rows (connectors/intent_classifier.py): the first on [sparse n-grams | the message's dense sentence
 feature (WordLlama's vector, microseconds)], the second on [sparse n-grams | all-MiniLM-L6-v2's
 sentence vector (refund_desk/sentence_encoder.py, 9-15 ms a message)]. MiniLM runs here, inside the
 classifier, and only for the messages the first model is unsure of, since a featurizer would run on
-every message. The probabilities of whichever model decided are the message's intent ranking, so the
+every message. Where MiniLM runs, a second opinion joins the second model: the share of each intent
+among the `neighbours` training messages nearest in MiniLM's meaning, mixed in at `neighbour_share`
+(a wording the regression has not learnt to separate may still sit next to a training message of its
+intent). The probabilities of whichever model decided are the message's intent ranking, so the
 FallbackClassifier and the buttons offered when unsure work on them as before.
-The trained model keeps both regressions and a float16 copy of MiniLM's files (45 MB).
+The trained model keeps both regressions, a float16 copy of MiniLM's files (45 MB) and the training
+messages' MiniLM vectors (float16) with their intents.
 """
 from __future__ import annotations
 
@@ -41,6 +47,22 @@ logger = logging.getLogger(__name__)
 
 FIRST_FILE = "first.skops"
 SECOND_FILE = "second.skops"
+NEIGHBOURS_FILE = "neighbours.npz"  # the training messages' MiniLM vectors and their intents' indices
+
+
+def neighbour_probabilities(train: np.ndarray, labels: np.ndarray, classes: Any, queries: np.ndarray,
+                            k: int) -> np.ndarray:
+    """A second opinion: the share of each intent among the k training messages nearest in meaning
+    (rows unit length; labels are the training messages' intents, classes the columns' order)."""
+    k = min(k, len(train))
+    similarity = queries @ train.T
+    nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+    probabilities = np.zeros((len(queries), len(classes)))
+    index = {c: n for n, c in enumerate(classes)}
+    for row, neighbours in enumerate(nearest):
+        for j in neighbours:
+            probabilities[row, index[labels[j]]] += 1.0 / k
+    return probabilities
 
 
 def unsure_rows(probabilities: np.ndarray, sure_probability: float, sure_margin: float) -> np.ndarray:
@@ -58,7 +80,7 @@ class CascadeIntentClassifier(ScaledLogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {**ScaledLogisticRegressionClassifier.get_default_config(),
-                "sure_probability": 0.8, "sure_margin": 0.6}
+                "sure_probability": 0.8, "sure_margin": 0.6, "neighbours": 10, "neighbour_share": 0.3}
 
     def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage,
                  resource: Resource, encoder: Optional[SentenceEncoder] = None) -> None:
@@ -66,20 +88,37 @@ class CascadeIntentClassifier(ScaledLogisticRegressionClassifier):
         self.second = LogisticRegression(**self.clf.get_params())
         self.encoder = encoder
         self.encoded = 0  # messages MiniLM encoded since loading (what the cascade saves is the rest)
+        self.neighbour_vectors = np.zeros((0, 0), dtype=np.float32)  # the training messages' MiniLM vectors
+        self.neighbour_labels = np.zeros(0, dtype=object)  # ... and their intents
 
     def _encoder(self) -> SentenceEncoder:
         if self.encoder is None:
             self.encoder = load_sentence_encoder()
         return self.encoder
 
-    def second_rows(self, messages: List[Message]) -> Any:
-        """The second model's rows: the sparse features beside each message's MiniLM vector."""
-        vectors = self._encoder().encode([m.get(TEXT) or "" for m in messages]).astype(np.float64)
+    def encode(self, messages: List[Message]) -> np.ndarray:
+        """Each message's MiniLM vector (unit length)."""
         self.encoded += len(messages)
+        return self._encoder().encode([m.get(TEXT) or "" for m in messages]).astype(np.float64)
+
+    def second_rows(self, messages: List[Message], vectors: Optional[np.ndarray] = None) -> Any:
+        """The second model's rows: the sparse features beside each message's MiniLM vector."""
+        vectors = self.encode(messages) if vectors is None else vectors
         rows = self.rows_with(messages, list(vectors), self.second)
         if rows is None:
             raise ValueError("the messages' sparse features do not fit the second model")
         return rows
+
+    def second_opinion(self, messages: List[Message]) -> np.ndarray:
+        """The second model's probabilities mixed with the intents of the nearest training messages."""
+        vectors = self.encode(messages)
+        probabilities = self.second.predict_proba(self.second_rows(messages, vectors))
+        share, k = float(self.config["neighbour_share"]), int(self.config["neighbours"])
+        if not share or not k or not len(self.neighbour_vectors):
+            return probabilities
+        nearest = neighbour_probabilities(self.neighbour_vectors, self.neighbour_labels,
+                                          self.second.classes_, vectors, k)
+        return (1 - share) * probabilities + share * nearest
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
@@ -87,7 +126,10 @@ class CascadeIntentClassifier(ScaledLogisticRegressionClassifier):
             return self._resource
         labels = [e.get(INTENT) for e in examples]
         self.clf.fit(self._create_X(examples), labels)
-        self.second.fit(self.second_rows(examples), labels)
+        vectors = self.encode(examples)
+        self.second.fit(self.second_rows(examples, vectors), labels)
+        self.neighbour_vectors = vectors.astype(np.float16).astype(np.float32)  # as a loaded model has them
+        self.neighbour_labels = np.array(labels, dtype=object)
         self.persist()
         return self._resource
 
@@ -99,7 +141,7 @@ class CascadeIntentClassifier(ScaledLogisticRegressionClassifier):
         unsure = np.flatnonzero(unsure_rows(probabilities, float(self.config["sure_probability"]),
                                             float(self.config["sure_margin"])))
         if len(unsure):
-            probabilities[unsure] = self.second.predict_proba(self.second_rows([messages[n] for n in unsure]))
+            probabilities[unsure] = self.second_opinion([messages[n] for n in unsure])
         for message, row in zip(messages, probabilities):
             ranking = sorted(({"name": k, "confidence": float(v)} for k, v in zip(self.clf.classes_, row)),
                              key=lambda e: -e["confidence"])
@@ -115,6 +157,8 @@ class CascadeIntentClassifier(ScaledLogisticRegressionClassifier):
         with self._model_storage.write_to(self._resource) as model_dir:
             sio.dump(self.clf, Path(model_dir) / FIRST_FILE)
             sio.dump(self.second, Path(model_dir) / SECOND_FILE)
+            np.savez(Path(model_dir) / NEIGHBOURS_FILE, vectors=self.neighbour_vectors.astype(np.float16),
+                     labels=self.neighbour_labels.astype(str))
             save_half_precision(Path(model_dir))
 
     @classmethod
@@ -130,10 +174,13 @@ class CascadeIntentClassifier(ScaledLogisticRegressionClassifier):
                         raise ValueError(f"untrusted types in {file}")
                     models.append(sio.load(file, trusted=[]))
                 encoder = load_sentence_encoder(Path(model_dir))
-        except ValueError as error:
+                with np.load(Path(model_dir) / NEIGHBOURS_FILE, allow_pickle=False) as neighbours:
+                    vectors, labels = neighbours["vectors"], neighbours["labels"]
+        except (ValueError, OSError, KeyError) as error:
             logger.debug(f"{cls.__name__} not loaded ({error}): an untrained one instead")
             return cls.create(config, model_storage, resource, execution_context)
         component = cls(config, execution_context.node_name, model_storage, resource, encoder)
         component.clf, component.second = models
+        component.neighbour_vectors, component.neighbour_labels = vectors.astype(np.float32), labels.astype(object)
         return component
 

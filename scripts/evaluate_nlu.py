@@ -154,13 +154,13 @@ def count_second_opinions() -> None:
     """Counts, in SECOND_OPINIONS, the messages a cascade classifier encodes with MiniLM."""
     from connectors.cascade_classifier import CascadeIntentClassifier
 
-    second_rows = CascadeIntentClassifier.second_rows
+    encode = CascadeIntentClassifier.encode
 
     def counted(self, messages):  # type: ignore[no-untyped-def]
         SECOND_OPINIONS["messages"] += len(messages)
-        return second_rows(self, messages)
+        return encode(self, messages)
 
-    CascadeIntentClassifier.second_rows = counted  # type: ignore[method-assign]
+    CascadeIntentClassifier.encode = counted  # type: ignore[method-assign]
 
 
 async def classify(model: Path, sets: dict[str, list[tuple[str, str]]]) -> tuple[dict[str, Tally], list[float]]:

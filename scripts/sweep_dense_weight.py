@@ -80,7 +80,8 @@ def training_examples() -> list[tuple[str, str, str]]:
 def sweep_inputs() -> tuple[Path, list[tuple[str, str, str]], list[str]]:
     """The model named on the command line, the training examples and the off-topic development rows."""
     quiet()
-    model = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "models" / "refund-desk.tar.gz")
+    named = [a for a in sys.argv[1:] if not a.startswith("--")]  # options are the calling script's
+    model = Path(named[0] if named else ROOT / "models" / "refund-desk.tar.gz")
     train = training_examples()
     return model, train, development_off_topic({t.lower() for t, _, _ in train})
 

@@ -34,6 +34,8 @@ from evaluate_nlu import ROOT, nlu_file  # noqa: E402
 from sweep_dense_weight import FOLDS, features, sweep_inputs  # noqa: E402
 from sweep_fallback_threshold import DEV_FILES  # noqa: E402
 
+from connectors.cascade_classifier import neighbour_probabilities  # noqa: E402
+
 THRESHOLD, AMBIGUITY = 0.4, 0.05  # config.yml's FallbackClassifier
 # (dense_weight, C) of the classifier's logistic regression, in turn (config.yml: 0.5, 32)
 SETTINGS = ((0.5, 32.0), (1.0, 32.0), (1.5, 32.0), (1.0, 8.0), (2.0, 8.0))
@@ -124,19 +126,6 @@ def decide(probabilities: np.ndarray, classes: np.ndarray) -> np.ndarray:
 def score(predicted: np.ndarray, expected: np.ndarray) -> float:
     ok = (predicted == expected) | ((expected == "out_of_scope") & np.isin(predicted, REJECTED))
     return float(ok.mean()) if len(ok) else float("nan")
-
-
-def neighbour_probabilities(train: np.ndarray, labels: np.ndarray, classes: np.ndarray, queries: np.ndarray,
-                            k: int) -> np.ndarray:
-    """A second opinion: the share of each intent among the k training messages nearest in meaning."""
-    similarity = queries @ train.T
-    nearest = np.argpartition(-similarity, k, axis=1)[:, :k]
-    probabilities = np.zeros((len(queries), len(classes)))
-    index = {c: n for n, c in enumerate(classes)}
-    for row, neighbours in enumerate(nearest):
-        for j in neighbours:
-            probabilities[row, index[labels[j]]] += 1.0 / k
-    return probabilities
 
 
 def sparse_rows(model: Path, texts: list[str]) -> csr_matrix:

@@ -16,7 +16,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from connectors.cascade_classifier import CascadeIntentClassifier, unsure_rows
+from connectors.cascade_classifier import CascadeIntentClassifier, neighbour_probabilities, unsure_rows
 from connectors.dense_featurizer import WordLlamaFeaturizer
 
 TRAINING = {
@@ -101,16 +101,50 @@ def test_a_message_the_first_model_is_sure_of_never_reaches_the_encoder(pipeline
     assert message.get("intent")["confidence"] == pytest.approx(probabilities.max())
 
 
-def test_an_unsure_message_is_encoded_and_the_second_model_decides(pipeline):
+def test_the_model_keeps_each_training_message_s_meaning_and_intent(pipeline):
+    _, classifier = pipeline
+    trained = [(t, i) for i, texts in TRAINING.items() for t in texts]
+    assert classifier.neighbour_vectors.shape == (len(trained), 384)
+    assert sorted(classifier.neighbour_labels) == sorted(i for _, i in trained)
+    vectors = classifier.encoder.encode([t for t, _ in trained])
+    # stored in half precision: each kept vector points where its message's own vector does
+    kept = {label: [] for label in TRAINING}
+    for vector, label in zip(classifier.neighbour_vectors, classifier.neighbour_labels):
+        kept[label].append(vector)
+    for (text, intent), vector in zip(trained, vectors):
+        assert max(float(v @ vector) for v in kept[intent]) > 0.999, text
+
+
+def test_an_unsure_message_is_encoded_and_the_second_model_decides_with_its_nearest_training_messages(pipeline):
     _, classifier = pipeline
     probabilities = first_model_probabilities(pipeline, [UNSURE])
     assert unsure_rows(probabilities, classifier.config["sure_probability"], classifier.config["sure_margin"])[0]
     (message,), encoded = parse(pipeline, [UNSURE])
     assert encoded == [UNSURE]
     second = classifier.second.predict_proba(classifier.second_rows([message]))[0]
+    # the second opinion worked out here from the training texts themselves: the intents of the
+    # `neighbours` texts whose MiniLM vectors are closest to the message's
+    trained = [(t, i) for i, texts in TRAINING.items() for t in texts]
+    similarity = classifier.encoder.encode([t for t, _ in trained]) @ classifier.encoder.encode([UNSURE])[0]
+    k, share = classifier.config["neighbours"], classifier.config["neighbour_share"]
+    closest = [trained[n][1] for n in np.argsort(-similarity)[:k]]
+    nearest = np.array([closest.count(c) / k for c in classifier.second.classes_])
     ranking = {e["name"]: e["confidence"] for e in message.get("intent_ranking")}
-    assert ranking == pytest.approx(dict(zip(classifier.second.classes_, second)))
+    assert ranking == pytest.approx(dict(zip(classifier.second.classes_, (1 - share) * second + share * nearest)),
+                                    abs=1e-3)
     assert not np.allclose(second, probabilities[0])  # the second model's answer, not the first's
+    assert not np.allclose(nearest, second)  # and the neighbours count: not the regression alone
+
+
+def test_neighbour_probabilities_count_the_intents_of_the_k_closest_rows():
+    train = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.7, 0.7]])
+    train /= np.linalg.norm(train, axis=1, keepdims=True)
+    labels = np.array(["a", "a", "b", "b", "c"], dtype=object)
+    queries = np.array([[1.0, 0.05], [0.0, 1.0]])
+    found = neighbour_probabilities(train, labels, ["a", "b", "c"], queries, 3)
+    assert np.allclose(found, [[2 / 3, 0, 1 / 3], [0, 2 / 3, 1 / 3]])
+    # more neighbours asked than there are rows: every row counts once
+    assert np.allclose(neighbour_probabilities(train, labels, ["a", "b", "c"], queries[:1], 9), [[0.4, 0.4, 0.2]])
 
 
 def test_in_one_batch_only_the_unsure_messages_are_encoded(pipeline):

@@ -169,7 +169,8 @@ class RequestFormValidation(FormValidationAction):
         """Abstract, so that the action server does not register this shared base."""
 
     def wanted_slots(self, tracker: Tracker) -> List[Text]:
-        facts = asked_facts(runtime().policy, self.kind, facts_from(tracker), today())
+        facts = asked_facts(runtime().policy, self.kind, facts_from(tracker), today(),
+                            bool(tracker.get_slot("refund_declined")))
         if self.kind == "cancellation" and "service_kind" in facts and "service_date" in facts:
             # the kind says which way the date looks (an appointment ahead, a billing period behind)
             facts.remove("service_kind")

@@ -46,6 +46,7 @@ def request_details(tracker: Tracker, kind: str) -> RequestDetails:
         customer_phone=tracker.get_slot("customer_phone"),
         reason_details=tracker.get_slot("reason_details"),
         invoice_skipped=bool(tracker.get_slot("invoice_skipped")),
+        refund_declined=kind == "cancellation" and bool(tracker.get_slot("refund_declined")),
         channel=tracker.get_latest_input_channel(),
         sender_id=tracker.sender_id,
         client_address=client_address_of(tracker),

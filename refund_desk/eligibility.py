@@ -81,8 +81,16 @@ def rule_still_possible(rule: Rule, facts: Mapping[str, Any]) -> bool:
     return all(name not in facts or condition_holds(facts[name], cond) for name, cond in rule.when.items())
 
 
+def weighed_rules(policy: RefundPolicy, kind: str, refund_declined: bool = False) -> list[Rule]:
+    """The rules a request of this kind is weighed by, in evaluation order. A cancellation whose customer
+    declines any money back ("cancel it so it doesn't renew; I don't need a refund") is not weighed by
+    the clauses that work out money back (a rule with an estimate: a balance, a pro-rata share)."""
+    rules = policy.rules_for(kind)
+    return [r for r in rules if r.estimate is None] if refund_declined and kind == "cancellation" else rules
+
+
 def needed_facts(
-    policy: RefundPolicy, kind: str, known: Mapping[str, Any], today: date
+    policy: RefundPolicy, kind: str, known: Mapping[str, Any], today: date, refund_declined: bool = False
 ) -> list[str]:
     """Customer-given facts the active refund policy still needs for this kind, in asking order.
 
@@ -95,7 +103,7 @@ def needed_facts(
     facts = derive_facts(known, today)
     requested = set(policy.request_facts.get(kind, ()))
     needed = requested | {name for name, value in known.items() if name in BASE_FACTS and value is not None}
-    for rule in policy.rules_for(kind):
+    for rule in weighed_rules(policy, kind, refund_declined):
         if rule_matches(rule, facts):
             needed.update(rule.base_facts)  # an estimate formula may still need figures
             break
@@ -119,9 +127,10 @@ RECORDED_FACTS: dict[str, tuple[tuple[str, ...], ...]] = {
 WEIGHED_AS: dict[str, str] = {"chargeback": "refund"}
 
 
-def asked_facts(policy: RefundPolicy, kind: str, known: Mapping[str, Any], today: date) -> list[str]:
+def asked_facts(policy: RefundPolicy, kind: str, known: Mapping[str, Any], today: date,
+                refund_declined: bool = False) -> list[str]:
     """The facts a request form asks for: what the refund policy needs to decide, then what the record keeps."""
-    facts = needed_facts(policy, WEIGHED_AS.get(kind, kind), known, today)
+    facts = needed_facts(policy, WEIGHED_AS.get(kind, kind), known, today, refund_declined)
     return facts + [group[0] for group in RECORDED_FACTS.get(kind, ()) if not set(group) & set(facts)]
 
 
@@ -157,10 +166,11 @@ def date_boundaries(policy: RefundPolicy, kind: str, date_fact: str, days: DateR
     return [day for before, day in zip(every, every[1:]) if turns(day) != turns(before)]
 
 
-def decide(policy: RefundPolicy, kind: str, facts: Mapping[str, Any], today: date) -> Decision:
+def decide(policy: RefundPolicy, kind: str, facts: Mapping[str, Any], today: date,
+           refund_declined: bool = False) -> Decision:
     """Apply the first matching rule of the active refund policy (or its fallback)."""
     known = derive_facts(facts, today)
-    rule = next((r for r in policy.rules_for(kind) if rule_matches(r, known)), None)
+    rule = next((r for r in weighed_rules(policy, kind, refund_declined) if rule_matches(r, known)), None)
     if rule is None:
         fb = policy.fallbacks[kind]
         outcome, summary, clauses, alternatives, estimate = fb.outcome, fb.summary, (fb.clause,), (), None

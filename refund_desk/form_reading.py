@@ -490,6 +490,14 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
             if not decisive or (intent not in ("nlu_fallback", "out_of_scope") and len(text.split()) >= 3):
                 reading.values["reason_details"] = text
 
+    # "cancel it so it doesn't renew, I don't need a refund": the cancellation is not weighed for money back
+    # (a later "I'd like the balance back" takes that back)
+    if kind == "cancellation":
+        if declines_money_back(text) and not known.get("refund_declined"):
+            reading.values["refund_declined"] = True
+        elif known.get("refund_declined") and mentions_money_back(text):
+            reading.values["refund_declined"] = None
+
     # an amount said in passing is kept, asked or not ("two payments of 149,00": what the team refunds)
     if requested_slot != "amount_paid" and known.get("amount_paid") is None and stated_amount(text) is not None:
         reading.values["amount_paid"] = stated_amount(text)

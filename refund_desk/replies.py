@@ -294,6 +294,7 @@ SLOT_LABELS = {
     "customer_name": "Name",
     "customer_email": "E-mail",
 }
+REFUND_DECLINED_LINE = "Money back: none wanted (you said you don't need a refund)"
 KIND_NAMES = {"refund": "refund request", "cancellation": "cancellation request", "chargeback": "chargeback report",
               "handoff": "hand-off to a person"}
 
@@ -336,6 +337,8 @@ def summary(kind: str, slots: Mapping[str, Any], order: list[str],
             lines.append(f"• {labels[s]}: not given (the team will see that it is missing)")
     if slots.get("customer_phone"):
         lines.append(f"• Phone: {slots['customer_phone']}")
+    if kind == "cancellation" and slots.get("refund_declined"):
+        lines.append(f"• {REFUND_DECLINED_LINE}")
     lines.append("Is that right? (You can also type a correction, like a different e-mail address.)")
     return "\n".join(lines)
 

@@ -35,6 +35,7 @@ class RequestDetails:
     not_given: tuple[str, ...] = ()       # details the customer did not have or skipped (noted for staff)
     vague_dates: Mapping[str, str] = field(default_factory=dict)  # "service_date_range": "2026-11-01/2026-11-30"
     follows: Optional[str] = None         # the request this conversation opened before (a hand-off links it)
+    refund_declined: bool = False         # a cancellation whose customer said they want no money back
     channel: Optional[str] = None
     sender_id: Optional[str] = None
     client_address: Optional[str] = None  # where the message came from, as the channel saw it
@@ -73,6 +74,8 @@ def new_request(policy: RefundPolicy, details: RequestDetails, kind: Optional[st
     facts.update(details.vague_dates)  # the days a vague date allows, ISO 8601 intervals
     if details.follows:
         facts["follows_request"] = details.follows
+    if details.refund_declined:
+        facts["refund_declined"] = True
     vague_service_date = "service_date_range" in details.vague_dates
     if vague_service_date:
         facts.pop("service_date", None)  # the day the decision used stands for the whole range
@@ -114,7 +117,7 @@ def save(store: RecordStore, request: NewRequest, asker: Optional[Asker] = None)
 def decide_and_record(policy: RefundPolicy, store: RecordStore, details: RequestDetails,
                       today: date) -> RequestOutcome:
     """A refund or cancellation: the decision, quoted, and its record."""
-    decision = decide(policy, details.kind, dict(details.facts), today)
+    decision = decide(policy, details.kind, dict(details.facts), today, details.refund_declined)
     opened = save(store, new_request(policy, details, decision=decision), details.asker)
     if opened is None:
         return RequestOutcome(replies.not_saved_message(policy), decision=decision)

@@ -8,7 +8,7 @@ from actions.request_forms import (ValidateCancellationForm, ValidateChargebackF
                                    ValidateRefundForm, ValidateStatusForm, ask_confirmed, ask_invoice_number,
                                    ask_service_date, ask_service_kind)
 from actions.runtime import runtime
-from actions.submit import ActionSubmitChargeback, ActionSubmitRefund, ActionSwitchRequest
+from actions.submit import ActionSubmitCancellation, ActionSubmitChargeback, ActionSubmitRefund, ActionSwitchRequest
 from refund_desk import replies
 from tests.actions.conftest import make_tracker, run_action, slot_events, texts
 
@@ -431,3 +431,30 @@ def test_the_other_request_is_asked_for_by_its_own_reference_once_looked_up(disp
                            {"event": "action", "name": "status_form"}]
     slots = slot_events(run_action(ValidateStatusForm(), tracker, dispatcher, domain))
     assert slots == {"requested_slot": "invoice_number"}
+
+
+def test_a_cancellation_that_declines_money_back_is_recorded_without_it(dispatcher, domain, monkeypatch):
+    """WebPro weighs ending a contract with cases resolved for the balance to refund; a customer who wants
+    no money back is recorded as free to cancel, and the record says the refund was declined."""
+    monkeypatch.setenv("REFUND_POLICY", "refund_policies/webpro_it_solutions.yml")
+    runtime.cache_clear()
+    opening = make_tracker("Please cancel my subscription so it doesn't renew. I don't need a refund.",
+                           intent="cancel_service", active_loop="cancellation_form")
+    slots = slot_events(run_action(ValidateCancellationForm(), opening, dispatcher, domain))
+    assert slots["refund_declined"] is True
+    done = {"refund_reason": "no_longer_needed", "issues_resolved": 1,
+            "service_kind": "recurring", "service_date": "2026-03-01", "amount_paid": 249,
+            "next_billing_date": "2026-12-18", "customer_name": "Harold Finch",
+            "customer_email": "harold.finch@example.net", "confirmed": True}
+    # the summary says so, and the customer can take it back there
+    assert replies.REFUND_DECLINED_LINE in replies.summary("cancellation", {**done, "refund_declined": True}, ["refund_reason"])
+    assert replies.REFUND_DECLINED_LINE not in replies.summary("cancellation", done, ["refund_reason"])
+    records = {}
+    for declined, customer_id in ((True, "WP-CUST-85001"), (None, "WP-CUST-85002")):
+        tracker = make_tracker("yes", "affirm", {**done, "invoice_number": customer_id, "refund_declined": declined})
+        reference = slot_events(run_action(ActionSubmitCancellation(), tracker, dispatcher, domain))["request_reference"]
+        records[declined] = runtime().store.get(reference)
+    assert (records[True]["eligibility"], records[True]["facts"].get("refund_declined")) == ("eligible", True)
+    assert "cancel_anytime" in [c["id"] for c in records[True]["policy_clauses"]]
+    # the same details with the money wanted: weighed by the clause on the balance refunded
+    assert (records[None]["eligibility"], records[None]["facts"].get("refund_declined")) == ("partial", None)

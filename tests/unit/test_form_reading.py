@@ -261,3 +261,20 @@ def test_at_the_second_miss_a_date_read_is_not_called_unreadable(text, read_but_
     assert couldnt_read is not read_but_unusable
     assert r.problems[-1] == (replies.CHOOSE_AFTER_AN_UNUSABLE_ANSWER if read_but_unusable
                               else replies.choose_after_misses("service_date", DEFAULT_INVOICE))
+
+
+@pytest.mark.parametrize("text, known, value", [
+    ("Please cancel my subscription so it doesn't renew. I don't need a refund.", {}, True),
+    ("cancel it, I'm not after my money", {}, True),
+    ("cancel my plan please", {}, "unset"),
+    # said again: nothing to change; the money wanted after all: the decline is taken back
+    ("no refund needed", {"refund_declined": True}, "unset"),
+    ("actually I'd like the balance refunded", {"refund_declined": True}, None),
+])
+def test_a_cancellation_that_declines_money_back_says_so(text, known, value):
+    reading = read(text, kind="cancellation", known=known)
+    assert reading.values.get("refund_declined", "unset") == value
+
+
+def test_a_refund_request_declines_nothing():
+    assert "refund_declined" not in read("I don't need a refund, just fix it", kind="refund").values

@@ -177,6 +177,30 @@ def test_webpro_it_solutions(kind: str, facts: dict, today: date, outcome: str, 
     check("webpro_it_solutions", kind, facts, today, outcome, clause, estimate)
 
 
+# A cancellation whose customer declines any money back ("so it doesn't renew; I don't need a refund") is
+# weighed without the clauses that work out money back; the same facts with the money wanted are weighed
+# by them. (policy, facts, clause and outcome with the money wanted, then declined)
+DECLINED = [
+    ("webpro_it_solutions", {"refund_reason": "no_longer_needed", "issues_resolved": 1, "service_kind": "recurring",
+                             "service_date": date(2025, 3, 1), "next_billing_date": date(2025, 3, 31), "amount_paid": 120},
+     ("end_without_reason", "partial"), ("cancel_anytime", "eligible")),
+    ("webpro_it_solutions", {"refund_reason": "dissatisfied", "issues_resolved": 1, "service_date": date(2025, 3, 1),
+                             "next_billing_date": date(2025, 3, 31), "amount_paid": 120},
+     ("pro_rata_refund", "partial"), ("cancel_anytime", "eligible")),
+    # a clause that weighs no money is the same either way
+    ("pro_it_assist", {"service_kind": "recurring", "service_date": ago(-5), "refund_reason": "no_longer_needed"},
+     ("cancel_recurring", "eligible"), ("cancel_recurring", "eligible")),
+]
+
+
+@pytest.mark.parametrize("name, facts, wanted, declined", DECLINED)
+def test_a_cancellation_that_declines_money_back_is_not_weighed_for_it(name, facts, wanted, declined) -> None:
+    for refund_declined, (clause, outcome) in ((False, wanted), (True, declined)):
+        decision = decide(policy(name), "cancellation", facts, TODAY, refund_declined)
+        assert (decision.clauses[0].id, decision.outcome) == (clause, outcome), decision.summary
+        assert decision.estimate is None or not refund_declined
+
+
 # --- 003 ITMediaSolutions.us ---------------------------------------------------------------
 
 ITMEDIA = [

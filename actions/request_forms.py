@@ -145,9 +145,10 @@ STATUS_IN_FORM = "utter_status_after_form"
 
 def switch_request_events() -> List[EventType]:
     """A change of request kind: what still applies is kept; the date read for the old kind is forgotten
-    (date_words stay: a date said for a refund of a service still to come is the appointment's)."""
+    (date_words stay: a date said for a refund of a service still to come is the appointment's), and so is
+    a cancellation's "no money back" (the new request says again whether money is wanted)."""
     return [SlotSet(name, None) for name in ("service_date", "confirmed", "next_billing_date", "question_misses",
-                                             "service_date_range", "next_billing_date_range")]
+                                             "service_date_range", "next_billing_date_range", "refund_declined")]
 
 
 POLICY_ANSWER = "action_answer_policy_question"
@@ -425,7 +426,7 @@ class ValidateStatusForm(FormValidationAction):
 def ask_confirmed(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str) -> None:
     """Shows what was collected and asks the customer to confirm."""
     policy = runtime().policy
-    facts = asked_facts(policy, kind, facts_from(tracker), today())
+    facts = asked_facts(policy, kind, facts_from(tracker), today(), bool(tracker.get_slot("refund_declined")))
     order = ["invoice_number", *facts, *CONTACT_SLOTS]
     dispatcher.utter_message(text=replies.summary(kind, slot_values(tracker, [*order, *SIDE_SLOTS]), order,
                                                   policy.identifier, today()),

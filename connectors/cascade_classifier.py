@@ -174,9 +174,11 @@ class CascadeIntentClassifier(ScaledLogisticRegressionClassifier):
                         raise ValueError(f"untrusted types in {file}")
                     models.append(sio.load(file, trusted=[]))
                 encoder = load_sentence_encoder(Path(model_dir))
-                with np.load(Path(model_dir) / NEIGHBOURS_FILE, allow_pickle=False) as neighbours:
-                    vectors, labels = neighbours["vectors"], neighbours["labels"]
-        except (ValueError, OSError, KeyError) as error:
+                vectors, labels = np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=str)
+                if (Path(model_dir) / NEIGHBOURS_FILE).is_file():  # a model trained before them has none
+                    with np.load(Path(model_dir) / NEIGHBOURS_FILE, allow_pickle=False) as neighbours:
+                        vectors, labels = neighbours["vectors"], neighbours["labels"]
+        except ValueError as error:
             logger.debug(f"{cls.__name__} not loaded ({error}): an untrained one instead")
             return cls.create(config, model_storage, resource, execution_context)
         component = cls(config, execution_context.node_name, model_storage, resource, encoder)

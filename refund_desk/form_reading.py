@@ -492,11 +492,10 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
 
     # "cancel it so it doesn't renew, I don't need a refund": the cancellation is not weighed for money back
     # (a later "I'd like the balance back" takes that back)
-    if kind == "cancellation":
-        if declines_money_back(text) and not known.get("refund_declined"):
-            reading.values["refund_declined"] = True
-        elif known.get("refund_declined") and mentions_money_back(text):
-            reading.values["refund_declined"] = None
+    if known.get("refund_declined") and mentions_money_back(text):
+        reading.values["refund_declined"] = None  # in any request: the money is wanted after all
+    elif kind == "cancellation" and not known.get("refund_declined") and declines_a_refund(text):
+        reading.values["refund_declined"] = True
 
     # an amount said in passing is kept, asked or not ("two payments of 149,00": what the team refunds)
     if requested_slot != "amount_paid" and known.get("amount_paid") is None and stated_amount(text) is not None:
@@ -775,6 +774,17 @@ def declines_money_back(text: Optional[str]) -> bool:
     """Whether the message names money back only under a negation ("not after my money", "no refund needed")."""
     marked = _unnegated(text)
     return _says_a_lexicon_word("money_back", marked.replace(" not_", " ")) and not mentions_money_back(text)
+
+
+# Declining is the wish negated ("I don't need a refund", "not after my money", "no refund needed"), not a
+# complaint about money that has not come ("you still haven't refunded it", "I never got my refund").
+_NEGATED_WISH = re.compile(r"\bnot_(need|want|after|asking|ask|looking|expect|require|interested|bother)\w*"
+                           r"|\bno not_\S+ not_(needed|necessary|required|wanted)\b")
+
+
+def declines_a_refund(text: Optional[str]) -> bool:
+    """Whether the customer says they want no money back ("so it doesn't renew; I don't need a refund")."""
+    return declines_money_back(text) and bool(_NEGATED_WISH.search(_unnegated(text)))
 
 
 def asks_to_cancel_without_a_refund(text: Optional[str]) -> bool:

@@ -118,10 +118,12 @@ def test_a_handoff_with_nothing_collected_does_not_promise_it(dispatcher, domain
 
 
 def test_a_change_of_mind_keeps_what_still_applies(dispatcher, domain):
-    events = slot_events(run_action(ActionSwitchRequest(), make_tracker(slots={"invoice_number": "INV-1"}),
+    events = slot_events(run_action(ActionSwitchRequest(), make_tracker(slots={"invoice_number": "INV-1",
+                                                                              "refund_declined": True}),
                                     dispatcher, domain))
     assert "invoice_number" not in events and "customer_name" not in events
     assert events["service_date"] is None and events["confirmed"] is None
+    assert events["refund_declined"] is None  # a cancellation's "no money back" is not the next request's
 
 
 def test_the_switched_form_reads_the_message_that_switched_it(dispatcher, domain):

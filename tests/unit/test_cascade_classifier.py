@@ -157,3 +157,31 @@ def test_unsure_rows_needs_both_a_high_top_probability_and_a_margin():
     rows = np.array([[0.9, 0.05, 0.05], [0.6, 0.3, 0.1], [0.5, 0.45, 0.05], [0.85, 0.1, 0.05]])
     assert unsure_rows(rows, 0.8, 0.4).tolist() == [False, True, True, False]
     assert unsure_rows(rows, 0.5, 0.1).tolist() == [False, False, True, False]
+
+
+def test_a_model_trained_before_the_second_opinion_loads_and_its_second_model_decides_alone(pipeline, tmp_path):
+    """A model without the training messages' vectors (trained before they were kept) keeps both
+    regressions: the second model decides alone where the first is unsure."""
+    import shutil
+
+    from connectors.cascade_classifier import NEIGHBOURS_FILE
+
+    _, classifier = pipeline
+    storage = classifier._model_storage
+    with storage.read_from(classifier._resource) as model_dir:
+        copied = tmp_path / "cascade"
+        shutil.copytree(model_dir, copied)
+    (copied / NEIGHBOURS_FILE).unlink()
+    older = LocalModelStorage(tmp_path)
+    config = {**CascadeIntentClassifier.get_default_config(), "C": 32.0, "dense_weight": 0.5}
+    loaded = CascadeIntentClassifier.load(config, older, Resource("cascade"),
+                                          ExecutionContext(GraphSchema({}), node_name="cascade"))
+    assert list(loaded.second.classes_) == list(classifier.second.classes_) and not len(loaded.neighbour_vectors)
+    components, _ = pipeline
+    messages = [Message(data={TEXT: UNSURE})]
+    for component in components:
+        messages = component.process(messages)
+    (message,) = loaded.process(messages)
+    second = loaded.second.predict_proba(loaded.second_rows([message]))[0]
+    ranking = {e["name"]: e["confidence"] for e in message.get("intent_ranking")}
+    assert ranking == pytest.approx(dict(zip(loaded.second.classes_, second)))

@@ -267,6 +267,10 @@ def test_at_the_second_miss_a_date_read_is_not_called_unreadable(text, read_but_
     ("Please cancel my subscription so it doesn't renew. I don't need a refund.", {}, True),
     ("cancel it, I'm not after my money", {}, True),
     ("cancel my plan please", {}, "unset"),
+    ("no refund needed, just cancel it", {}, True),
+    # money that has not come is a complaint, not a decline
+    ("Please cancel my subscription, you still haven't refunded last month's charge", {}, "unset"),
+    ("cancel the plan, I never got my refund for the first month either", {}, "unset"),
     # said again: nothing to change; the money wanted after all: the decline is taken back
     ("no refund needed", {"refund_declined": True}, "unset"),
     ("actually I'd like the balance refunded", {"refund_declined": True}, None),
@@ -276,5 +280,7 @@ def test_a_cancellation_that_declines_money_back_says_so(text, known, value):
     assert reading.values.get("refund_declined", "unset") == value
 
 
-def test_a_refund_request_declines_nothing():
+def test_a_refund_request_declines_nothing_and_takes_back_an_earlier_decline():
     assert "refund_declined" not in read("I don't need a refund, just fix it", kind="refund").values
+    assert read("actually I want a refund for next week's session", kind="refund",
+                known={"refund_declined": True}).values["refund_declined"] is None

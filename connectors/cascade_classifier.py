@@ -55,7 +55,9 @@ def neighbour_probabilities(train: np.ndarray, labels: np.ndarray, classes: Any,
     """A second opinion: the share of each intent among the k training messages nearest in meaning
     (rows unit length; labels are the training messages' intents, classes the columns' order)."""
     k = min(k, len(train))
-    similarity = queries @ train.T
+    # in the training rows' precision: float64 queries against float32 rows would copy all the rows to
+    # float64 on every call (17 ms a message for 8,634 rows, against 1 ms)
+    similarity = queries.astype(train.dtype, copy=False) @ train.T
     nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
     probabilities = np.zeros((len(queries), len(classes)))
     index = {c: n for n, c in enumerate(classes)}

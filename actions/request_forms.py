@@ -21,7 +21,7 @@ from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, 
                                       asks_about_cancelling, asks_for_a_new_refund, asks_to_cancel_with_a_refund,
                                       asks_to_cancel_without_a_refund,
                                       asks_to_stop, date_direction, names_only_an_earlier_cancellation,
-                                      read_lookup, read_message,
+                                      read_lookup, read_message, reason_certainty,
                                       reads_as_a_refund_of_a_started_service, reads_as_an_answer)
 from refund_desk.parsing import parse_email
 from refund_desk.policy_answers import answer_policy_question
@@ -335,7 +335,7 @@ class ValidateChargebackForm(RequestFormValidation):
         if not answers_the_form(tracker, self.form_name()):
             return events
         text = tracker.latest_message.get("text")
-        reason = read_reason(text, asked=False)
+        reason = read_reason(text, asked=False, certainty=reason_certainty(runtime().policy, self.kind))
         if reason and tracker.get_slot("refund_reason") is None:
             events += [SlotSet("refund_reason", reason), SlotSet("reason_details", text)]
         elif tracker.get_slot("requested_slot") is None and tracker.get_slot("reason_details") is None:

@@ -27,8 +27,8 @@ from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, parse_identifier, parse_introduced_name,
                                  parse_name, parse_phone, parse_reference, stated_amount, typed_as_a_name)
 from refund_desk.reason_answers import answered_reason, states_no_reason
-from refund_desk.readers import (negation_marked, normalise, read_reason, read_service_kind, read_service_status,
-                                 read_yes_no, says_dont_have, wants_instead)
+from refund_desk.readers import (DECISIVE_IN_PASSING, negation_marked, normalise, read_reason, read_service_kind,
+                                 read_service_status, read_yes_no, says_dont_have, wants_instead)
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier, RefundPolicy
 
 # Misses a question may have: at the second the customer chooses (the choices, skip it, a person);
@@ -283,12 +283,14 @@ def read_message(
     if _wants_cancellation(text, kind, requested_slot, today, identifier):
         reading.wants_cancellation = True  # not a refund at all: the cancellation form reads the rest
         return reading
+    opening = requested_slot is None  # the message that started the form: no question asked yet
     if requested_slot is not None and requested_slot != "confirmed" and _left_out(
             text, intent, requested_slot, misses, today, identifier,
             declining=_cancellation_offered(kind, requested_slot, known, today), kind=kind):
         _skip(reading, requested_slot, identifier, said=True)
         requested_slot = None  # read the rest of the message for the other details it states
-    _read_details(text, intent, requested_slot, wanted, known, kind, today, misses, identifier, policy, reading)
+    _read_details(text, intent, requested_slot, wanted, known, kind, today, misses, identifier, policy, reading,
+                  opening)
     if requested_slot == "confirmed":
         _read_confirmation(text, intent, known, wanted, reading, identifier, misses)
         return reading
@@ -411,8 +413,9 @@ def _spend_budget(reading: Reading, requested: Optional[str], misses: int, ident
 
 def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str], wanted: list[str],
                   known: dict[str, Any], kind: str, today: date, misses: int, identifier: Identifier,
-                  policy: Optional[RefundPolicy], reading: Reading) -> None:
-    """Every detail the message states, into `reading` (the confirmation is read apart)."""
+                  policy: Optional[RefundPolicy], reading: Reading, opening: bool = False) -> None:
+    """Every detail the message states, into `reading` (the confirmation is read apart); `opening`: the
+    message that started the form."""
     confirming = requested_slot == "confirmed"
     correcting = bool(_CORRECTION.search(text)) and requested_slot is not None
 
@@ -448,8 +451,9 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
             return False
         if slot == requested_slot or correcting or confirming:
             return True
-        # unasked, a work status is read only from the opening message ("received" is not "delivered")
-        return known.get(slot) is None and (slot != "service_status" or requested_slot is None)
+        # unasked, a work status is read only from the opening message ("received" is not "delivered"; the
+        # rest of an answer that skipped its question, "zero leads" to the reason, is not an opening)
+        return known.get(slot) is None and (slot != "service_status" or opening)
 
     for slot, parse in CHOICE_SLOTS.items():  # before dates: the kind of service decides their direction
         if may_reread(slot) and slot not in reading.values:
@@ -469,7 +473,7 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
         _offer_cancellation(reading, text, stop="service_status" not in wanted)
 
     if may_reread("refund_reason") and "refund_reason" not in reading.values:
-        reason = read_reason(text, asked=requested_slot == "refund_reason")
+        reason = read_reason(text, asked=requested_slot == "refund_reason", certainty=reason_certainty(policy, kind))
         if requested_slot == "refund_reason":
             reason = answered_reason(text, reason)
         if reason == "other" and requested_slot != "refund_reason":
@@ -711,6 +715,12 @@ def names_only_an_earlier_cancellation(text: Optional[str]) -> bool:
     named = [m.span() for m in _CANCEL_WORDS.finditer(text)]
     return bool(named) and all(any(a <= start and end <= b for a, b in earlier) for start, end in named)
 
+
+
+def reason_certainty(policy: Optional[RefundPolicy], kind: str) -> Optional[float]:
+    """How sure a reason read in passing must be: more where the refund policy's decision turns on it
+    (a wrong one decides the request wrongly; one not read is asked). None: the usual."""
+    return DECISIVE_IN_PASSING if policy is not None and decides(policy, kind, "refund_reason") else None
 
 
 def reads_as_a_refund_request(text: Optional[str]) -> bool:

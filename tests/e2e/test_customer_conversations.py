@@ -280,6 +280,23 @@ def compare_records(conv: dict[str, Any], records: list[dict[str, Any]]) -> Opti
     return None
 
 
+def decision_outcome(conv: dict[str, Any], records: list[dict[str, Any]]) -> Optional[str]:
+    """"right" when a record of each expected kind holds the expected eligibility, "wrong" when one of
+    that kind holds another, "missing" when none of that kind was stored; None where no eligibility is
+    expected (hand-offs, questions)."""
+    outcomes = []
+    for exp in expected_records(conv):
+        if "eligibility" not in exp:
+            continue
+        stored = [r.get("eligibility") for r in records if r["kind"] == exp["kind"]]
+        right = any(field_matches("eligibility", exp["eligibility"], value) for value in stored)
+        outcomes.append("missing" if not stored else "right" if right else "wrong")
+    for outcome in ("wrong", "missing", "right"):
+        if outcome in outcomes:
+            return outcome
+    return None
+
+
 def _first_mismatch(exp: dict[str, Any], record: dict[str, Any]) -> Optional[str]:
     for name in FIELDS:
         if name not in exp:
@@ -317,7 +334,8 @@ def test_customer_conversation(conversation_assistant, conv):
         problem = compare_records(conv, records)
     except ConversationFailed as exc:
         problem = str(exc)
-    RESULTS[conv["id"]] = (conv["suite"], problem)
+        records = customer.records()
+    RESULTS[conv["id"]] = (conv["suite"], problem, decision_outcome(conv, records))
     if problem is not None:
         stored = customer.records()
         shown = [{k: r.get(k) for k in ("kind", "invoice_number", "service_date", "refund_reason",
@@ -362,3 +380,18 @@ def test_compare_records_reports_an_extra_chargeback_record():
     assert "service_date is '2026-03-23'" in compare_records(
         {"expect": {"kind": "refund", "service_date": "2026-11-03"}},
         [{"kind": "refund", "service_date": "2026-03-23"}])
+
+
+@pytest.mark.parametrize("expect, records, outcome", [
+    ({"kind": "refund", "eligibility": "eligible"}, [{"kind": "refund", "eligibility": "eligible"}], "right"),
+    ({"kind": "refund", "eligibility": "eligible"}, [{"kind": "refund", "eligibility": "partial"}], "wrong"),
+    ({"kind": "refund", "eligibility": "eligible"}, [{"kind": "cancellation", "eligibility": "eligible"}], "missing"),
+    ({"kind": "refund", "eligibility": "eligible"}, [], "missing"),
+    ([{"kind": "refund", "eligibility": "review"}, {"kind": "handoff"}],
+     [{"kind": "refund", "eligibility": "review"}, {"kind": "handoff", "eligibility": None}], "right"),
+    ({"kind": "refund", "eligibility": ["review", "partial"]}, [{"kind": "refund", "eligibility": "partial"}], "right"),
+    ({"kind": "handoff"}, [{"kind": "handoff", "eligibility": None}], None),
+    ({"no_record": True}, [], None),
+])
+def test_decision_outcome(expect, records, outcome):
+    assert decision_outcome({"expect": expect}, records) == outcome

@@ -284,3 +284,13 @@ def test_a_refund_request_declines_nothing_and_takes_back_an_earlier_decline():
     assert "refund_declined" not in read("I don't need a refund, just fix it", kind="refund").values
     assert read("actually I want a refund for next week's session", kind="refund",
                 known={"refund_declined": True}).values["refund_declined"] is None
+
+
+def test_the_rest_of_an_answer_that_skips_its_question_is_no_opening():
+    """A work status unasked is read from the opening message only: an answer that leaves its own
+    question out ("I don't have it") is read for the other details, but it is no opening."""
+    wanted = [*REFUND, "service_status"]
+    opening = read("I don't have it, and the project hasn't started yet", wanted=wanted)
+    assert opening.values.get("service_status") == "not_started"
+    answer = read("I don't have it, and the project hasn't started yet", requested="invoice_number", wanted=wanted)
+    assert answer.values.get("invoice_skipped") and "service_status" not in answer.values

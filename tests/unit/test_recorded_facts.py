@@ -55,3 +55,32 @@ def test_a_chargeback_is_weighed_as_the_refund_it_disputes():
     decision = weigh(policy("pro_it_assist"), "chargeback",
                      {"refund_reason": "duplicate_payment", "service_date": date(2026, 12, 1)}, TODAY)
     assert (decision.kind, decision.outcome) == ("refund", "eligible")
+
+
+# Read whole at about 0.72 (not_as_described): sure enough said in passing (0.65), not where it decides.
+FAINT_REASON = "I'd like a refund for INV-20431, the website you made looks nothing like the mock-ups"
+
+
+@pytest.mark.parametrize("kind, read", [
+    ("refund", None),                    # Pro IT Assist decides a refund on the reason: asked, not guessed
+    ("chargeback", None),                # weighed as the refund it disputes
+    ("cancellation", "not_as_described"),  # decides nothing: the usual certainty in passing
+])
+def test_a_reason_in_passing_needs_more_certainty_where_it_decides(kind, read):
+    from refund_desk.readers import DECISIVE_IN_PASSING, IN_PASSING
+    from refund_desk.readers import read as read_detail
+
+    reading = read_detail("refund_reason", FAINT_REASON)
+    assert reading.label == "not_as_described" and IN_PASSING <= reading.confidence < DECISIVE_IN_PASSING
+    wanted = ["invoice_number", "service_date", "refund_reason", "customer_name", "customer_email", "confirmed"]
+    values = read_message(FAINT_REASON, "request_refund", None, wanted, {}, kind, TODAY,
+                          policy=policy("pro_it_assist")).values
+    assert values.get("refund_reason") == read
+    assert values["invoice_number"] == "INV-20431"
+
+
+def test_a_clause_after_but_confirms_the_reason_the_whole_message_was_read_as():
+    from refund_desk.readers import DECISIVE_IN_PASSING, read_in_passing
+
+    text = "I prepaid for a server setup that's booked for December 18th but we no longer need it"
+    assert read_in_passing("refund_reason", text, DECISIVE_IN_PASSING) == "no_longer_needed"

@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from refund_desk.clause_ranking import (cached_index, clause_index, concepts_of, sentences_of, shared_embedder,
                                         split_sentences, terms)
 from refund_desk.policy_answers import (OVERVIEW_LIMITS, answer_policy_question, asked_cases, asked_contact_way,
-                                        is_overview, limit_sentences, overview_sentences)
+                                        is_overview, limit_sentences, needed_score, overview_sentences)
 from refund_desk.refund_policy_loader import load_refund_policy
 from refund_desk.records import customer_view
 from refund_desk.replies import status_message
@@ -31,8 +31,12 @@ DEV_TABLES = {"policy_questions_dev": Path(__file__).resolve().parent / "policy_
 # Meaning-only questions naming a concept the policy never names are silent since (+3 on the first table,
 # -1 on the second: 67 and 73 before); a concept only one sentence names points to it since (+2 on the
 # second: 72 before).
+# The blended score with a length allowance deciding whether the policy speaks, and the sentences
+# read with their section's title, and a question asking outright for a way to reach the company
+# answered from the contact clause: +11 on the second table with meaning (74 before), +3 with words
+# alone (64 before: the contact questions).
 DEV_FLOOR = {("policy_questions_dev", "words"): 66, ("policy_questions_dev", "words and meaning"): 70,
-             ("policy_questions_dev_2", "words"): 64, ("policy_questions_dev_2", "words and meaning"): 74}
+             ("policy_questions_dev_2", "words"): 67, ("policy_questions_dev_2", "words and meaning"): 85}
 
 
 @lru_cache(maxsize=None)
@@ -227,9 +231,22 @@ def test_contact_questions_are_answered_from_the_contact_clause(name, question, 
     ("what's your phone number?", "phone number"), ("how do I get in touch?", "any"),
     ("email address please", "e-mail address"), ("what's your office address?", "postal address"),
     ("what should my refund email include?", None), ("do you refund by phone top-up?", None),
+    # asking outright for a way, whatever else the question says
+    ("is there a fax number I could send the signed claim form to?", "phone number"),
+    ("do you have a street address for sending the returned hardware?", "postal address"),
+    ("is there a number of days I must wait before asking again?", None),
+    ("what is your policy on refunds sent by email?", None),
 ])
 def test_a_contact_question_is_only_about_contact(question, way):
     assert asked_contact_way(question) == way
+
+
+def test_a_longer_question_needs_a_lower_score_within_bounds():
+    short, usual, long = ("refund?", "can I get a refund for the unused part of my plan?",
+                          " ".join(["word"] * 25) + " refund?")
+    assert needed_score(short) > needed_score(usual) > needed_score(long)
+    assert needed_score(" ".join(["word"] * 400)) == needed_score(" ".join(["word"] * 40))
+    assert needed_score("refund") == needed_score("a refund please")
 
 
 @pytest.mark.parametrize("name, question, quoted, mode_name", [
@@ -299,7 +316,9 @@ def test_sentence_vectors_are_computed_once_per_policy_not_per_question():
     sentences = len(sentences_of(loaded))
     for question in ["do you do partial refunds?", "what about chargebacks?", "how long does a refund take?"]:
         answer_policy_question(loaded, question, embedder=counting)
-    assert counting.texts == sentences + 3  # the policy's sentences once, then one text per question
+    # the policy's sentences once, alone and under their section's title (clause_ranking.CONTEXT_WEIGHT),
+    # then one text per question
+    assert counting.texts == 2 * sentences + 3
     assert clause_index(loaded, counting) is clause_index(loaded, counting)
 
 

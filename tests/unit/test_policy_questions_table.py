@@ -26,14 +26,15 @@ ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "tests" / "policy_questions"
 # Share of the shorter sentence's words the other must hold for two sentences to be the same one.
 SAME_SENTENCE_OVERLAP = 0.8
-# What the table measured with the final mechanism (right rows per policy): 89 of 151 by words alone;
-# 98 by words and MiniLM's meaning (95 before meaning-only questions naming a concept no sentence of the
-# policy names were made silent, 96 before a concept only one sentence names pointed to it; WordLlama's
-# at the earlier settings: 89).
-MEASURED = {"itmediasolutions": 19, "pro_it_assist": 16, "pro_spherent": 18, "tech_support_004": 18,
+# What the table measured with the final mechanism (right rows per policy): 90 of 151 by words alone;
+# 108 by words and MiniLM's meaning since the policy speaks on a blended score with a length allowance and
+# sentences are read with their section (98 before; 95 before meaning-only questions naming a concept no
+# sentence of the policy names were made silent, 96 before a concept only one sentence names pointed to it;
+# WordLlama's at the earlier settings: 89).
+MEASURED = {"itmediasolutions": 19, "pro_it_assist": 16, "pro_spherent": 18, "tech_support_004": 19,
             "webpro_it_solutions": 18}
-MEASURED_WITH_MEANING = {"itmediasolutions": 20, "pro_it_assist": 16, "pro_spherent": 22, "tech_support_004": 20,
-                         "webpro_it_solutions": 20}
+MEASURED_WITH_MEANING = {"itmediasolutions": 20, "pro_it_assist": 19, "pro_spherent": 24, "tech_support_004": 23,
+                         "webpro_it_solutions": 22}
 FLOORS: dict[str, dict[str, int]] = {"words": MEASURED, "words and meaning": MEASURED_WITH_MEANING}
 # Mis-encodings seen in copied web text (UTF-8 read as Windows-1252): folded back before comparing.
 MOJIBAKE = {"â€™": "'", "â€˜": "'", "â€œ": '"', "â€\x9d": '"', "â€“": "-", "â€”": "-",

@@ -351,7 +351,12 @@ def _cancellation_offered(kind: str, requested: Optional[str], known: dict[str, 
 
 def _wants_cancellation(text: str, kind: str, requested: Optional[str], today: date, identifier: Identifier) -> bool:
     """Inside a refund, "I'm not asking for a refund, I want to cancel" (and no answer to the question asked:
-    "I just don't want it anymore" is a reason)."""
+    "I just don't want it anymore" is a reason). Answering why, a customer tells what went wrong, often in a
+    cancellation's words ("monitoring stopped during the outage"): there the message must also name the
+    refund or the cancellation."""
+    if requested == "refund_reason" and not (_CANCEL_WORDS.search(text)  # named, negated or not
+                                             or _says_a_lexicon_word("money_back", _padded_words(text))):
+        return False
     return kind == "refund" and requested is not None and wants_instead(text) == "cancellation" \
         and not _answers(requested, text, today, identifier)
 
@@ -759,6 +764,11 @@ _GOT_BACK = re.compile(r"\b(get|give|send|pay|want)\b(\s+[\w']+){0,4}\s+back\b|"
 def _unnegated(text: Optional[str]) -> str:
     """The normalised words, those a negation covers marked (readers.negation_marked), padded for phrase search."""
     return " " + " ".join(negation_marked(normalise(text))) + " "
+
+
+def _padded_words(text: Optional[str]) -> str:
+    """The normalised words, none marked, padded for phrase search (as `_unnegated`)."""
+    return " " + " ".join(re.findall(r"[\w']+", normalise(text))) + " "
 
 
 def _says_a_lexicon_word(table: str, marked: str) -> bool:

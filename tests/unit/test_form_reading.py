@@ -294,3 +294,13 @@ def test_the_rest_of_an_answer_that_skips_its_question_is_no_opening():
     assert opening.values.get("service_status") == "not_started"
     answer = read("I don't have it, and the project hasn't started yet", requested="invoice_number", wanted=wanted)
     assert answer.values.get("invoice_skipped") and "service_status" not in answer.values
+
+
+@pytest.mark.parametrize("text, switches", [
+    ("monitoring stopped during the AWS outage", False),  # what went wrong, in a cancellation's words
+    ("forget the refund, just cancel it", True),
+    ("No! I want to CANCEL, not a refund", True),
+])
+def test_at_the_reason_question_a_change_of_mind_must_be_sure(text, switches):
+    r = read(text, requested="refund_reason")
+    assert r.wants_cancellation is switches

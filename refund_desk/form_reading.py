@@ -767,8 +767,8 @@ def _unnegated(text: Optional[str]) -> str:
 
 
 def _padded_words(text: Optional[str]) -> str:
-    """The normalised words, none marked, padded for phrase search (as `_unnegated`)."""
-    return " " + " ".join(re.findall(r"[\w']+", normalise(text))) + " "
+    """`_unnegated`'s words with the negation marks taken off: a phrase said, negated or not."""
+    return _unnegated(text).replace(" not_", " ")
 
 
 def _says_a_lexicon_word(table: str, marked: str) -> bool:

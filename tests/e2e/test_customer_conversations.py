@@ -337,10 +337,9 @@ def test_customer_conversation(conversation_assistant, conv):
         records = customer.records()
     RESULTS[conv["id"]] = (conv["suite"], problem, decision_outcome(conv, records))
     if problem is not None:
-        stored = customer.records()
         shown = [{k: r.get(k) for k in ("kind", "invoice_number", "service_date", "refund_reason",
                                          "service_kind", "customer_name", "customer_email",
-                                         "eligibility", "facts")} for r in stored]
+                                         "eligibility", "facts")} for r in records]
         pytest.fail(
             f"{conv['id']} ({conv['policy']}, today {conv['today']}): {problem}\n"
             f"sender: {customer.sender}\nstored: {json.dumps(shown, ensure_ascii=False)}\n"

@@ -104,7 +104,7 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
     """
     intent = latest_intent(tracker)
     events = iter(reversed(tracker.events))
-    handed_back = False  # action_confirm_stop found that the 'stop' answers the question
+    handed_back = False  # action_confirm_stop or action_switch_request found that the message answers the question
     opened_for_it = False  # an action outside any form opened this form for the message
     for event in events:
         if event.get("event") == "user":
@@ -115,7 +115,8 @@ def answers_the_form(tracker: Tracker, form: str) -> bool:
             continue
         if name is not None and name not in (form, "action_listen", *SWITCHING_ACTIONS):
             return answered_anyway(tracker)
-        handed_back = handed_back or name == "action_confirm_stop"
+        handed_back = handed_back or name == "action_confirm_stop" \
+            or (name == "action_switch_request" and interrupted_form(tracker)[0] == form)  # no change of mind after all
     if handed_back or opened_for_it:
         return True
     if answered_anyway(tracker):
@@ -335,7 +336,8 @@ class ValidateChargebackForm(RequestFormValidation):
         if not answers_the_form(tracker, self.form_name()):
             return events
         text = tracker.latest_message.get("text")
-        reason = read_reason(text, asked=False, certainty=reason_certainty(runtime().policy, self.kind))
+        reason = read_reason(text, asked=False, certainty=reason_certainty(runtime().policy, self.kind,
+                                                                          tracker.get_slot("requested_slot")))
         if reason and tracker.get_slot("refund_reason") is None:
             events += [SlotSet("refund_reason", reason), SlotSet("reason_details", text)]
         elif tracker.get_slot("requested_slot") is None and tracker.get_slot("reason_details") is None:

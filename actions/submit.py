@@ -139,8 +139,8 @@ class ActionSwitchRequest(Action):
         left, asked = interrupted_form(tracker)
         if left and asked == "refund_reason" and read_reason(said_text(tracker)):
             # "we want to stop the project, no longer needed" answers "what's the reason for the refund?":
-            # the form that asked reads it as the reason; it is no change of mind
-            return [FollowupAction(left)]
+            # the form that asked reads it as the reason (the answer to its question); it is no change of mind
+            return [SlotSet("requested_slot", asked), FollowupAction(left)]
         return switch_request_events()
 
 

@@ -109,11 +109,19 @@ def _accept_date(slot: str, found: DateReading, direction: Optional[str], kind: 
         return False
     if direction == FUTURE and value < today:
         if asked:
-            reading.problems.append(replies.date_in_past(value, slot))
-            reading.values[slot] = None
+            _say_date_passed(reading, value, slot, kind)
         return False
     reading.values[slot] = value.isoformat()
     return True
+
+
+def _say_date_passed(reading: Reading, value: date, slot: str, kind: str) -> None:
+    """A date still to come was asked and one gone by was given: asked again; a cancellation's service is
+    offered the refund instead (it may have started), with a button."""
+    reading.problems.append(replies.date_in_past(value, slot, kind))
+    reading.values[slot] = None
+    if kind == "cancellation" and slot == "service_date":
+        reading.buttons = replies.REFUND_FOR_PAST_SERVICE_BUTTONS
 
 
 def _read_vague_date(slot: str, vague: DateRange, kind: str, known: dict[str, Any], today: date,
@@ -219,8 +227,7 @@ def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: d
             reading.values[slot] = None
             continue
         if vague is not None and direction == FUTURE and vague.last < today:
-            reading.problems.append(replies.date_in_past(vague.last, slot))
-            reading.values[slot] = None
+            _say_date_passed(reading, vague.last, slot, kind)
             continue
         if vague is not None:
             _read_vague_date(slot, vague, kind, known, today, policy, reading)
@@ -478,7 +485,8 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
         _offer_cancellation(reading, text, stop="service_status" not in wanted)
 
     if may_reread("refund_reason") and "refund_reason" not in reading.values:
-        reason = read_reason(text, asked=requested_slot == "refund_reason", certainty=reason_certainty(policy, kind))
+        reason = read_reason(text, asked=requested_slot == "refund_reason",
+                             certainty=reason_certainty(policy, kind, requested_slot))
         if requested_slot == "refund_reason":
             reason = answered_reason(text, reason)
         if reason == "other" and requested_slot != "refund_reason":
@@ -722,9 +730,13 @@ def names_only_an_earlier_cancellation(text: Optional[str]) -> bool:
 
 
 
-def reason_certainty(policy: Optional[RefundPolicy], kind: str) -> Optional[float]:
+def reason_certainty(policy: Optional[RefundPolicy], kind: str, requested_slot: Optional[str] = None) -> Optional[float]:
     """How sure a reason read in passing must be: more where the refund policy's decision turns on it
-    (a wrong one decides the request wrongly; one not read is asked). None: the usual."""
+    (a wrong one decides the request wrongly; one not read is asked), and in the answer to another
+    question ("billed on the 1st of every month" to the kind of service read as a double charge at 0.71:
+    26 of 233 such answers by another hand gave a reason at the usual 0.65, 1 at 0.85). None: the usual."""
+    if requested_slot not in (None, "refund_reason"):
+        return DECISIVE_IN_PASSING
     return DECISIVE_IN_PASSING if policy is not None and decides(policy, kind, "refund_reason") else None
 
 

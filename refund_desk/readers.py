@@ -240,6 +240,13 @@ class Reader:
         return self._surest([whole, *(c for c in clauses(whole, at_contrast=label is not None) if c != whole)],
                             only=label)
 
+    def contrast_says_otherwise(self, text: Optional[str], label: str) -> bool:
+        """Whether what follows a "but" says another label surely: "your team configured our network last
+        Wednesday but we switched providers" is no mistake by the team, whatever the first half reads."""
+        after = _CONTRAST.split(normalise(text))[1:]
+        return any(r.sure and r.label not in (label, NONE, self.data.fallback)
+                   for r in (self._surest([piece]) for piece in after))
+
     def _surest(self, candidates: list[str], only: Optional[str] = None) -> ReaderReading:
         """The reading of the candidate texts whose best label is surest, a label over "none" (with
         only, among the candidates whose best label is that one, when there are any)."""
@@ -349,6 +356,8 @@ def _value(detail: str, text: Optional[str], asked: bool, certainty: Optional[fl
             reading = by_clause
     if reading.label == NONE or (not asked and reading.confidence < needed):
         return None
+    if detail in CONFIRMED_BY_CLAUSE and not asked and reader(detail).contrast_says_otherwise(text, reading.label):
+        return None  # said in passing, the whole and what follows its "but" disagree: asked rather than guessed
     return reading.label
 
 

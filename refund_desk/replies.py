@@ -165,10 +165,18 @@ def date_in_future(value: date, kind: str) -> str:
     return f"{spoken(value)} is still to come, but I need {what}, which has already happened. Which date was it?"
 
 
-def date_in_past(value: date, slot: str) -> str:
+def date_in_past(value: date, slot: str, kind: str) -> str:
     if slot == "next_billing_date":
         return f"{spoken(value)} has passed; when is your next billing date?"
+    if kind == "cancellation":  # the work may have started then: the way out is a refund, offered with a button
+        return (f"{spoken(value)} has already passed. When is the appointment? If the work has already started "
+                "or taken place, it's a refund rather than a cancellation: I can ask for a refund instead, "
+                "keeping the details you've given.")
     return f"{spoken(value)} has already passed. When is the appointment?"
+
+
+# Offered with date_in_past in a cancellation: the change-of-mind rule takes the form to the refund.
+REFUND_FOR_PAST_SERVICE_BUTTONS = [{"title": "Ask for a refund instead", "payload": "/request_refund"}]
 
 
 def which_date(options: Sequence[date]) -> str:

@@ -42,12 +42,13 @@ from refund_desk.replies import REQUEST_CHOICES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REJECTED = ("out_of_scope", "nlu_fallback")
-# Floors of the words-not-taught set: what the served model measured when issue 16 turned WordLlama's
-# dense features on and taught data/nlu/customer_voice_7.yml (in-scope 0.7189 of 676, off-topic
-# 0.8807 of 218; with sparse features only it was 0.6109 and 0.8486), minus a margin of about 2
-# standard errors.
-GENERALISE_FLOOR = 0.68
-GENERALISE_OFF_TOPIC_FLOOR = 0.84
+# Floors of the words-not-taught set: what the served model measured, minus a margin of about 2
+# standard errors. First set when issue 16 turned WordLlama's dense features on and taught
+# data/nlu/customer_voice_7.yml (in-scope 0.7189 of 676, off-topic 0.8807 of 218; 0.68 and 0.84);
+# raised on 2026-12-07 after data/nlu/other_words_8_short.yml, _9_shop_and_bank.yml and
+# _10_indirect.yml (in-scope 0.8654 of 676, off-topic 0.9213 of 216).
+GENERALISE_FLOOR = 0.84
+GENERALISE_OFF_TOPIC_FLOOR = 0.88
 # figure -> (at least / at most, the target the project set, the floor below which make test fails).
 # Where a target is not reached yet, the floor sits just under what the model reaches, so that a
 # regression fails the build; the output says which targets are reached.

@@ -42,11 +42,11 @@ TARGET = 0.95  # issue 15: each reader at least this on data written by another 
 # (detail, part) -> floor on the headline (texts not trained on): what the readers reach, less a small
 # margin, so that a regression fails the build. Raise a floor when the readers improve.
 FLOORS = {
-    ("refund_reason", "examples"): 0.87, ("refund_reason", "negations"): 0.85,
-    ("service_status", "examples"): 0.88, ("service_status", "negations"): 0.87,
+    ("refund_reason", "examples"): 0.88, ("refund_reason", "negations"): 0.87,
+    ("service_status", "examples"): 0.90, ("service_status", "negations"): 0.89,
     ("service_kind", "examples"): 0.93, ("service_kind", "negations"): 0.82,
-    ("yes_no", "examples"): 0.89, ("yes_no", "negations"): 0.75,  # a yes must be sure (0.65)
-    ("dont_have", "examples"): 0.82, ("dont_have", "negations"): 0.97,
+    ("yes_no", "examples"): 0.88, ("yes_no", "negations"): 0.80,  # a yes must be sure (0.65)
+    ("dont_have", "examples"): 0.83, ("dont_have", "negations"): 0.97,
     ("change_of_mind", "examples"): 0.93, ("change_of_mind", "negations"): 0.97,
 }
 

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
-from evaluate_readers import DEVELOPMENT_DIR, IN_PASSING_FILE, PARTS, _items, in_passing_reading, score  # noqa: E402
+from evaluate_readers import DEVELOPMENT_DIR, IN_PASSING_FILES, PARTS, _items, in_passing_reading, score  # noqa: E402
 
 from refund_desk import readers  # noqa: E402
 from refund_desk.readers import DETAILS, Design, Reader, build_pipeline, load_training_data, normalise  # noqa: E402
@@ -61,9 +61,10 @@ def dev_scores(detail: str, the_reader: Reader) -> str:
         cells.append(f"{part[:3]} {at.right:3}/{at.total:<3} wrong {at.sure_and_wrong:2} best {best.right:3}")
     if detail == "refund_reason":
         readers.reader = lambda d, _r=the_reader: _r if d == detail else ORIGINAL(d)  # read_in_passing reads it
-        at = score(_items(DEVELOPMENT_DIR / IN_PASSING_FILE, "examples"), in_passing_reading, trained, False, "")
+        for name in IN_PASSING_FILES:
+            at = score(_items(DEVELOPMENT_DIR / name, "examples"), in_passing_reading, trained, False, "")
+            cells.append(f"passing {at.right}/{at.total}")
         readers.reader = ORIGINAL
-        cells.append(f"passing {at.right}/{at.total}")
     return " | ".join(cells)
 
 

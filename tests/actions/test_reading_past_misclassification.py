@@ -71,7 +71,8 @@ def test_a_reason_taken_for_a_change_of_mind_goes_back_to_the_form(dispatcher, d
                           {"event": "slot", "name": "requested_slot", "value": "refund_reason"}]
     tracker.events += DEACTIVATED  # as the change-of-mind rules run it
     events = run_action(ActionSwitchRequest(), tracker, dispatcher, domain)
-    assert events == [{"event": "followup", "timestamp": None, "name": "refund_form"}]
+    assert events == [{"event": "slot", "timestamp": None, "name": "requested_slot", "value": "refund_reason"},
+                      {"event": "followup", "timestamp": None, "name": "refund_form"}]
 
 
 def test_a_real_change_of_mind_switches(dispatcher, domain):
@@ -82,3 +83,29 @@ def test_a_real_change_of_mind_switches(dispatcher, domain):
     tracker.events += DEACTIVATED
     events = run_action(ActionSwitchRequest(), tracker, dispatcher, domain)
     assert not any(e.get("event") == "followup" for e in events)
+
+
+def test_a_reason_handed_back_is_read_as_the_answer_to_the_question(dispatcher, domain):
+    """"I was charged for a session that never happened" (request_refund) inside the chargeback form: the
+    change-of-mind rule leaves the form, action_switch_request hands the answer back, and the form reads it
+    as the answer to "What's the reason?", not as a reason said in passing (which needs more certainty)."""
+    from actions.request_forms import ValidateChargebackForm
+    from actions.submit import ActionSwitchRequest
+    text = "I was charged for a session that never happened"
+    known = {"invoice_number": "INV-40012", "service_date": "2026-11-10"}
+    asked = [{"event": "active_loop", "name": "chargeback_form"},
+             {"event": "slot", "name": "requested_slot", "value": "refund_reason"}]
+    tracker = make_tracker(text, intent="request_refund", slots={**known, "requested_slot": None})
+    tracker.events[:0] = asked
+    tracker.events += DEACTIVATED
+    handed_back = run_action(ActionSwitchRequest(), tracker, dispatcher, domain)
+    assert handed_back == [{"event": "slot", "timestamp": None, "name": "requested_slot", "value": "refund_reason"},
+                           {"event": "followup", "timestamp": None, "name": "chargeback_form"}]
+    tracker = make_tracker(text, intent="request_refund", slots={**known, "requested_slot": "refund_reason"},
+                           active_loop="chargeback_form")
+    tracker.events[:0] = asked
+    tracker.events[-1:] = [*DEACTIVATED, {"event": "action", "name": "action_switch_request"}, *handed_back[:1],
+                           {"event": "action", "name": "chargeback_form"},
+                           {"event": "active_loop", "name": "chargeback_form"}]
+    slots = slot_events(run_action(ValidateChargebackForm(), tracker, dispatcher, domain))
+    assert slots["refund_reason"] == "service_not_rendered" and slots["requested_slot"] != "refund_reason"

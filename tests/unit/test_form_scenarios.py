@@ -273,3 +273,16 @@ def test_a_cancellation_whose_policy_never_asks_the_kind_reads_the_date_as_given
 def test_stop_words_that_answer_the_question(text, requested, answer):
     from refund_desk.form_reading import reads_as_an_answer
     assert reads_as_an_answer(text, requested, ident(), TODAY) is answer
+
+
+def test_a_cancellation_dated_in_the_past_is_offered_the_refund_instead():
+    """"last Thursday" for the appointment to cancel: it may have started, so the refund is offered with a
+    button (the change-of-mind rule switches, details kept) besides asking for the appointment again."""
+    known = {"invoice_number": "INV-31010", "service_kind": "one_time"}
+    r = read("last Thursday", requested="service_date", known=known, wanted=CANCEL, kind="cancellation")
+    assert r.values["service_date"] is None and r.missed
+    assert "19 November 2026 has already passed" in r.problems[0] and "refund rather than a cancellation" in r.problems[0]
+    assert {"title": "Ask for a refund instead", "payload": "/request_refund"} in r.buttons
+    # a refund's own dates are asked in the past: no such offer
+    r = read("next Thursday", requested="service_date", known={"invoice_number": "INV-31010"})
+    assert not any(b["payload"] == "/request_refund" for b in r.buttons)

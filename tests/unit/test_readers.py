@@ -250,13 +250,13 @@ def test_phrasings_by_other_hands_are_trained_on_and_checked(tmp_path):
 def test_answers_to_other_questions_give_no_reason_in_passing():
     """Another hand's answers to the other questions ("recurring. billed on the 1st of every month", "Approximately
     £2,000, invoiced in two halves"): read at the certainty an answer to another question needs, at most 1 in 100
-    gives a reason (at the usual 0.65, 26 of 233 did)."""
+    gives a reason (at the usual 0.65, 26 of the first 233 did; their 25 plain requests now train the reader)."""
     from refund_desk.form_reading import reason_certainty
 
     answers = yaml.safe_load((PROJECT_ROOT / "tests" / "readers_dev" / "no_reason_in_other_answers.yml").read_text())
     texts = answers["labels"]["none"]
     given = [t for t in texts if read_reason(t, asked=False, certainty=reason_certainty(None, "refund", "service_kind"))]
-    assert len(texts) > 200 and len(given) <= len(texts) // 100, given
+    assert len(texts) > 200 and len(given) <= max(1, len(texts) // 100), given
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -27,7 +27,7 @@ from refund_desk.languages import yes_or_no
 from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, parse_identifier, parse_introduced_name,
                                  parse_name, parse_phone, parse_reference, stated_amount, typed_as_a_name)
 from refund_desk.reason_answers import answered_reason, states_no_reason
-from refund_desk.readers import (DECISIVE_IN_PASSING, negation_marked, normalise, read_reason, read_service_kind,
+from refund_desk.readers import (DECISIVE_IN_PASSING, DECISIVE_WHEN_ASKED, negation_marked, normalise, read_reason, read_service_kind,
                                  read_service_status, read_yes_no, says_dont_have, wants_instead)
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier, RefundPolicy
 
@@ -486,7 +486,7 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
 
     if may_reread("refund_reason") and "refund_reason" not in reading.values:
         reason = read_reason(text, asked=requested_slot == "refund_reason",
-                             certainty=reason_certainty(policy, kind, requested_slot))
+                             certainty=reason_certainty(policy, kind, requested_slot, misses))
         if requested_slot == "refund_reason":
             reason = answered_reason(text, reason)
         if reason == "other" and requested_slot != "refund_reason":
@@ -730,14 +730,21 @@ def names_only_an_earlier_cancellation(text: Optional[str]) -> bool:
 
 
 
-def reason_certainty(policy: Optional[RefundPolicy], kind: str, requested_slot: Optional[str] = None) -> Optional[float]:
-    """How sure a reason read in passing must be: more where the refund policy's decision turns on it
-    (a wrong one decides the request wrongly; one not read is asked), and in the answer to another
-    question ("billed on the 1st of every month" to the kind of service read as a double charge at 0.71:
-    26 of 233 such answers by another hand gave a reason at the usual 0.65, 1 at 0.85). None: the usual."""
-    if requested_slot not in (None, "refund_reason"):
+def reason_certainty(policy: Optional[RefundPolicy], kind: str, requested_slot: Optional[str] = None,
+                     misses: int = 0) -> Optional[float]:
+    """How sure a reading of the reason must be. Said in passing: more where the refund policy's decision
+    turns on it (a wrong one decides the request wrongly; one not read is asked), and in the answer to
+    another question ("billed on the 1st of every month" to the kind of service read as a double charge at
+    0.71: 26 of 233 such answers by another hand gave a reason at the usual 0.65, 1 at 0.85). The answer
+    to the reason question itself, where the reason decides: DECISIVE_WHEN_ASKED, then asked back with
+    the choices; a refund's second answer is read as usual, a cancellation's words still unsure are the
+    customer's own ("other"). None: the usual."""
+    decisive = policy is not None and decides(policy, kind, "refund_reason")
+    if requested_slot == "refund_reason":
+        return DECISIVE_WHEN_ASKED if decisive and (kind == "cancellation" or not misses) else None
+    if requested_slot is not None:
         return DECISIVE_IN_PASSING
-    return DECISIVE_IN_PASSING if policy is not None and decides(policy, kind, "refund_reason") else None
+    return DECISIVE_IN_PASSING if decisive else None
 
 
 def reads_as_a_refund_request(text: Optional[str]) -> bool:

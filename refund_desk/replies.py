@@ -139,7 +139,8 @@ def cancellation_instead(value: Optional[date], today: date) -> str:
 RESTART_IN_FORM = ("That would erase what you've told me for this request. If you want to end it, say "
                    "“stop”; otherwise let's carry on where we were.")
 SORRY = "I'm sorry this has been so frustrating. Let's get it sorted out."
-UNCLEAR_REASON = "Sorry, I didn't quite get the reason."
+UNCLEAR_REASON = ("I'm not sure which reason that is. Please pick the closest below, or “Something else” to keep "
+                  "your own words for the team.")
 OUT_OF_SCOPE_IN_FORM = ("Sorry, I can only help with refunds, cancellations, chargebacks and questions about "
                         "the refund policy. Let's finish your request:")
 YES_OR_NO = "Please answer yes or no: are these details right? Or tell me what to change."

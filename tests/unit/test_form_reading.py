@@ -127,7 +127,7 @@ def test_a_reason_button_after_the_customers_words_keeps_the_words():
 def test_unclear_reason_gets_buttons():
     r = read("hmm what", requested="refund_reason", intent="nlu_fallback")
     assert r.values == {"refund_reason": None}
-    assert r.problems == ["Sorry, I didn't quite get the reason."]  # the question with its 7 choices follows
+    assert r.problems == [replies.UNCLEAR_REASON]  # the question with its 7 choices follows
 
 
 def test_confirmation_accepts_yes_and_no():

@@ -286,3 +286,36 @@ def test_a_cancellation_dated_in_the_past_is_offered_the_refund_instead():
     # a refund's own dates are asked in the past: no such offer
     r = read("next Thursday", requested="service_date", known={"invoice_number": "INV-31010"})
     assert not any(b["payload"] == "/request_refund" for b in r.buttons)
+
+
+# A reason that decides, answered unsurely: asked back with the choices, not guessed
+UNSURE_REASON = "TIRED OF THE UPSELL CALLS"  # read as "no longer needed" at under 0.6: a coin flip there
+
+
+def read_under(name, text, kind, wanted, misses=0):
+    loaded = load_refund_policy(POLICIES / f"{name}.yml")
+    return read_message(text, "inform", "refund_reason", wanted, {}, kind, TODAY, misses, loaded.identifier,
+                        policy=loaded)
+
+
+def test_an_unsure_reason_that_decides_is_asked_back_then_kept_in_the_customers_words():
+    from refund_desk import replies
+    from refund_desk.readers import DECISIVE_WHEN_ASKED, read
+    reading = read("refund_reason", UNSURE_REASON)
+    assert reading.sure and reading.confidence < DECISIVE_WHEN_ASKED, "the example no longer reads unsurely"
+    wanted = ["invoice_number", "refund_reason", "issues_resolved", "customer_name", "customer_email", "confirmed"]
+    first = read_under("webpro_it_solutions", UNSURE_REASON, "cancellation", wanted)
+    assert first.values["refund_reason"] is None and first.problems == [replies.UNCLEAR_REASON]
+    # the same words again, after the choices: the customer's own reason, not the reader's guess
+    again = read_under("webpro_it_solutions", UNSURE_REASON, "cancellation", wanted, misses=1)
+    assert again.values["refund_reason"] == "other" and again.values["reason_details"] == UNSURE_REASON
+    # a refund's second answer is read as usual (then shown in the summary to confirm)
+    refund = read_under("webpro_it_solutions", UNSURE_REASON, "refund", wanted, misses=1)
+    assert refund.values["refund_reason"] == reading.label
+
+
+def test_an_unsure_reason_that_decides_nothing_is_read_as_usual():
+    from refund_desk.readers import read
+    # ITMediaSolutions' cancellations do not turn on the reason
+    result = read_under("itmediasolutions", UNSURE_REASON, "cancellation", CANCEL[:2] + ["refund_reason"] + CANCEL[2:])
+    assert result.values["refund_reason"] == read("refund_reason", UNSURE_REASON).label and result.problems == []

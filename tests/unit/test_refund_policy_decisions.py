@@ -112,6 +112,7 @@ PRO_SPHERENT = [
     row("work_with_you", "refund", {"refund_reason": "service_error", "service_status": "started", "service_date": ago(3)}, "review", tag="service_error"),
     row("work_with_you", "refund", {"refund_reason": "dissatisfied", "service_status": "started", "service_date": ago(3)}, "review", tag="dissatisfied"),
     row("review_process", "refund", {"refund_reason": "no_longer_needed", "service_status": "not_started", "service_date": ago(1)}, "review", tag="fallback"),
+    row("client_side_issues", "refund", {"refund_reason": "customer_error", "service_date": ago(6)}, "not_eligible"),
     row("prorated_subscriptions", "refund",
         {"refund_reason": "no_longer_needed", "service_kind": "recurring", "service_status": "delivered",
          "service_date": ago(5), "next_billing_date": ago(-15), "amount_paid": 100}, "review", 75.0, tag="refund"),

@@ -25,8 +25,9 @@ from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, 
                                       asks_for_a_new_refund, is_duplicate_charge, read_message, reads_as_an_answer)
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
-from refund_desk.parsing import parse_email, parse_introduced_name, parse_phone
+from refund_desk.parsing import parse_email, parse_identifier, parse_introduced_name, parse_phone
 from refund_desk.records import RecordStoreUnavailable, UnknownRequest
+from refund_desk.refund_policy import Identifier
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
 HANDOFF_FORM = "handoff_form"  # asks the name and e-mail a hand-off still lacks
@@ -151,12 +152,13 @@ class ActionHandoff(Action):
             # "Sofia Rossi (office manager)" answers "What's your full name?", "one time support call" the kind
             # of service: no hand-off, back to the form
             return [SlotSet("requested_slot", asked), FollowupAction(form)]
-        details = with_what_this_message_says(request_details(tracker, "handoff"), tracker.latest_message.get("text"))
+        details = with_what_this_message_says(request_details(tracker, "handoff"), tracker.latest_message.get("text"),
+                                              rt.policy.identifier)
         unasked = [name for name in CONTACT_SLOTS if tracker.get_slot(name) is None and not getattr(details, name)]
         if unasked and form != HANDOFF_FORM:
             # a person needs to know whom to reach: the contact details not known yet are asked first
             dispatcher.utter_message(text=replies.CONTACT_BEFORE_HANDOFF)
-            stated = {name: getattr(details, name) for name in (*CONTACT_SLOTS, "customer_phone")}
+            stated = {name: getattr(details, name) for name in ("invoice_number", *CONTACT_SLOTS, "customer_phone")}
             return [*(SlotSet(name, value) for name, value in stated.items() if value), FollowupAction(HANDOFF_FORM)]
         outcome = await settle(lambda: request_use_case.hand_off(rt.policy, rt.store, details),
                                lambda: RequestOutcome(replies.handoff_message(rt.policy, None, details.has_anything)))
@@ -177,10 +179,11 @@ async def put_on_waiting_list(tracker: Tracker, reference: Optional[str]) -> boo
         return False  # nobody can be told: the policy's contact, as without staff
 
 
-def with_what_this_message_says(details: RequestDetails, text: Optional[str]) -> RequestDetails:
-    """The hand-off also keeps what the message asking for it states ("… Kind regards,\nPriya Raghunathan")."""
+def with_what_this_message_says(details: RequestDetails, text: Optional[str], identifier: Identifier) -> RequestDetails:
+    """The hand-off also keeps what the message asking for it states ("… Kind regards,\nPriya Raghunathan",
+    "a question about invoice ITM-INV-20888")."""
     said = {"customer_name": parse_introduced_name(text), "customer_email": parse_email(text),
-            "customer_phone": parse_phone(text)}
+            "customer_phone": parse_phone(text), "invoice_number": parse_identifier(text, identifier)}
     return replace(details, **{k: v for k, v in said.items() if v and not getattr(details, k)})
 
 

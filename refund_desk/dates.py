@@ -428,18 +428,53 @@ _READERS = (
 
 
 def read_date(text: Optional[str], today: date, direction: Optional[str] = None) -> DateReading:
-    """The first date the text states, read for a question looking `direction` ('past'/'future'/None)."""
+    """The date the text states, read for a question looking `direction` ('past'/'future'/None): the
+    first by the readers' order, unless the words say another is meant (_meant)."""
     text = _clean((text or "")[:5000])
     if not re.search(r"[0-9]|[a-z]{3}", text, re.I):
         return DateReading()
     needs = False
+    found: list[tuple[int, int, DateReading]] = []  # in the readers' order; a span read once
     for pattern, reader in _READERS:
         for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end, _ in found):
+                continue
             reading = reader(m, today, direction)
             if reading.value or reading.options:
-                return reading
+                found.append((m.start(), m.end(), reading))
             needs = needs or reading.needs_direction
-    return DateReading(needs_direction=needs)
+    if not found:
+        return DateReading(needs_direction=needs)
+    return _meant(text, found)
+
+
+# Before a date, words that rule it out: "not the 3rd", "it wasn't Tuesday", "instead of the 4th".
+_RULED_OUT = re.compile(r"(?:\bnot|n't|\bnever|\binstead of|\brather than)\s+(?:(?:on|the|for|in|at|until)\s+)*$", re.I)
+# Between two dates, words that replace the first: "Dec 3rd - sorry, I mean Dec 4th", "moved to the 9th".
+_REPLACED_BY_NEXT = re.compile(r"\b(?:sorry|i mean|i meant|no wait|wait|actually|correction|scratch that|make that|"
+                               r"oops|my bad|typo|moved|rescheduled|changed|pushed|postponed|brought forward)\b", re.I)
+# Between two dates, only "or": either may be meant ("the 3rd or 4th").
+_EITHER = re.compile(r"^\W*(?:or|either)\W+(?:(?:maybe|possibly|perhaps|on|the)\s+)*$", re.I)
+
+
+def _meant(text: str, found: list[tuple[int, int, DateReading]]) -> DateReading:
+    """Of several dates in one message, the one meant: not one ruled out, the later of a correction, both
+    offered for "X or Y"; otherwise the first by the readers' order (found[0])."""
+    if len({(r.value, r.options) for _, _, r in found}) < 2:
+        return found[0][2]
+    in_text = sorted(found, key=lambda item: item[0])
+    kept = [item for item in in_text if not _RULED_OUT.search(text[max(0, item[0] - 30):item[0]])] or in_text
+    for (_, end, first), (start, _, second) in zip(kept, kept[1:]):
+        between = text[end:start]
+        if first.value and second.value and first.value != second.value and _EITHER.search(between):
+            return DateReading(options=(first.value, second.value))
+    for (_, end, _), later in zip(kept, kept[1:]):
+        if _REPLACED_BY_NEXT.search(text[end:later[0]]):
+            kept = kept[kept.index(later):]
+            break
+    if len(kept) < len(in_text):
+        return kept[0][2]
+    return found[0][2]
 
 
 def has_date(text: Optional[str], today: date) -> bool:

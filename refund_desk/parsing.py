@@ -17,7 +17,7 @@ DEFAULT_INVOICE = Identifier(label="invoice number", example="INV-20431", prefix
 
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"(?<![\w-])\+?\d(?:[ ().-]*\d){6,14}(?![\w-])")
+_PHONE = re.compile(r"(?<![\w-])(?:\+|\((?=\d))?\d(?:[ ().-]*\d){6,14}(?![\w-])")  # "(914) 555-0187" whole
 # A reference token: letters then digits, kept whole with its dashes (INV-2024-0918, WP-7781).
 # Letter segments may come several, with dashes or slashes (ITM-INV-20931, WP-CUST-100482, SOC/2026/118).
 _TOKEN = r"(?:[A-Za-z]{1,8}[-/])*[A-Za-z]{0,8}[-/]?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*"
@@ -134,20 +134,32 @@ def parse_email(text: Optional[str]) -> Optional[str]:
     return f"{local}@{domain.lower()}"
 
 
-_NUMBER_WORDS = {"none": 0, "zero": 0, "no": 0, "nothing": 0, "one": 1, "a single": 1, "two": 2,
-                 "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_NUMBER_WORDS = {"one": 1, "a single": 1, "a couple": 2, "two": 2, "both": 2, "three": 3, "four": 4, "five": 5,
+                 "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+# What says none was resolved: the words for zero, a number word negated ("not one", "not a single one",
+# "not even one"), "no" before what would be counted, or a bare "no".
+_NONE_COUNTED = re.compile(
+    r"\b(?:none|zero|nothing|nada|nil|not\s+(?:even\s+)?(?:a\s+single|one|any|a\s+thing)|"
+    r"no\s+(?:issues?|problems?|tickets?|cases?|things?|fix(?:es)?|one|single)\b)\b|^\s*(?:no|nope|nah)\W*$")
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(re.escape(word) for word in _NUMBER_WORDS)})\b")
+# "one or two", "two or three": a range, not a count
+_COUNT_RANGE = re.compile(rf"\b(?:\d+|{'|'.join(_NUMBER_WORDS)})\s+(?:or|to|-)\s+(?:\d+|{'|'.join(_NUMBER_WORDS)})\b")
 
 
 def parse_count(text: Optional[str]) -> Optional[int]:
-    """A whole number from '2', 'two', 'none' (0)."""
+    """A whole number from '2', 'two', 'a couple' (2), 'none' or 'not a single one' (0); None for a vague
+    or uncertain answer ('a few', 'one or two', 'no idea'): the count is asked, not guessed."""
     text = clip(text).lower()
+    if _COUNT_RANGE.search(text):
+        return None
     m = re.search(r"\b(\d{1,4})\b", text)
     if m:
         return int(m.group(1))
-    for word, value in _NUMBER_WORDS.items():
-        if re.search(rf"\b{word}\b", text):
-            return value
-    return None
+    zero = _NONE_COUNTED.search(text)
+    number = _NUMBER_WORD.search(text)
+    if zero and (number is None or zero.start() <= number.start()):
+        return 0
+    return _NUMBER_WORDS[number.group(0)] if number else None
 
 
 _AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:([.,' ])\d{3})(?:\1\d{3})*(?:[.,]\d{1,2})?(?![\d])|"
@@ -192,8 +204,10 @@ _NOT_NAMES = {"yes", "no", "yeah", "yep", "nope", "ok", "okay", "sure", "thanks"
               "talk", "manager", "person", "human", "agent", "someone", "appointment", "tomorrow", "yesterday",
               "today", "want", "need", "know", "told", "charged", "twice", "plan", "service", "order",
               "i", "it", "was", "this", "that", "to", "of", "for", "with", "and", "or"}
-# Alone, a title or a month is no name ("Dr", "December"); beside another word it may be ("June Carter").
-_NEVER_A_NAME_ALONE = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "madam", "jan", "january", "feb",
+# Alone, a title, a month or a word said in passing is no name ("Dr", "December", "Sorry." closing a
+# correction); beside another word it may be ("June Carter").
+_NEVER_A_NAME_ALONE = {"sorry", "cheers", "regards", "thx", "ty", "wait", "oops", "hmm", "great", "perfect", "done",
+                       "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "madam", "jan", "january", "feb",
                        "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july", "aug",
                        "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december"}
 _ONLY_A_COMMAND = {"stop", "cancel", "help", "quit", "exit", "restart", "back", "menu", "none", "nothing", "skip",
@@ -273,7 +287,8 @@ def typed_as_a_name(text: Optional[str]) -> bool:
 
 
 def parse_introduced_name(text: Optional[str]) -> Optional[str]:
-    """A name the customer clearly introduces anywhere: "Jane Moreau here", "this is ...", "my name is ..."."""
+    """A full name the customer clearly introduces anywhere: "Jane Moreau here", "this is ...", "my name is ...".
+    A given name alone ("this is Megan from Harbor Dental", "thx -- Jim") is not the full name: it is asked."""
     text = clip(text)
     for pattern in _INTRODUCED:
         m = pattern.search(text)
@@ -281,7 +296,7 @@ def parse_introduced_name(text: Optional[str]) -> Optional[str]:
             words = m.group(1).split()
             if any(len(w) > 2 and w.isupper() for w in words):
                 continue  # shouting ("THIS IS RIDICULOUS") or a code, not a name
-            for n in range(len(words), 0, -1):  # "ana lópez and I ..." -> "ana lópez"
+            for n in range(len(words), 1, -1):  # "ana lópez and I ..." -> "ana lópez"
                 name = _one_name(" ".join(words[:n]))
                 if name:
                     return name

@@ -243,9 +243,15 @@ class Reader:
     def contrast_says_otherwise(self, text: Optional[str], label: str) -> bool:
         """Whether what follows a "but" says another label surely: "your team configured our network last
         Wednesday but we switched providers" is no mistake by the team, whatever the first half reads."""
-        after = _CONTRAST.split(normalise(text))[1:]
-        return any(r.sure and r.label not in (label, NONE, self.data.fallback)
-                   for r in (self._surest([piece]) for piece in after))
+        after = [piece for piece in _CONTRAST.split(normalise(text))[1:] if piece.strip()]
+        if not after:
+            return False
+        labels = [str(name) for name in self.pipeline.classes_]
+        for probabilities in self.pipeline.predict_proba(after):  # every piece in one pass
+            best = labels[int(probabilities.argmax())]
+            if best not in (label, NONE, self.data.fallback) and probabilities.max() >= self.data.threshold_of(best):
+                return True
+        return False
 
     def _surest(self, candidates: list[str], only: Optional[str] = None) -> ReaderReading:
         """The reading of the candidate texts whose best label is surest, a label over "none" (with

@@ -239,3 +239,11 @@ def test_a_name_taken_for_another_language_is_the_answer_to_the_name_question(di
     tracker.latest_action = {"action_name": "refund_form"}
     slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
     assert slots["customer_name"] == "Henrik Larsen" and slots["requested_slot"] == "customer_email"
+
+
+def test_a_handoff_keeps_the_identifier_its_own_message_gives(dispatcher, domain):
+    contact = {"customer_name": "Rachel Stein", "customer_email": "rachel.stein@example.com"}
+    stated = "Question about invoice INV-20888, I'd rather talk to someone on your team"
+    reference = slot_events(run_action(ActionHandoff(), make_tracker(stated, "request_human", contact),
+                                       dispatcher, domain))["request_reference"]
+    assert runtime().store.get(reference)["invoice_number"] == "INV-20888"

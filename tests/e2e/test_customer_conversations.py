@@ -2,9 +2,10 @@
 
 How it works
 ------------
-Every conversation in tests/conversations/*.yml (the first suite, issue 8) and
+Every conversation in tests/conversations/*.yml (the first suite, issue 8),
 tests/conversations_2/*.yml (the second, issue 15: written by other hands from personas and the
-policy texts) is a customer *persona*, not a script: the
+policy texts) and tests/conversations_3/*.yml (a third, written the same way on 2026-12-07 by hands
+that read only the policy texts and the format) is a customer *persona*, not a script: the
 form's question order depends on the refund policy, so the runner asks the bot what it wants.
 
 1. The Rasa server and the action server start once (tests/support/servers.py). Before each
@@ -65,7 +66,8 @@ from tests.support.servers import PROJECT_ROOT, running_assistant
 pytestmark = pytest.mark.e2e
 
 SUITES = {"conversations": PROJECT_ROOT / "tests" / "conversations",
-          "conversations_2": PROJECT_ROOT / "tests" / "conversations_2"}
+          "conversations_2": PROJECT_ROOT / "tests" / "conversations_2",
+          "conversations_3": PROJECT_ROOT / "tests" / "conversations_3"}
 DEFAULT_TODAY = "2026-11-23"
 DEFAULT_POLICY = "pro_it_assist.yml"
 MAX_TURNS = 25

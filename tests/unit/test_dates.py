@@ -315,3 +315,24 @@ def test_a_range_round_trips_through_its_iso_text():
 ])
 def test_decisive_dates_are_shown_as_a_person_checks_them(value, shown):
     assert as_checked(d(value), DEC_6) == shown
+
+
+# Several dates in one message: the one meant (today Monday 23 November 2026, a date asked in the past)
+@pytest.mark.parametrize("text, expected", [
+    ("not the 3rd, the 4th", "2026-11-04"),
+    ("the 4th, not the 3rd", "2026-11-04"),
+    ("it wasn't Tuesday, it was Wednesday", "2026-11-18"),
+    ("it was on the 12th instead of the 14th", "2026-11-12"),
+    ("Nov 3rd - sorry, I mean Nov 4th", "2026-11-04"),
+    ("the 10th... no wait, the 9th", "2026-11-09"),
+    ("it was the 14th, actually the 15th", "2026-11-15"),
+    ("I paid on Nov 3 for the visit on Nov 10", "2026-11-03"),  # nothing says which: the first, as before
+])
+def test_of_several_dates_the_one_meant(text, expected):
+    assert read_date(text, TODAY, PAST).value.isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["the 3rd or 4th", "either the 3rd or the 4th", "Nov 3 or maybe Nov 5"])
+def test_a_date_or_another_is_asked_not_guessed(text):
+    reading = read_date(text, TODAY, PAST)
+    assert reading.value is None and len(reading.options) == 2

@@ -88,6 +88,8 @@ def test_identifiers_in_each_policys_format(text, identifier, answer, expected):
     ("name: Kwame Mensah, e-mail: kwame@example.gh", "Kwame Mensah"),
     ("/back", None),                                                 # a command typed into the chat
     ("/restart", None),
+    # a correction that ends in an apology answers something else ("Sorry" was stored as the name)
+    ("Wait, the update was actually on the 25th, not the 28th. Sorry.", None),
 ])
 def test_names(text, expected):
     assert parse_name(text) == expected
@@ -110,6 +112,9 @@ def test_names(text, expected):
     ("Best,\nDr", None),
     ("Cheers\nDecember", None),
     ("thanks\nthe invoice is attached", None),
+    # a given name alone is not the full name: the name question is asked
+    ("Hello, this is Megan from Harbor Dental. We need to cancel", None),
+    ("pls cancel my plan. thx -- Jim", None),
 ])
 def test_names_introduced_in_any_message(text, expected):
     assert parse_introduced_name(text) == expected
@@ -118,6 +123,7 @@ def test_names_introduced_in_any_message(text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("call me on +44 20 7946 0958", "+44 20 7946 0958"),
     ("my phone is 555-123-4567", "555-123-4567"),
+    ("(914) 555-0187 | gvance@lakesidecc.org", "(914) 555-0187"),  # the area code's bracket kept
     ("invoice 20431", None),
     ("on 2026-03-14", None),
 ])
@@ -141,6 +147,18 @@ def test_emails(text, expected):
     (parse_count, "none", 0),
     (parse_count, "2", 2),
     (parse_count, "three of them", 3),
+    # a negated number is none, a "no" before the count is not one; a vague or uncertain answer is asked, not
+    # guessed ("no idea" was 0, "not a single one" 1: under WebPro, 0 decides a full refund)
+    (parse_count, "not one", 0),
+    (parse_count, "not a single one", 0),
+    (parse_count, "not even one of them", 0),
+    (parse_count, "no issues were fixed", 0),
+    (parse_count, "nope", 0),
+    (parse_count, "no, they fixed one", 1),
+    (parse_count, "a couple", 2),
+    (parse_count, "a few", None),
+    (parse_count, "one or two", None),
+    (parse_count, "no idea", None),
     (parse_amount, "$1,200.50", 1200.5),
     (parse_amount, "we paid 149.99 dollars", 149.99),
     (parse_amount, "no idea", None),

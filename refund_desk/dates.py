@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Optional
 
+from refund_desk.parsing import NEGATED_CONTRACTION
+
 PAST, FUTURE = "past", "future"
 
 MONTHS = {name: i for i, names in enumerate(
@@ -448,8 +450,9 @@ def read_date(text: Optional[str], today: date, direction: Optional[str] = None)
     return _meant(text, found)
 
 
-# Before a date, words that rule it out: "not the 3rd", "it wasn't Tuesday", "instead of the 4th".
-_RULED_OUT = re.compile(r"(?:\bnot|n't|\bnever|\binstead of|\brather than)\s+(?:(?:on|the|for|in|at|until)\s+)*$", re.I)
+# Before a date, words that rule it out: "not the 3rd", "it wasn't Tuesday" ("wasnt"), "instead of the 4th".
+_RULED_OUT = re.compile(rf"(?:\bnot|n't|{NEGATED_CONTRACTION.pattern}|\bnever|\binstead of|\brather than)\s+"
+                        r"(?:(?:on|the|for|in|at|until)\s+)*$", re.I)
 # Between two dates, words that replace the first: "Dec 3rd - sorry, I mean Dec 4th", "moved to the 9th".
 _REPLACED_BY_NEXT = re.compile(r"\b(?:sorry|i mean|i meant|no wait|wait|actually|correction|scratch that|make that|"
                                r"oops|my bad|typo|moved|rescheduled|changed|pushed|postponed|brought forward)\b", re.I)

@@ -17,6 +17,10 @@ DEFAULT_INVOICE = Identifier(label="invoice number", example="INV-20431", prefix
 
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
+# A negated auxiliary, with or without its apostrophe ("wasn't", "wasnt", "can't"): readers spell it "not",
+# dates read it as ruling a date out.
+NEGATED_CONTRACTION = re.compile(r"\b(can|won|don|doesn|didn|isn|aren|wasn|weren|hasn|haven|hadn|couldn|wouldn|"
+                                 r"shouldn|ain)['’]?t\b")
 _PHONE = re.compile(r"(?<![\w-])(?:\+|\((?=\d))?\d(?:[ ().-]*\d){6,14}(?![\w-])")  # "(914) 555-0187" whole
 # A reference token: letters then digits, kept whole with its dashes (INV-2024-0918, WP-7781).
 # Letter segments may come several, with dashes or slashes (ITM-INV-20931, WP-CUST-100482, SOC/2026/118).
@@ -141,9 +145,10 @@ _NUMBER_WORDS = {"one": 1, "a single": 1, "a couple": 2, "two": 2, "both": 2, "t
 _NONE_COUNTED = re.compile(
     r"\b(?:none|zero|nothing|nada|nil|not\s+(?:even\s+)?(?:a\s+single|one|any|a\s+thing)|"
     r"no\s+(?:issues?|problems?|tickets?|cases?|things?|fix(?:es)?|one|single)\b)\b|^\s*(?:no|nope|nah)\W*$")
-_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(re.escape(word) for word in _NUMBER_WORDS)})\b")
+_ANY_NUMBER_WORD = "|".join(re.escape(word) for word in _NUMBER_WORDS)
+_NUMBER_WORD = re.compile(rf"\b(?:{_ANY_NUMBER_WORD})\b")
 # "one or two", "two or three": a range, not a count
-_COUNT_RANGE = re.compile(rf"\b(?:\d+|{'|'.join(_NUMBER_WORDS)})\s+(?:or|to|-)\s+(?:\d+|{'|'.join(_NUMBER_WORDS)})\b")
+_COUNT_RANGE = re.compile(rf"\b(?:\d+|{_ANY_NUMBER_WORD})\s+(?:or|to|-)\s+(?:\d+|{_ANY_NUMBER_WORD})\b")
 
 
 def parse_count(text: Optional[str]) -> Optional[int]:

@@ -25,14 +25,13 @@ import yaml
 from refund_desk import sentence_vectors
 from refund_desk.embeddings import Embedder, load_embedder
 from refund_desk.languages import detect_language
-from refund_desk.parsing import clip
+from refund_desk.parsing import NEGATED_CONTRACTION, clip
 from refund_desk.settings import READERS_DIR
 
 # The details a reader exists for (one file each in READERS_DIR).
 DETAILS = ("refund_reason", "service_status", "service_kind", "yes_no", "dont_have", "change_of_mind")
 
 NONE = "none"  # the label of a message that states nothing of the kind: read as None, like "not sure"
-_NOT = re.compile(r"\b(can|won|don|doesn|didn|isn|aren|wasn|weren|hasn|haven|hadn|couldn|wouldn|shouldn|ain)['’]?t\b")
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")  # not the punctuation after it: it ends a clause
 _DIGITS = re.compile(r"\d")
 
@@ -40,7 +39,7 @@ _DIGITS = re.compile(r"\d")
 def normalise(text: Optional[str]) -> str:
     """The text a reader sees: lower case, "n't" spelt "not", an e-mail one token, digits all 0."""
     text = clip(text).lower().replace("’", "'")
-    text = _NOT.sub(lambda m: {"can": "can", "won": "will", "ain": "is"}.get(m.group(1), m.group(1)[:-1]) + " not", text)
+    text = NEGATED_CONTRACTION.sub(lambda m: {"can": "can", "won": "will", "ain": "is"}.get(m.group(1), m.group(1)[:-1]) + " not", text)
     text = _EMAIL.sub(" emailaddress ", text)
     return " ".join(_DIGITS.sub("0", text).split())
 
@@ -244,33 +243,30 @@ class Reader:
         """Whether what follows a "but" says another label surely: "your team configured our network last
         Wednesday but we switched providers" is no mistake by the team, whatever the first half reads."""
         after = [piece for piece in _CONTRAST.split(normalise(text))[1:] if piece.strip()]
-        if not after:
-            return False
-        labels = [str(name) for name in self.pipeline.classes_]
-        for probabilities in self.pipeline.predict_proba(after):  # every piece in one pass
-            best = labels[int(probabilities.argmax())]
-            if best not in (label, NONE, self.data.fallback) and probabilities.max() >= self.data.threshold_of(best):
-                return True
-        return False
+        return any(best not in (label, NONE, self.data.fallback) and confidence >= self.data.threshold_of(best)
+                   for best, confidence in self._best_of_each(after))
+
+    def _best_of_each(self, candidates: list[str]) -> list[tuple[str, float]]:
+        """Each candidate text's best label and its probability, all in one model pass."""
+        if not candidates:
+            return []
+        labels = [str(label) for label in self.pipeline.classes_]
+        return [(labels[int(row.argmax())], float(row.max())) for row in self.pipeline.predict_proba(candidates)]
 
     def _surest(self, candidates: list[str], only: Optional[str] = None) -> ReaderReading:
         """The reading of the candidate texts whose best label is surest, a label over "none" (with
         only, among the candidates whose best label is that one, when there are any)."""
         if not candidates[0]:
             return ReaderReading(self.data.fallback, 0.0, sure=False)
-        table = self.pipeline.predict_proba(candidates)
-        labels = [str(label) for label in self.pipeline.classes_]
+        readings = self._best_of_each(candidates)
         if only is not None:
-            rows = [row for row, probabilities in enumerate(table) if labels[int(probabilities.argmax())] == only]
-            table = table[rows] if rows else table
-        best_row, best = 0, int(table[0].argmax())
-        for row, probabilities in enumerate(table[1:], start=1):
-            label = int(probabilities.argmax())
-            if labels[label] != NONE and (labels[best] == NONE or probabilities[label] > table[best_row][best]):
-                best_row, best = row, label
-        confidence = float(table[best_row][best])
-        sure = confidence >= self.data.threshold_of(labels[best])
-        return ReaderReading(labels[best] if sure else self.data.fallback, confidence, sure=sure)
+            readings = [reading for reading in readings if reading[0] == only] or readings
+        best, confidence = readings[0]
+        for label, probability in readings[1:]:
+            if label != NONE and (best == NONE or probability > confidence):
+                best, confidence = label, probability
+        sure = confidence >= self.data.threshold_of(best)
+        return ReaderReading(best if sure else self.data.fallback, confidence, sure=sure)
 
 
 # Where one clause of a message ends: a sentence's end, a dash, a colon or semicolon, a comma, a line

@@ -322,6 +322,7 @@ def test_decisive_dates_are_shown_as_a_person_checks_them(value, shown):
     ("not the 3rd, the 4th", "2026-11-04"),
     ("the 4th, not the 3rd", "2026-11-04"),
     ("it wasn't Tuesday, it was Wednesday", "2026-11-18"),
+    ("wasnt tuesday it was wednesday", "2026-11-18"),  # the apostrophe left out, as the readers read it
     ("it was on the 12th instead of the 14th", "2026-11-12"),
     ("Nov 3rd - sorry, I mean Nov 4th", "2026-11-04"),
     ("the 10th... no wait, the 9th", "2026-11-09"),

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.csat import ask_once
-from actions.request_forms import POLICY_ANSWER, ask_again, interrupted_form
+from actions.request_forms import (HANDOFF_FORM, POLICY_ANSWER, ask_again, interrupted_form,
+                                   switched_to_cancellation)
 from actions.runtime import runtime, today
 from actions.db import off_loop
 from actions.slots import CONTACT_SLOTS, latest_intent, misses_of, said_text
@@ -30,7 +31,6 @@ from refund_desk.records import RecordStoreUnavailable, UnknownRequest
 from refund_desk.refund_policy import Identifier
 from refund_desk.request_use_case import RequestDetails, RequestOutcome
 
-HANDOFF_FORM = "handoff_form"  # asks the name and e-mail a hand-off still lacks
 SLACK_ADDRESS = ("out_channel", "thread_id")  # where connectors.slack posts into the customer's conversation
 
 
@@ -80,6 +80,9 @@ class ActionAnswerPolicyQuestion(Action):
         return POLICY_ANSWER
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        switched = switched_to_cancellation(dispatcher, tracker)  # "forget the refund, just cancel the plan"
+        if switched is not None:
+            return switched
         text, quoted = answer_policy_question(runtime().policy, said_text(tracker))
         opened = None if quoted and not puts_a_cancellation_as_a_question(tracker) else \
             open_stated_request(dispatcher, tracker)

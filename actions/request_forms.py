@@ -17,12 +17,15 @@ from refund_desk import replies
 from refund_desk.dates import FUTURE, PAST, read_date
 from actions.status_check import ASKED_AS, asked_for, extract_lookup_email, missed, status_asked_slots
 from refund_desk.eligibility import asked_facts
-from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, asks_about_a_request,
-                                      asks_about_cancelling, asks_for_a_new_refund, asks_to_cancel_with_a_refund,
+from refund_desk.form_reading import (MISS_BUDGET, already_disputed, answers_instead_of_a_person,
+                                      asks_to_cancel_after_a_double_charge, asks_about_a_request,
+                                      asks_about_cancelling, asks_for_a_new_refund, asks_for_money_back_not_to_cancel,
+                                      asks_to_cancel_with_a_refund,
                                       asks_to_cancel_without_a_refund,
                                       asks_to_stop, date_direction, names_only_an_earlier_cancellation,
                                       read_lookup, read_message, reason_certainty,
-                                      reads_as_a_refund_of_a_started_service, reads_as_an_answer)
+                                      reads_as_a_refund_of_a_started_service, reads_as_an_answer,
+                                      wants_cancellation_instead)
 from refund_desk.parsing import parse_email
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.readers import read_reason, read_service_kind, wants_instead
@@ -153,11 +156,23 @@ def switch_request_events() -> List[EventType]:
 
 
 POLICY_ANSWER = "action_answer_policy_question"
+HANDOFF_FORM = "handoff_form"  # asks the name and e-mail a hand-off still lacks
 
 
 def hand_over_to(action: str) -> List[EventType]:
     """Ends the form at once and lets `action` (another form) take the message over."""
     return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction(action)]
+
+
+def switched_to_cancellation(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """Inside a refund, a message the classifier placed elsewhere ("scratch that, I read your policy. Just cancel
+    it so it doesn't renew"): the switch to a cancellation the form would make, made here; None otherwise."""
+    requested = tracker.get_slot("requested_slot")
+    if tracker.active_loop_name != "refund_form" or not wants_cancellation_instead(
+            said_text(tracker), "refund", requested, today(), runtime().policy.identifier):
+        return None
+    dispatcher.utter_message(text=replies.CANCELLATION_NOT_REFUND)
+    return [*switch_request_events(), *hand_over_to("cancellation_form")]
 
 
 class RequestFormValidation(FormValidationAction):
@@ -225,6 +240,12 @@ class RequestFormValidation(FormValidationAction):
             dispatcher.utter_message(text=replies.SORRY)
         misses = [SlotSet("question_misses", {"slot": asked, "count": misses_of(tracker, asked) + 1}
                           if reading.missed else None)]
+        if reading.wants_cancellation and tracker.get_slot("cancel_next"):  # both asked: it comes after the refund
+            dispatcher.utter_message(text=replies.CANCELLATION_AFTER_REFUND)
+            return events
+        if reading.wants_cancellation and asks_to_cancel_after_a_double_charge(said_text(tracker)):
+            dispatcher.utter_message(text=replies.REFUND_THEN_CANCELLATION)  # both, asked here: the refund goes on
+            return [*events, SlotSet("cancel_next", True)]
         if reading.wants_cancellation:  # "I'm not asking for a refund, I want to cancel": the cancellation form
             dispatcher.utter_message(text=replies.CANCELLATION_NOT_REFUND)
             return [*events, *switch_request_events(), *hand_over_to("cancellation_form")]
@@ -273,7 +294,8 @@ class RequestFormValidation(FormValidationAction):
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         # Values were validated while reading; pass them on for the wanted slots.
-        wanted = set(self.wanted_slots(tracker)) | set(SIDE_SLOTS) | {"invoice_number"} | set(self.kept_unasked)
+        wanted = set(self.wanted_slots(tracker)) | set(SIDE_SLOTS) | {"invoice_number", "cancel_next"} | \
+            set(self.kept_unasked)
         return [SlotSet(k, v) for k, v in tracker.slots_to_validate().items() if k in wanted]
 
 
@@ -289,7 +311,14 @@ class ValidateRefundForm(RequestFormValidation):
         # over (and reads the message).
         # One that asks to cancel and for no money back ("I want to cancel now; I know that charge won't
         # come back") is a cancellation under any policy.
-        if tracker.get_slot("requested_slot") is None and latest_intent(tracker) == "request_refund":
+        opening = tracker.get_slot("requested_slot") is None
+        if opening and not tracker.get_slot("cancel_next") and asks_to_cancel_after_a_double_charge(said_text(tracker)):
+            dispatcher.utter_message(text=replies.REFUND_THEN_CANCELLATION)  # both: the refund, then the cancellation
+            return [SlotSet("cancel_next", True), *await super().run(dispatcher, tracker, domain)]
+        if opening and latest_intent(tracker) == "request_refund":
+            if already_disputed(said_text(tracker)):  # "I've already filed a dispute with Amex": a chargeback filed
+                dispatcher.utter_message(text=replies.CHARGEBACK_FROM_DETAILS)
+                return hand_over_to("chargeback_form")
             if asks_to_cancel_with_a_refund(said_text(tracker), runtime().policy):
                 dispatcher.utter_message(text=replies.CANCELLATION_WITH_ITS_REFUND)
                 return hand_over_to("cancellation_form")
@@ -313,6 +342,9 @@ class ValidateCancellationForm(RequestFormValidation):
             text = said_text(tracker)
             if reads_as_a_refund_of_a_started_service(text):
                 dispatcher.utter_message(text=replies.STARTED_SO_REFUND)
+                return hand_over_to("refund_form")
+            if asks_for_money_back_not_to_cancel(text):
+                dispatcher.utter_message(text=replies.MONEY_BACK_SO_REFUND)
                 return hand_over_to("refund_form")
             # "Can I cancel my antivirus whenever I want, or is there a contract?": a question about the terms
             # of cancelling is answered from the policy (once: asked again right after, it is a request)
@@ -351,6 +383,16 @@ class ValidateChargebackForm(RequestFormValidation):
         return "validate_chargeback_form"
 
 
+def missed_before_the_handoff(tracker: Tracker, slot: str) -> bool:
+    """Whether an answer to `slot` was missed before the hand-off form started (the last time): asked there
+    again, a customer who could not give it would be asked in vain."""
+    events = list(tracker.events)
+    started = max((i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == HANDOFF_FORM),
+                  default=len(events))
+    return any(e.get("event") == "slot" and e.get("name") == "question_misses"
+               and (e.get("value") or {}).get("slot") == slot for e in events[:started])
+
+
 class ValidateHandoffForm(RequestFormValidation):
     """Before a hand-off: the name and e-mail the conversation does not know yet, so that a person can
     reach the customer ("I don't have one" is an answer; each question has its budget of misses)."""
@@ -358,7 +400,14 @@ class ValidateHandoffForm(RequestFormValidation):
     kind = "handoff"
 
     def wanted_slots(self, tracker: Tracker) -> List[Text]:
-        return list(CONTACT_SLOTS)
+        """The contact details; and, where they are being asked anyway, the identifier still unknown and not
+        missed before (a person looks the account up by it; one the customer could not give is not asked
+        again). A customer whose contact is known is handed over at once."""
+        asking = any(tracker.get_slot(slot) is None for slot in CONTACT_SLOTS) or \
+            tracker.get_slot("requested_slot") in (*CONTACT_SLOTS, *self.identifier_slots(tracker))
+        unknown = [slot for slot in self.identifier_slots(tracker)
+                   if tracker.get_slot(slot) is None and not missed_before_the_handoff(tracker, slot)]
+        return [*CONTACT_SLOTS, *(unknown if asking else [])]
 
     def name(self) -> Text:
         return "validate_handoff_form"

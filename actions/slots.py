@@ -15,7 +15,7 @@ FACT_SLOTS = list(BASE_FACTS)
 # Read by the forms beside the slots they ask for.
 SIDE_SLOTS = ["reason_details", "question_misses", "invoice_skipped", "date_words", "customer_phone",
               "service_date_range", "next_billing_date_range", "refund_declined"]
-REQUEST_SLOTS = ["invoice_number", *FACT_SLOTS, *CONTACT_SLOTS, "confirmed", *SIDE_SLOTS, "lookup_key"]
+REQUEST_SLOTS = ["invoice_number", *FACT_SLOTS, *CONTACT_SLOTS, "confirmed", *SIDE_SLOTS, "lookup_key", "cancel_next"]
 
 
 def facts_from(tracker: Tracker) -> dict[str, Any]:

@@ -94,7 +94,18 @@ class SubmitRequest(Action, ABC):
         outcome = await settle(lambda: request_use_case.decide_and_record(rt.policy, rt.store, details, today()),
                                lambda: RequestOutcome(replies.not_saved_message(rt.policy)))
         dispatcher.utter_message(text=outcome.message, buttons=unsaved_buttons(outcome))
+        if outcome.saved and self.kind == "refund" and tracker.get_slot("cancel_next"):
+            return outcome_events(outcome) + cancellation_next(dispatcher, tracker)
         return outcome_events(outcome) + (ask_once(dispatcher, tracker) if outcome.saved else [])
+
+
+def cancellation_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """After the refund of a double charge, the cancellation the customer asked for too: its form starts at
+    once with what still applies (the identifier, the kind of service; the contact stays anyway)."""
+    dispatcher.utter_message(text=replies.NOW_THE_CANCELLATION)
+    kept = [SlotSet(name, tracker.get_slot(name)) for name in ("invoice_number", "service_kind", "invoice_skipped")
+            if tracker.get_slot(name) is not None]
+    return [*kept, SlotSet("cancel_next", None), FollowupAction("cancellation_form")]
 
 
 class ActionSubmitRefund(SubmitRequest):
@@ -137,6 +148,9 @@ class ActionSwitchRequest(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         left, asked = interrupted_form(tracker)
+        if left == "refund_form" and tracker.get_slot("cancel_next"):  # both asked: the cancellation comes next
+            dispatcher.utter_message(text=replies.CANCELLATION_AFTER_REFUND)
+            return [SlotSet("requested_slot", asked), FollowupAction(left)]
         if left and asked == "refund_reason" and read_reason(said_text(tracker)):
             # "we want to stop the project, no longer needed" answers "what's the reason for the refund?":
             # the form that asked reads it as the reason (the answer to its question); it is no change of mind

@@ -32,7 +32,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Optional
+from typing import Callable, Optional
 
 from refund_desk.parsing import NEGATED_CONTRACTION
 
@@ -362,6 +362,84 @@ def _r_ago(m, today, direction):
     return DateReading(_offset(today, _number(m["n"]), m["unit"], -1))
 
 
+def _r_ago_from(m, today, direction):
+    """'a week ago yesterday', 'two weeks ago Tuesday': counted back from the day named, not from today."""
+    if _COUPLE.match(m["n"]):
+        return DateReading()
+    anchor = m["anchor"].lower()
+    if anchor in ("yesterday", "today"):
+        day = today - timedelta(days=1 if anchor == "yesterday" else 0)
+    else:
+        day = _weekday(WEEKDAYS[m["weekday"].lower()], today, PAST, "last").value
+    return DateReading(_offset(day, _number(m["n"]), m["unit"], -1)) if day else DateReading()
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The n-th given weekday of a month (n = -1: the last)."""
+    if n < 0:
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+# Days known by name, as each year has them (the US ones where a country differs: Thanksgiving, Labor Day).
+HOLIDAYS: dict[str, Callable[[int], date]] = {
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "black friday": lambda y: _nth_weekday(y, 11, 3, 4) + timedelta(days=1),
+    "cyber monday": lambda y: _nth_weekday(y, 11, 3, 4) + timedelta(days=4),
+    "christmas eve": lambda y: date(y, 12, 24),
+    "christmas day": lambda y: date(y, 12, 25),
+    "christmas": lambda y: date(y, 12, 25),
+    "xmas": lambda y: date(y, 12, 25),
+    "boxing day": lambda y: date(y, 12, 26),
+    "new year's eve": lambda y: date(y, 12, 31),
+    "new years eve": lambda y: date(y, 12, 31),
+    "new year's day": lambda y: date(y, 1, 1),
+    "new years day": lambda y: date(y, 1, 1),
+    "halloween": lambda y: date(y, 10, 31),
+    "valentine's day": lambda y: date(y, 2, 14),
+    "valentines day": lambda y: date(y, 2, 14),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "labour day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "independence day": lambda y: date(y, 7, 4),
+}
+_HOLIDAY = "|".join(sorted((re.escape(name).replace("'", "'?") for name in HOLIDAYS), key=len, reverse=True))
+
+
+def _r_holiday(m, today, direction):
+    """'the monday before thanksgiving', 'the day after Christmas', 'two days before new year's eve': the day
+    named (this year's, last year's or next year's as the words or the question look), then the offset."""
+    name = re.sub(r"\s+", " ", m["holiday"].lower())
+    name = next((n for n in HOLIDAYS if n.replace("'", "") == name.replace("'", "")), name)
+    if not (m["rel"] or m["prep"] or name.endswith(("day", "eve", "friday", "monday"))):
+        return DateReading()  # "our Christmas campaign" names no day; "on Christmas", "the day after" do
+    days = sorted(_from_holiday(m, HOLIDAYS[name](today.year + i)) for i in (-1, 0, 1))
+    way = direction_in_words(m.string, m.start(), m.end()) or direction
+    if way == PAST:
+        found = max((d for d in days if d <= today), default=None)
+    elif way == FUTURE:
+        found = min((d for d in days if d >= today), default=None)
+    else:
+        found = min(days, key=lambda d: abs((d - today).days))
+        if abs((found - today).days) > NEAR_DAYS:
+            return DateReading(needs_direction=True)
+    return DateReading(found) if found else DateReading()
+
+
+def _from_holiday(m, anchor: date) -> date:
+    """The day `m` counts from the holiday ("the monday before", "the day after", "two days before")."""
+    sign = -1 if (m["rel"] or "").lower() == "before" else 1
+    if m["weekday"]:  # the nearest such weekday on that side, never the holiday itself
+        target = WEEKDAYS[m["weekday"].lower()]
+        step = ((anchor.weekday() - target) % 7 or 7) if sign < 0 else ((target - anchor.weekday()) % 7 or 7)
+        return anchor + timedelta(days=sign * step)
+    if m["unit"]:
+        return _offset(anchor, _number(m["n"]), m["unit"], sign)
+    return anchor + timedelta(days=sign) if m["rel"] else anchor
+
+
 def _r_in(m, today, direction):
     return DateReading(_offset(today, _number(m["n"]), m["unit"], 1))
 
@@ -409,6 +487,11 @@ _READERS = (
                 r"(?![\d/-])(?!\.\d)"), _r_numeric),
     (re.compile(rf"\b{_MONTH}\s+(?:the\s+)?(?:{_DAY})\b{_YEAR}", re.I), _month_day),
     (re.compile(rf"\b(?:the\s+)?(?:{_DAY})\s+(?:of\s+)?{_MONTH}(?![a-z]){_YEAR}", re.I), _month_day),
+    (re.compile(rf"\b(?:(?P<prep>on|at|over|since|around|from|until|till|by)\s+)?"
+                rf"(?:(?:the\s+)?(?:(?:(?P<n>{_NUM})\s+{_UNIT}|day|{_WEEKDAY})\s+(?P<rel>before|after)\s+))?"
+                rf"(?P<holiday>{_HOLIDAY})(?![a-z])", re.I), _r_holiday),
+    (re.compile(rf"\b(?P<n>{_NUM})\s+{_UNIT}\s+ago\s+(?:(?:last|on)\s+)?(?P<anchor>yesterday|today|{_WEEKDAY})(?![a-z])",
+                re.I), _r_ago_from),
     (re.compile(rf"\b(?P<n>{_NUM})\s+{_UNIT}\s+ago\b", re.I), _r_ago),
     (re.compile(rf"\b(?P<n>{_NUM})\s+{_UNIT}\s+(?:before|back)\b", re.I), _r_ago),
     (re.compile(rf"\bin\s+(?P<n>{_NUM})\s+{_UNIT}\b", re.I), _r_in),

@@ -287,7 +287,7 @@ def read_message(
     if _wants_a_person(text, requested_slot, today, identifier):
         reading.hand_off = True  # whatever the classifier said: a person, with everything said so far
         return reading
-    if _wants_cancellation(text, kind, requested_slot, today, identifier):
+    if wants_cancellation_instead(text, kind, requested_slot, today, identifier):
         reading.wants_cancellation = True  # not a refund at all: the cancellation form reads the rest
         return reading
     opening = requested_slot is None  # the message that started the form: no question asked yet
@@ -356,7 +356,8 @@ def _cancellation_offered(kind: str, requested: Optional[str], known: dict[str, 
     return earlier is not None and earlier > today
 
 
-def _wants_cancellation(text: str, kind: str, requested: Optional[str], today: date, identifier: Identifier) -> bool:
+def wants_cancellation_instead(text: str, kind: str, requested: Optional[str], today: date,
+                               identifier: Identifier) -> bool:
     """Inside a refund, "I'm not asking for a refund, I want to cancel" (and no answer to the question asked:
     "I just don't want it anymore" is a reason). Answering why, a customer tells what went wrong, often in a
     cancellation's words ("monitoring stopped during the outage"): there the message must also name the
@@ -619,14 +620,26 @@ _DISPUTED = re.compile(r"\b(disputed|filed|opened|raised|started|submitted|made)
 
 
 def already_disputed(text: Optional[str]) -> bool:
-    """'I filed a dispute with PayPal', 'i did a chargeback already': the charge is disputed, not threatened."""
-    return bool(_DISPUTED.search(clip(text)))
+    """'I filed a dispute with PayPal', 'i did a chargeback already': the charge is disputed, not threatened,
+    nor denied ("I haven't filed a chargeback yet": words a negation covers are marked, readers.negation_marked)."""
+    return bool(_DISPUTED.search(_unnegated(text)))
+
+
+def asks_to_cancel_after_a_double_charge(text: Optional[str]) -> bool:
+    """'You charged me twice for December on my monthly plan. After this I'm done, please cancel the plan':
+    two requests, the refund of the duplicate and the cancellation (a sentence of its own asks to cancel). The
+    double charge read surely: "billed yesterday for another month. I want to cancel now" (0.72) is one request."""
+    text = clip(text)
+    return (read_reason(text, asked=False, certainty=DECISIVE_IN_PASSING) == "duplicate_payment"
+            and not already_disputed(text) and not declines_money_back(text)
+            and bool(_NAMES_CANCELLING.search(_unnegated(text)))  # not "don't cancel"
+            and _asks_to_cancel_in_a_sentence(text))
 
 
 def is_duplicate_charge(text: Optional[str]) -> bool:
     """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
     text = clip(text)
-    return read_reason(text, asked=False) == "duplicate_payment" and not _DISPUTED.search(text)
+    return read_reason(text, asked=False) == "duplicate_payment" and not already_disputed(text)
 
 
 _ONLY_STOP = re.compile(r"^\W*(please\s+)?(stop|cancel( it| this| that| the request)?|quit|exit|abort|end( it)?|"
@@ -709,6 +722,7 @@ def asks_to_cancel(text: Optional[str]) -> bool:
     return bool(_CANCEL_WORDS.search(clip(text)))
 
 
+_NAMES_CANCELLING = re.compile(r"\b(cancel\w*|unsubscribe)\b", re.I)  # the word itself, no "end" or "stop"
 _CANCEL_WORDS = re.compile(r"\b(cancel\w*|unsubscribe|terminate|stop (my|our|the) (plan|subscription|contract))\b",
                            re.I)
 # A cancel word that names a cancellation already asked for or done, not one asked for now: a past tense
@@ -756,12 +770,12 @@ def reads_as_a_refund_request(text: Optional[str]) -> bool:
     text = clip(text)
     if asks_for_a_new_refund(text):
         return True
-    reason = read_reason(text, asked=False)
+    reason = read_reason(text, asked=False, one_reading=False)  # some reason, whichever its clauses say
     # a plan's grievance is a cancellation, unless the plan was charged twice (a refund of the duplicate)
     return (reason is not None and reason != "other" and not _CANCEL_WORDS.search(text)
             and (read_service_kind(text, asked=False) != "recurring" or reason == "duplicate_payment")
             and not _ASKS_STATUS.search(text)
-            and not _DISPUTED.search(text))  # already disputed with the bank: a chargeback
+            and not already_disputed(text))  # already disputed with the bank: a chargeback
 
 
 _STARTED = re.compile(r"\b(started|begun|began|underway|in progress)\b", re.I)
@@ -776,7 +790,7 @@ def _asks_to_cancel_in_a_sentence(text: str) -> bool:
 
 # "get the unused months back", "return the unused part": something got back, or the rest of the period
 # given, a few words apart
-_GOT_BACK = re.compile(r"\b(get|give|send|pay|want)\b(\s+[\w']+){0,4}\s+back\b|"
+_GOT_BACK = re.compile(r"\b(get|give|send|pay|want|need)\b(\s+[\w']+){0,4}\s+back\b|"
                        r"\b(give|send|pay|return|credit)\b(\s+[\w']+){0,4}\s+(unused|remaining|rest|remainder|balance|left)\b")
 
 
@@ -810,9 +824,10 @@ _STOPS_A_SERVICE = re.compile(r"\b(stop|halt)\s+(my|our|the|this|that)\s+([\w-]+
 
 
 def declines_money_back(text: Optional[str]) -> bool:
-    """Whether the message names money back only under a negation ("not after my money", "no refund needed")."""
-    marked = _unnegated(text)
-    return _says_a_lexicon_word("money_back", marked.replace(" not_", " ")) and not mentions_money_back(text)
+    """Whether the message names money back only under a negation ("not after my money", "no refund needed",
+    "I don't need anything back")."""
+    said = _padded_words(text)
+    return (bool(_GOT_BACK.search(said)) or _says_a_lexicon_word("money_back", said)) and not mentions_money_back(text)
 
 
 # Declining is the wish negated ("I don't need a refund", "not after my money", "no refund needed"), not a
@@ -833,7 +848,12 @@ def asks_to_cancel_without_a_refund(text: Optional[str]) -> bool:
     names ending the contract). Ending in lexicon.yml's other words ("just end the contract") counts when
     the money is declined in words ("not after my money")."""
     text = clip(text)
-    if mentions_money_back(text) or wants_instead(text) != "cancellation":
+    if mentions_money_back(text):
+        return False
+    if wants_instead(text) != "cancellation" and not (_NAMES_CANCELLING.search(text)
+                                                      and _asks_to_cancel_in_a_sentence(text)):
+        # a story told around it ("The lease fell through. We have to cancel the installation.") is read apart
+        # where "cancel" is said; "I want to stop the contract, no special reason" may be WebPro's end of contract
         return False
     return bool(_CANCEL_WORDS.search(text) or _STOPS_A_SERVICE.search(text)) or (
         declines_money_back(text) and _says_a_lexicon_word("cancel_words", _unnegated(text)))
@@ -844,19 +864,22 @@ def asks_about_cancelling(text: Optional[str], today: date, identifier: Identifi
     cancelling, answered from the policy rather than taken as a request. Only questions that name no
     service of the customer's to cancel by its date or identifier ("Can I cancel the workshop on the
     15th?" is a request put as a question), do not ask how to cancel ("how do I cancel?" starts the
-    cancellation), and say nothing outside the question that asks to cancel now."""
+    cancellation) nor ask us to ("can you just cancel the renewal?"), and say nothing outside the
+    question that asks to cancel now."""
     text = clip(text)
     questions = [s for s in split_sentences(text) if "?" in s]
     others = [s for s in split_sentences(text) if "?" not in s]
     when = read_date(text, today)
     return (any(_CANCEL_WORDS.search(q) for q in questions)
-            and not any(_HOW_TO.search(q) for q in questions)
+            and not any(_HOW_TO.search(q) or _ASKS_US_TO.search(q) for q in questions)
             and not any(_asks_to_cancel_in_a_sentence(s) for s in others)
             and when.value is None and not when.options and not when.needs_direction
             and read_date_range(text, today) is None and parse_identifier(text, identifier) is None)
 
 
 _HOW_TO = re.compile(r"\bhow\s+(do|can|could|would|should)\s+(i|we)\b", re.I)
+# A question that asks the company to do it ("Can you just cancel the renewal instead?", "please cancel it?")
+_ASKS_US_TO = re.compile(r"\b(can|could|would|will)\s+(you|u|ya|your team)\b|\bplease\b", re.I)
 
 
 def asks_to_cancel_with_a_refund(text: Optional[str], policy: RefundPolicy) -> bool:
@@ -874,14 +897,24 @@ def reads_as_a_refund_of_a_started_service(text: Optional[str]) -> bool:
     explicit "cancel" stays a cancellation.
     """
     text = clip(text)
-    if _CANCEL_WORDS.search(text) or read_service_kind(text, asked=False) == "recurring":
-        return False
+    if _CANCEL_WORDS.search(text) or _STOPS_A_SERVICE.search(text) or read_service_kind(text, asked=False) == "recurring":
+        return False  # "we would like to stop the service": a cancellation asked for in words
     if read_service_status(text, asked=False) == "started" and _STARTED.search(text):
         return True
     # "We got the logo files on Tuesday. Can we return it?": one sentence says the work was received,
     # read on its own (the rest of the story dilutes it), and none says it is still to come
     said = {read_service_status(sentence, asked=False) for sentence in split_sentences(text)}
     return bool(said & {"started", "delivered"}) and "not_started" not in said
+
+
+def asks_for_money_back_not_to_cancel(text: Optional[str]) -> bool:
+    """'Is it possible to get back the portion we won't use?': money back asked for, and no cancelling named
+    (none of lexicon.yml's cancel words, negated or not, no stop of a service). The classifier hears a
+    cancellation in the story ("we will not use it going forward"); the customer asks for a refund.
+    "Don't renew my plan and refund this month" names both, and stays a cancellation."""
+    text = clip(text)
+    return (mentions_money_back(text) and not _STOPS_A_SERVICE.search(text)
+            and not _says_a_lexicon_word("cancel_words", _padded_words(text)))
 
 
 def read_lookup(text: Optional[str], identifier: Identifier = DEFAULT_IDENTIFIER) -> Optional[str]:

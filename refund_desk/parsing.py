@@ -33,8 +33,11 @@ _LABELLED = re.compile(
 _HASHED = re.compile(r"(?:^|[\s(])#\s?(\d{3,}(?:-\d+)*)\b")
 _BARE = re.compile(rf"^\s*(?:it'?s|it is|that'?s|sure|yes|ok|okay)?[,:]?\s*#?\s*({_TOKEN})\s*[.!]?\s*$", re.I)
 # Answered alone, letters and a number with a space between are one reference ("PS 31222").
-_SPACED = re.compile(r"^\s*(?:it'?s|it is|that'?s|sure|yes|ok|okay)?[,:]?\s*([A-Za-z]{1,6}) (\d[\d/-]{2,14}\d)\s*[.!]?\s*$",
-                     re.I)  # "PS 31222", "CID 40-7712"
+_SPACED = re.compile(r"^\s*(?:it'?s|it is|that'?s|sure|yes|ok|okay)?[,:]?\s*"
+                     r"(?:(?:my|the|our)\s+)?(?:(?:invoice|order|customer|client|account|reference|ref)\s*"
+                     r"(?:id|number|no\.?|num|nr|#)?\s*(?:is|:|#)?\s+)?"
+                     r"([A-Za-z]{1,6}) (\d[\d/-]{2,14}\d|\d{1,6}(?: \d{1,6}){1,3})\s*[.!]?\s*$",
+                     re.I)  # "PS 31222", "CID 40-7712", "order number PSN 59 882"
 
 
 def clip(text: Optional[str]) -> str:
@@ -82,7 +85,8 @@ def parse_identifier(text: Optional[str], identifier: Identifier = DEFAULT_IDENT
         if m:
             candidates.append(m.group(1))
         m = _SPACED.match(text)
-        if m and m.group(1).lower() not in _NOT_NAMES and not _looks_like_a_date(m.group(2)):
+        if m and m.group(1).lower() not in _NOT_NAMES and not _looks_like_a_date(m.group(2)) \
+                and not _MONTH_WORD.match(m.group(1)):
             candidates.append(f"{m.group(1)} {m.group(2)}")
     for token in candidates:
         if _digits(token) >= 3 and not _looks_like_a_date(token):
@@ -90,6 +94,7 @@ def parse_identifier(text: Optional[str], identifier: Identifier = DEFAULT_IDENT
     return None
 
 
+_MONTH_WORD = re.compile(r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$", re.I)  # "dec 12 2026"
 _PHONE_LABELLED = re.compile(r"\b(?:phone|tel|mobile|cell)\b[^0-9+]{0,20}\+?\d[\d ().-]{5,}\d", re.I)
 
 

@@ -426,6 +426,12 @@ CANCELLATION_WITH_ITS_REFUND = ("You'd like to cancel, so I'll open a cancellati
                                 "clauses say what, if anything, comes back for the rest of the period.")
 STARTED_SO_REFUND = ("That service has already begun, so there is nothing left to cancel in advance: "
                      "I'll take this as a refund request, and the refund policy decides what can be refunded.")
+REFUND_THEN_CANCELLATION = ("Two requests, then: first the refund of the double charge, and right after it the "
+                            "cancellation of your plan, with the details you've already given.")
+CANCELLATION_AFTER_REFUND = "Noted: the cancellation comes right after the refund."
+NOW_THE_CANCELLATION = "Now the cancellation of your plan, as you asked. I'll keep the details you've given."
+MONEY_BACK_SO_REFUND = ("You're asking for money back, so I'll take this as a refund request: the refund policy "
+                        "decides what can be refunded.")
 CANCEL_HERE_IF_YOU_WISH = "If you'd like to cancel, just say so and I'll open the cancellation here."
 REFUND_FROM_DETAILS = "Sorry about that. Let's open a refund request for it."
 CANCELLATION_FROM_DETAILS = "Let's open a cancellation request for it."

@@ -311,17 +311,37 @@ def test_a_handoff_keeps_the_contact_stated_in_its_message_and_asks_the_rest(dis
     assert {"event": "followup", "timestamp": None, "name": "handoff_form"} in events
 
 
-@pytest.mark.parametrize("answer, slot, value, next_asked", [
-    ("Philip Drummond", "customer_name", "Philip Drummond", "customer_email"),
-    ("philip@drummondlaw.com", "customer_email", "philip@drummondlaw.com", None),
-    ("I don't have an e-mail", "customer_email", "unknown", None),  # an answer: the hand-off goes on without it
+@pytest.mark.parametrize("answer, slot, value, known_invoice, next_asked", [
+    ("Philip Drummond", "customer_name", "Philip Drummond", None, "customer_email"),
+    # asking the contact anyway, the identifier still unknown is asked last (a person looks the account up by it)
+    ("philip@drummondlaw.com", "customer_email", "philip@drummondlaw.com", None, "invoice_number"),
+    ("I don't have an e-mail", "customer_email", "unknown", None, "invoice_number"),  # an answer: goes on without it
+    ("philip@drummondlaw.com", "customer_email", "philip@drummondlaw.com", "INV-20431", None),  # known: not asked
 ])
-def test_the_handoff_form_asks_only_the_contact_details(dispatcher, domain, answer, slot, value, next_asked):
+def test_the_handoff_form_asks_the_contact_details_then_an_unknown_identifier(dispatcher, domain, answer, slot, value,
+                                                                             known_invoice, next_asked):
     known = {"customer_name": "Philip Drummond"} if slot == "customer_email" else {}
-    tracker = make_tracker(answer, "inform", {**known, "requested_slot": slot}, active_loop="handoff_form",
-                           latest_action="handoff_form")
+    tracker = make_tracker(answer, "inform", {**known, "requested_slot": slot, "invoice_number": known_invoice},
+                           active_loop="handoff_form", latest_action="handoff_form")
     events = slot_events(run_action(ValidateHandoffForm(), tracker, dispatcher, domain))
     assert events[slot] == value and events["requested_slot"] == next_asked
+
+
+@pytest.mark.parametrize("answer, value", [("INV-20431", "INV-20431"), ("I don't have it", None)])
+def test_the_identifier_asked_in_a_handoff_is_taken_or_skipped_and_the_handoff_goes_on(dispatcher, domain, answer,
+                                                                                      value):
+    tracker = make_tracker(answer, "inform", {"customer_name": "Philip Drummond", "customer_email": "p@d.com",
+                                              "requested_slot": "invoice_number"},
+                           active_loop="handoff_form", latest_action="handoff_form")
+    events = slot_events(run_action(ValidateHandoffForm(), tracker, dispatcher, domain))
+    assert events.get("invoice_number") == value and events["requested_slot"] is None
+
+
+def test_a_handoff_whose_contact_is_known_asks_nothing(dispatcher, domain):
+    tracker = make_tracker("a person please", "request_human", {"customer_name": "Philip Drummond",
+                                                                "customer_email": "p@d.com"},
+                           active_loop="handoff_form", latest_action="handoff_form")
+    assert ValidateHandoffForm().wanted_slots(tracker) == ["customer_name", "customer_email"]
 
 
 def test_after_the_handoff_form_the_handoff_is_recorded_with_the_name(dispatcher, domain):
@@ -460,3 +480,64 @@ def test_a_cancellation_that_declines_money_back_is_recorded_without_it(dispatch
     assert "cancel_anytime" in [c["id"] for c in records[True]["policy_clauses"]]
     # the same details with the money wanted: weighed by the clause on the balance refunded
     assert (records[None]["eligibility"], records[None]["facts"].get("refund_declined")) == ("partial", None)
+
+
+TWO_REQUESTS = ("Two things. First, you charged me twice for December on my monthly support plan. Second, after "
+                "this I'm done, please cancel the plan.")
+
+
+def test_a_double_charge_and_a_cancellation_asked_together_open_the_refund_first(dispatcher, domain):
+    events = run_action(ValidateRefundForm(), make_tracker(TWO_REQUESTS, "request_refund", active_loop="refund_form"),
+                        dispatcher, domain)
+    assert slot_events(events)["cancel_next"] is True
+    assert not any(e.get("event") == "followup" for e in events)  # no hand-over: the refund goes on
+    assert replies.REFUND_THEN_CANCELLATION in texts(dispatcher)
+
+
+def test_a_cancel_word_said_again_inside_that_refund_does_not_drop_it(dispatcher, domain):
+    tracker = make_tracker("So I want the duplicate charge back and please cancel the subscription.", "inform",
+                           {"cancel_next": True, "requested_slot": "invoice_number"}, active_loop="refund_form")
+    events = run_action(ValidateRefundForm(), tracker, dispatcher, domain)
+    assert not any(e.get("event") == "followup" for e in events)
+    assert slot_events(events)["requested_slot"] == "invoice_number"
+
+
+def test_after_that_refund_is_recorded_the_cancellation_starts_with_the_details_kept(dispatcher, domain):
+    done = {"invoice_number": "TS-004-90116", "service_kind": "recurring", "service_date": "2026-12-01",
+            "refund_reason": "duplicate_payment", "customer_name": "Oliver Grant",
+            "customer_email": "ogrant@grantroofing.com", "confirmed": True, "cancel_next": True}
+    events = run_action(ActionSubmitRefund(), make_tracker("yes", "affirm", done), dispatcher, domain)
+    slots = slot_events(events)
+    assert runtime().store.get(slots["request_reference"])["kind"] == "refund"
+    assert {"event": "followup", "timestamp": None, "name": "cancellation_form"} in events
+    assert (slots["invoice_number"], slots["service_kind"], slots["cancel_next"]) == ("TS-004-90116", "recurring", None)
+    assert replies.NOW_THE_CANCELLATION in texts(dispatcher)
+    assert replies.CSAT_QUESTION not in texts(dispatcher)  # asked once the cancellation is done
+
+
+def test_both_asked_inside_the_refund_keep_the_refund_and_the_cancellation_follows(dispatcher, domain):
+    tracker = make_tracker("You charged me twice for it! Refund the duplicate and please cancel the plan.", "inform",
+                           {"requested_slot": "invoice_number"}, active_loop="refund_form")
+    events = run_action(ValidateRefundForm(), tracker, dispatcher, domain)
+    assert slot_events(events)["cancel_next"] is True
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+def test_a_handoff_does_not_ask_again_an_identifier_the_customer_could_not_give(dispatcher, domain):
+    tracker = make_tracker("sam@example.com", "inform", {"customer_name": "Sam Lee", "requested_slot": "customer_email"},
+                           active_loop="handoff_form", latest_action="handoff_form")
+    tracker.events[:0] = [{"event": "active_loop", "name": "refund_form"},
+                          {"event": "slot", "name": "requested_slot", "value": "invoice_number"},
+                          {"event": "slot", "name": "question_misses", "value": {"slot": "invoice_number", "count": 2}},
+                          {"event": "active_loop", "name": "handoff_form"}]
+    events = slot_events(run_action(ValidateHandoffForm(), tracker, dispatcher, domain))
+    assert events["customer_email"] == "sam@example.com" and events["requested_slot"] is None
+
+
+def test_a_handoff_asks_an_identifier_asked_before_but_left_for_a_person(dispatcher, domain):
+    tracker = make_tracker("sam@example.com", "inform", {"customer_name": "Sam Lee", "requested_slot": "customer_email"},
+                           active_loop="handoff_form", latest_action="handoff_form")
+    tracker.events[:0] = [{"event": "active_loop", "name": "refund_form"},
+                          {"event": "slot", "name": "requested_slot", "value": "invoice_number"},
+                          {"event": "active_loop", "name": "handoff_form"}]
+    assert slot_events(run_action(ValidateHandoffForm(), tracker, dispatcher, domain))["requested_slot"] == "invoice_number"

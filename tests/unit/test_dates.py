@@ -39,6 +39,16 @@ TABLE = [
     ("a week ago", "2026-11-16", "2026-11-16"),
     ("2 weeks ago", "2026-11-09", "2026-11-09"),
     ("a fortnight ago", "2026-11-09", "2026-11-09"),
+    # counted back from the day named (today is Monday 23 November)
+    ("the report came in a week ago yesterday, Sunday night", "2026-11-15", "2026-11-15"),
+    ("two weeks ago Tuesday", "2026-11-03", "2026-11-03"),
+    ("a week ago today", "2026-11-16", "2026-11-16"),
+    # days known by name, and days counted from them (Thanksgiving 2026 is Thursday 26 November)
+    ("the monday before thanksgiving, that's when I paid the deposit", "2026-11-23", "2026-11-23"),
+    ("the day after Christmas", "2025-12-26", "2026-12-26"),
+    ("paid on black friday", "2025-11-28", "2025-11-28"),
+    ("two days before christmas eve", "2025-12-22", "2026-12-22"),
+    ("our christmas campaign flopped", None, None),  # names no day
     ("a month ago", "2026-10-23", "2026-10-23"),
     ("2 months ago", "2026-09-23", "2026-09-23"),
     ("a year ago", "2025-11-23", "2025-11-23"),

@@ -269,9 +269,11 @@ def test_at_the_second_miss_a_date_read_is_not_called_unreadable(text, read_but_
     ("cancel it, I'm not after my money", {}, True),
     ("cancel my plan please", {}, "unset"),
     ("no refund needed, just cancel it", {}, True),
+    ("please cancel my plan. I don't need anything back, I just want it stopped.", {}, True),
     # money that has not come is a complaint, not a decline
     ("Please cancel my subscription, you still haven't refunded last month's charge", {}, "unset"),
     ("cancel the plan, I never got my refund for the first month either", {}, "unset"),
+    ("cancel it, I still haven't got anything back from the last time", {}, "unset"),
     # said again: nothing to change; the money wanted after all: the decline is taken back
     ("no refund needed", {"refund_declined": True}, "unset"),
     ("actually I'd like the balance refunded", {"refund_declined": True}, None),

@@ -248,6 +248,9 @@ def test_introduced_names_are_not_codes_or_shouting(text, expected):
     ("PS 31222", False, None),           # unasked, no
     ("it 12345", True, None),
     ("CID 40-7712", True, "CID 40-7712"),  # issue 15: a number with a dash after the letters
+    ("order number PSN 59 882", True, "PSN 59 882"),  # labelled, the number in groups
+    ("PSN 59 882", False, None),
+    ("dec 12 2026", True, None),  # a date, not letters and a number
 ])
 def test_spaced_references_as_answers(text, answer, expected):
     assert parse_identifier(text, ORDER_ID, answer=answer) == expected

@@ -189,6 +189,18 @@ def test_an_opening_without_a_reason_gives_none_in_passing(text):
     assert read_reason(text, asked=False) is None
 
 
+@pytest.mark.parametrize("text", [
+    "On Friday I accidentally ordered the Enterprise Network Assessment when what we actually needed was the Small "
+    "Office one. Nobody has contacted us yet to schedule anything. Could the $1,200 be refunded?",
+    "your tech set up my new laptop on friday and everything was fine. then saturday i changed the windows password "
+    "and now i cant remember it and im locked out. so basically the whole setup is useless now, i want a refund",
+])
+def test_a_faint_reason_a_clause_confirms_is_not_taken_when_another_clause_says_otherwise(text):
+    """Read whole, the reason is faint; one clause confirms it, another surely says the customer's own mistake:
+    asked rather than guessed."""
+    assert readers.read_in_passing("refund_reason", text, readers.DECISIVE_IN_PASSING) is None
+
+
 def test_clauses_keep_short_pieces_only_beside_a_neighbour():
     pieces = readers.clauses(readers.normalise("oops, my bad: it's INV-4410. the tech never came"))
     assert "the tech never came" in pieces and "oops" not in pieces and "my bad" not in pieces

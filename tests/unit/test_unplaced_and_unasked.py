@@ -3,7 +3,9 @@ from datetime import date
 
 import pytest
 
-from refund_desk.form_reading import (asks_about_cancelling, mentions_money_back, read_message, reads_as_a_refund_of_a_started_service,
+from refund_desk.form_reading import (already_disputed, asks_about_cancelling, asks_for_money_back_not_to_cancel,
+                                      asks_to_cancel_after_a_double_charge, asks_to_cancel_without_a_refund,
+                                      mentions_money_back, read_message, reads_as_a_refund_of_a_started_service,
                                       reads_as_a_refund_request)
 from refund_desk.parsing import DEFAULT_INVOICE
 
@@ -27,6 +29,9 @@ NO_DATE = ["invoice_number", "service_kind", "refund_reason", "service_status", 
     ("my monthly support package was billed twice on December 1st. Subscription SUB-2026-00318.", True),
     ("my monthly plan was billed twice, please cancel it", False),
     ("my monitoring subscription isn't worth it anymore", False),
+    # a reason given, though its clauses disagree which (a mistake, a failed fix): a refund request all the same
+    ("hi, a few days ago your tech did a driver update and my screen flickers since. he couldn't fix it on the "
+     "second call either.", True),
 ])
 def test_a_message_no_rule_places_opens_a_refund_when_it_asks_for_one_or_gives_a_reason(text, opens):
     assert reads_as_a_refund_request(text) is opens
@@ -48,6 +53,8 @@ def test_a_message_no_rule_places_opens_a_refund_when_it_asks_for_one_or_gives_a
     ("The server setup is scheduled for the 18th. We no longer need it.", False),
     ("The technician is coming on Friday, my son fixed it already", False),
     ("our monthly monitoring has been running since March, we don't need it anymore", False),  # a plan
+    # a stop of the service asked for in words is a cancellation, whatever the kind was read as
+    ("We've been on your monthly SEO package since the spring, and we would like to stop the service please.", False),
 ])
 def test_a_one_time_service_already_begun_is_a_refund_not_a_cancellation(text, refund):
     assert reads_as_a_refund_of_a_started_service(text) is refund
@@ -99,6 +106,63 @@ def test_whether_a_message_asks_for_money_back(text, asks):
     ("how do I cancel my subscription?", False),
     ("Can I cancel? I want to cancel my plan now.", False),
     ("please cancel my plan today", False),
+    ("I just don't want it to renew next year. Can you just cancel the renewal instead?", False),
+    ("could you cancel the monitoring for us?", False),
 ])
 def test_a_question_about_the_terms_of_cancelling(text, question):
     assert asks_about_cancelling(text, TODAY) is question
+
+
+@pytest.mark.parametrize("text, refund", [
+    # money back asked for, and no cancelling named: the classifier's cancellation is a refund
+    ("Our annual training renewed last Tuesday; we will not use it going forward. Is it possible to get back the "
+     "portion we won't use?", True),
+    ("we want out of the contract and our money back", True),
+    # cancelling named as well (a cancel word, negated or not, or a stop of the service): stays a cancellation
+    ("Please don't renew my plan and refund this month", False),
+    ("cancel the monitoring and give me back the unused months", False),
+    ("stop the backup service and pay back the rest", False),
+    ("we will not use it going forward", False),  # no money asked for
+])
+def test_money_back_asked_for_without_a_cancellation_is_a_refund(text, refund):
+    assert asks_for_money_back_not_to_cancel(text) is refund
+
+
+@pytest.mark.parametrize("text, disputed", [
+    ("FYI I've already filed a dispute with American Express over invoice 30552.", True),
+    ("i did a chargeback already", True),
+    ("my bank reversed it", True),
+    # denied or only threatened: not filed
+    ("I haven't filed a chargeback yet but I will", False),
+    ("we have not disputed it, nor filed a claim", False),
+    ("refund it by Friday or I dispute it with my bank", False),
+])
+def test_a_dispute_already_filed_is_told_from_one_denied_or_threatened(text, disputed):
+    assert already_disputed(text) is disputed
+
+
+@pytest.mark.parametrize("text, cancellation", [
+    # the sentence that asks to cancel is read on its own, the story around it does not drown it
+    ("We had you booked to install the network for our new office on the 18th. The lease fell through last week, "
+     "so we have to cancel the installation. We paid the full $2,400 upfront - what happens with that?", True),
+    ("please cancel my plan, I know I won't get this month back", True),
+    ("cancel it and refund the rest", False),  # money back asked for
+    # no "cancel" said: WebPro's refund clause is ending the contract without a reason
+    ("Hallo, I want to stop the contract, no special reason. You resolved two problems for me. I paid 149,99.", False),
+])
+def test_a_cancellation_asked_for_without_money_back(text, cancellation):
+    assert asks_to_cancel_without_a_refund(text) is cancellation
+
+
+@pytest.mark.parametrize("text, both", [
+    ("Two things. First, you charged me twice for December on my monthly support plan. Second, after this I'm done, "
+     "please cancel the plan.", True),
+    ("You charged me twice for it! Refund the duplicate and please cancel the plan.", True),
+    # one request: a charge for another month (no double charge read surely), cancelling refused, no cancel asked
+    ("I got billed yesterday for another month of support. I want to cancel now. I know I probably won't get "
+     "yesterday's charge back.", False),
+    ("I was charged twice. Please don't cancel anything.", False),
+    ("you charged me twice for december", False),
+])
+def test_a_double_charge_and_a_cancellation_asked_together(text, both):
+    assert asks_to_cancel_after_a_double_charge(text) is both

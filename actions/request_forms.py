@@ -156,7 +156,7 @@ def switch_request_events() -> List[EventType]:
 
 
 POLICY_ANSWER = "action_answer_policy_question"
-HANDOFF_FORM = "handoff_form"  # asks the name and e-mail a hand-off still lacks
+HANDOFF_FORM = "handoff_form"  # asks the contact a hand-off still lacks (and then an unknown identifier)
 
 
 def hand_over_to(action: str) -> List[EventType]:
@@ -395,7 +395,8 @@ def missed_before_the_handoff(tracker: Tracker, slot: str) -> bool:
 
 class ValidateHandoffForm(RequestFormValidation):
     """Before a hand-off: the name and e-mail the conversation does not know yet, so that a person can
-    reach the customer ("I don't have one" is an answer; each question has its budget of misses)."""
+    reach the customer, then the identifier if still unknown ("I don't have one" is an answer; each
+    question has its budget of misses)."""
 
     kind = "handoff"
 

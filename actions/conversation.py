@@ -84,6 +84,10 @@ class ActionAnswerPolicyQuestion(Action):
         if switched is not None:
             return switched
         text, quoted = answer_policy_question(runtime().policy, said_text(tracker))
+        asked = tracker.get_slot("requested_slot")
+        if tracker.active_loop_name and not quoted and answers_instead_of_a_person(
+                said_text(tracker), asked, runtime().policy.identifier, today()):
+            return []  # nothing in the policy on it, and it answers the form's question: the form reads it
         opened = None if quoted and not puts_a_cancellation_as_a_question(tracker) else \
             open_stated_request(dispatcher, tracker)
         if opened is not None:

@@ -18,6 +18,7 @@ from refund_desk.dates import FUTURE, PAST, read_date
 from actions.status_check import ASKED_AS, asked_for, extract_lookup_email, missed, status_asked_slots
 from refund_desk.eligibility import asked_facts
 from refund_desk.form_reading import (MISS_BUDGET, already_disputed, answers_instead_of_a_person,
+                                      corrects_a_known_detail,
                                       asks_to_cancel_after_a_double_charge, asks_about_a_request,
                                       asks_about_cancelling, asks_for_a_new_refund, asks_for_money_back_not_to_cancel,
                                       asks_to_cancel_with_a_refund,
@@ -87,14 +88,27 @@ def interrupted_form(tracker: Tracker) -> tuple[Optional[str], Optional[str]]:
     return None, None
 
 
+def policy_was_silent(tracker: Tracker) -> bool:
+    """Whether the latest message went to the policy answer, and the refund policy says nothing on it."""
+    return POLICY_ANSWER in actions_since_message(tracker) and \
+        not answer_policy_question(runtime().policy, said_text(tracker))[1]
+
+
 def answered_anyway(tracker: Tracker) -> bool:
     """Whether the latest message, which a rule answered, also answers the form's question
-    (a question about another request does not: "any news? I asked two weeks ago" is no service date)."""
+    (a question about another request does not: "any news? I asked two weeks ago" is no service date).
+    A message the classifier took for a question on which the policy is silent is read by the form
+    ("you've fixed a couple of things for us" to the count of issues resolved): an answer fills the
+    question, anything else spends one of its misses, so the question is never asked for ever."""
     actions = actions_since_message(tracker)
+    if policy_was_silent(tracker):
+        return True
     if not any(a in READ_AFTER for a in actions):
         return False
     if STATUS_IN_FORM in actions and asks_about_a_request(said_text(tracker)):
         return False
+    if corrects_a_known_detail(said_text(tracker), tracker.current_slot_values(), runtime().policy.identifier, today()):
+        return True  # "I just checked the e-mail, it was actually on the 25th": the form takes the correction
     return answers_instead_of_a_person(said_text(tracker), requested_before(tracker),
                                        runtime().policy.identifier, today())
 

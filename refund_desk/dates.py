@@ -65,6 +65,9 @@ _DAY = rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?|(?P<dayword>{_ORD_WORD})"
 _YEAR = r"(?:,?\s*(?P<year>(?:19|20)\d\d))?"
 _NUM = r"(?:\d+|a couple of|a couple|couple of|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _UNIT = r"(?P<unit>day|week|fortnight|month|year)s?"
+# What follows a number that counts something else: "the 2nd time", "the 2-year plan", "the 3 month plan".
+_NOT_A_DAY_AFTER = (r"(?!\s*(?:time|one|issue|invoice|charge|payment|visit|session|party|attempt|line|floor)"
+                    r"|[\s-]*(?:year|month|week|day|hour|minute|seat|user|licen[cs]e|device)s?\b)")
 
 # A deadline or a demand ("refund it by Friday", "until Monday the 14th"), unless the words before it say
 # when the service itself was to start ("the pentest would start by Monday the 30th": that is its date).
@@ -505,10 +508,8 @@ _READERS = (
                 rf"{_WEEKDAY}(?![a-z])", re.I), _r_weekday),
     (re.compile(r"\b(?P<edge>end|the end|start|the start|beginning|the beginning)\s+of\s+(?:the\s+)?"
                 r"(?P<which>this|next|last)?\s*month\b", re.I), _r_month_edge),
-    (re.compile(rf"\b(?:on\s+)?the\s+(?:{_DAY})\b(?!\s*(?:time|one|issue|invoice|charge|payment|visit|session|party|attempt|line|floor))",
-                re.I), _r_ordinal),
-    (re.compile(r"\b(?:on\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?!\s*(?:time|one|issue|invoice|charge|payment|visit|session|party|attempt|line|floor))",
-                re.I), _r_ordinal),
+    (re.compile(rf"\b(?:on\s+)?the\s+(?:{_DAY})\b{_NOT_A_DAY_AFTER}", re.I), _r_ordinal),
+    (re.compile(rf"\b(?:on\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_DAY_AFTER}", re.I), _r_ordinal),
 )
 
 

@@ -163,9 +163,20 @@ def _read_stated_service_date(text: str, requested: Optional[str], known: dict[s
         reading.values["service_date"] = value.isoformat()
 
 
+# "Noticed it Saturday in my banking app": the day the customer saw something, not the service's day.
+_NOTICED = re.compile(r"\b(noticed|spotted|discovered|reali[sz]ed|found out)\b", re.I)
+
+
+def _without_noticing(text: str) -> str:
+    """The message without its sentences about when the customer noticed something (for dates not asked)."""
+    return " ".join(s for s in split_sentences(text) if not _NOTICED.search(s))
+
+
 def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: dict[str, Any], kind: str,
                 today: date, reading: Reading, correcting: bool, confirming: bool,
                 policy: Optional[RefundPolicy] = None, misses: int = 0) -> None:
+    if requested != "service_date":
+        text = _without_noticing(text)
     for slot in ("service_date", "next_billing_date"):
         if slot in reading.values:
             continue  # left out by the customer ("I don't know the date")
@@ -431,6 +442,9 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
     message that started the form."""
     confirming = requested_slot == "confirmed"
     correcting = bool(_CORRECTION.search(text)) and requested_slot is not None
+    # a slip in a date, an identifier or an address mended alone: "the update was actually on the 25th, not
+    # the 28th" says no new work status or reason
+    mends_a_format = correcting and corrects_a_known_detail(text, known, identifier, today)
 
     def may_set(slot: str) -> bool:
         """Whether a detail stated in this message may replace what is known."""
@@ -462,7 +476,7 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
         """Whether a categorical detail (a choice, the reason) is read from this message."""
         if slot not in wanted or (named is not None and named != slot) or confirmed:
             return False
-        if slot == requested_slot or correcting or confirming:
+        if slot == requested_slot or confirming or (correcting and not mends_a_format):
             return True
         # unasked, a work status is read only from the opening message ("received" is not "delivered"; the
         # rest of an answer that skipped its question, "zero leads" to the reason, is not an opening)
@@ -644,6 +658,23 @@ def is_duplicate_charge(text: Optional[str]) -> bool:
 
 _ONLY_STOP = re.compile(r"^\W*(please\s+)?(stop|cancel( it| this| that| the request)?|quit|exit|abort|end( it)?|"
                         r"never ?mind|forget (it|about it)|no thanks|i give up|leave it)\W*(please)?\W*$", re.I)
+
+
+# A slip named as such: "the update was actually on the 25th, not the 28th", "sorry, wrong invoice".
+_SAYS_A_SLIP = re.compile(r"\b(actually|correction|i meant|i mean|should (be|have been)|typo|mistake|wrong|"
+                          r"not (on )?the \d)", re.I)
+
+
+def corrects_a_known_detail(text: Optional[str], known: dict[str, Any], identifier: Identifier, today: date) -> bool:
+    """Whether a message, at whatever question, says that a detail already given was wrong and gives another."""
+    text = clip(text)
+    if not _SAYS_A_SLIP.search(text):
+        return False
+    said = {"invoice_number": parse_identifier(text, identifier), "customer_email": parse_email(text)}
+    for slot in ("service_date", "next_billing_date"):
+        found = read_date(text, today, PAST).value or read_date(text, today, FUTURE).value
+        said[slot] = found.isoformat() if found else None
+    return any(value and known.get(slot) and value != known[slot] for slot, value in said.items())
 
 
 def reads_as_an_answer(text: Optional[str], requested: Optional[str], identifier: Identifier, today: date) -> bool:

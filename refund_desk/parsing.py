@@ -199,9 +199,10 @@ _STATED_AMOUNT = re.compile(
 
 
 def stated_amount(text: Optional[str]) -> Optional[float]:
-    """An amount the customer states unasked: '$149', '149,00 EUR', 'two payments of 149,00'."""
-    m = _STATED_AMOUNT.search(_EMAIL.sub(" ", clip(text)))
-    return parse_amount(m.group(0)) if m else None
+    """An amount the customer states unasked: '$149', '149,00 EUR', 'two payments of 149,00'; None where the
+    message names different amounts ("meant to buy the $29.99 plan, ended up on the one for $349")."""
+    amounts = {parse_amount(m.group(0)) for m in _STATED_AMOUNT.finditer(_EMAIL.sub(" ", clip(text)))}
+    return amounts.pop() if len(amounts) == 1 else None
 
 
 _NAME_PREFIX = re.compile(r"^\s*(my name is|my name's|name is|name:|i am|i'm|im|it's|it is|this is|call me)\s+", re.I)
@@ -245,6 +246,10 @@ _EMAIL_BESIDE = re.compile(r"(?:\b(?:and\s+)?(?:my\s+)?e-?mail(?:\s+address)?(?:
                            + _EMAIL.pattern, re.I)
 
 
+_NAME_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bdr\.)(?<!\bmr\.)(?<!\bms\.)(?<!\bmx\.)(?<!\bmrs\.)(?<!\bprof\.)\s+|\n+",
+                                re.I)
+
+
 def parse_name(text: Optional[str]) -> Optional[str]:
     """A person's name given as an answer (any script); None for text that plainly is no name.
 
@@ -259,7 +264,8 @@ def parse_name(text: Optional[str]) -> Optional[str]:
     without_email = _EMAIL_BESIDE.sub(" ", text)
     if without_email != text:
         text = without_email.strip(" ,;:-–—&+")  # the separator between the name and the address
-    parts = [p for p in re.split(r"(?<=[.!?])\s+|\n+", text) if p.strip()]
+    # a title's full stop ends no sentence: "Dr. Leah Abramson" is kept as typed
+    parts = [p for p in _NAME_SENTENCE_END.split(text) if p.strip()]
     for part in reversed(parts or [text]):
         name = _one_name(part)
         if name:

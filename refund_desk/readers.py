@@ -393,8 +393,18 @@ def read_service_status(text: Optional[str], asked: bool = True) -> Optional[str
     return _value("service_status", text, asked)
 
 
+# Only a service that renews can be stopped from renewing: "cancel it so it doesnt renew", "turn off the
+# auto-renewal" (the reader, trained on descriptions, takes "it doesn't renew" for a one-off).
+_STOPS_A_RENEWAL = re.compile(r"\b(?:so|so that|before)\s+(?:it|they|the\s+\w+)\s+(?:doesn'?t|does not|won'?t|wont|"
+                              r"will not|don'?t|do not)?\s*(?:auto[- ]?)?renews?\b|\b(?:stop|turn off|switch off|"
+                              r"cancel|disable|prevent)\s+(?:the\s+|my\s+|our\s+|its\s+|it\s+from\s+)?"
+                              r"(?:auto[- ]?)?renew", re.I)
+
+
 def read_service_kind(text: Optional[str], asked: bool = True) -> Optional[str]:
     """one_time or recurring."""
+    if text and _STOPS_A_RENEWAL.search(text):
+        return "recurring"
     return _value("service_kind", text, asked)
 
 

@@ -415,6 +415,50 @@ def test_a_status_question_is_no_answer_to_the_date_question(dispatcher, domain,
     assert slots.get("service_date") is None and slots["question_misses"] == {"slot": "service_date", "count": 1}
 
 
+def test_a_date_mended_at_the_name_question_is_read_though_the_classifier_heard_a_status_question(dispatcher, domain):
+    """ts3-printer-broke-reported-late: "I just checked the confirmation email, the update was actually on the
+    25th" was answered as a question about another request and the date stayed wrong."""
+    text = "Wait, I just checked the confirmation email, the update was actually on the 25th, not the 28th. Sorry."
+    tracker = after_status_rule(text, "refund_form", "customer_name")
+    tracker.slots["service_date"] = "2026-11-28"
+    slots = slot_events(run_action(ValidateRefundForm(), tracker, dispatcher, domain))
+    assert slots["service_date"].endswith("-25") and slots["service_date"] != "2026-11-28"
+
+
+def after_policy_answer(text: str, asked: str, slots: dict) -> Tracker:
+    """The tracker as the refund form sees it once the policy-question rule answered the message."""
+    tracker = make_tracker(text, intent="ask_refund_policy", slots={"requested_slot": asked, **slots},
+                           active_loop="refund_form")
+    tracker.events[:0] = [{"event": "slot", "name": "requested_slot", "value": asked}]
+    tracker.events[-1:] = [{"event": "action", "name": "action_answer_policy_question"},
+                           {"event": "action", "name": "refund_form"}]
+    return tracker
+
+
+def test_an_answer_taken_for_a_question_the_policy_is_silent_on_is_read_by_the_form(dispatcher, domain, monkeypatch):
+    """wp3-visa-charged-twice: "you've fixed a couple of things for us" was answered "the policy doesn't say" and
+    the count of issues resolved asked again, four times."""
+    from actions.conversation import ActionAnswerPolicyQuestion
+    monkeypatch.setenv("REFUND_POLICY", "refund_policies/webpro_it_solutions.yml")
+    runtime.cache_clear()
+    text = "you've fixed a couple of things for us over the months, no complaints there"
+    known = {"invoice_number": "WP-119045", "refund_reason": "duplicate_payment"}
+    asking = make_tracker(text, intent="ask_refund_policy", slots={"requested_slot": "issues_resolved", **known},
+                          active_loop="refund_form")
+    assert run_action(ActionAnswerPolicyQuestion(), asking, dispatcher, domain) == [] and not dispatcher.messages
+    slots = slot_events(run_action(ValidateRefundForm(), after_policy_answer(text, "issues_resolved", known),
+                                   CollectingDispatcher(), domain))
+    assert slots["issues_resolved"] == 2
+
+
+def test_a_message_the_policy_is_silent_on_spends_a_miss_of_the_question(dispatcher, domain):
+    text = "is the weather nice where your servers are"
+    slots = slot_events(run_action(ValidateRefundForm(), after_policy_answer(text, "customer_name",
+                                                                              {"invoice_number": "INV-31007"}),
+                                   dispatcher, domain))
+    assert slots["question_misses"] == {"slot": "customer_name", "count": 1}
+
+
 # ---- issue 15: "I want a person" at any question of any form, whatever the classifier said ---------------
 
 PERSON_WORDINGS = ["I'd rather one of your staff rang me about all this",

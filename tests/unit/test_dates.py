@@ -347,3 +347,9 @@ def test_of_several_dates_the_one_meant(text, expected):
 def test_a_date_or_another_is_asked_not_guessed(text):
     reading = read_date(text, TODAY, PAST)
     assert reading.value is None and len(reading.options) == 2
+
+
+@pytest.mark.parametrize("text", ["ended up on the 2-year plan for $349", "we are on the 3 month plan",
+                                  "it was the 2nd time", "the 5 seat licence"])
+def test_a_number_that_counts_something_else_is_no_day(text):
+    assert read_date(text, date(2026, 12, 7), PAST).value is None

@@ -307,3 +307,26 @@ def test_the_rest_of_an_answer_that_skips_its_question_is_no_opening():
 def test_at_the_reason_question_a_change_of_mind_must_be_sure(text, switches):
     r = read(text, requested="refund_reason")
     assert r.wants_cancellation is switches
+
+
+@pytest.mark.parametrize("text, date_read", [
+    # the day the customer noticed something is not the service's day (wp3-clicked-two-year-plan)
+    ("Ended up on the 2-year plan. Noticed it Saturday in my banking app. Can you refund it?", None),
+    ("I only realised on the 3rd that the backup never ran. Refund please", None),
+    ("The tech came on the 3rd and broke the printer. I noticed it the day after. Refund please", "2026-11-03"),
+])
+def test_the_day_something_was_noticed_is_no_service_date(text, date_read):
+    assert read(text).values.get("service_date") == date_read
+
+
+@pytest.mark.parametrize("text", [
+    "Wait, I just checked the confirmation email, the update was actually on the 25th, not the 28th. Sorry.",
+    "sorry, wrong date: it should be the 25th",
+])
+def test_a_date_mended_at_another_question_changes_only_the_date(text):
+    # ts3-printer-broke-reported-late: said at the name question; "not the 28th" is no work status
+    known = {"service_date": "2026-11-18", "invoice_number": "TS-004-87450", "refund_reason": "service_error"}
+    wanted = [*REFUND, "service_status"]
+    r = read(text, requested="customer_name", known=known, wanted=wanted, intent="check_request_status")
+    assert r.values["service_date"] == "2026-10-25"  # the 25th before today (21 November)
+    assert "service_status" not in r.values and "refund_reason" not in r.values

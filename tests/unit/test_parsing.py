@@ -222,6 +222,8 @@ def test_long_messages_are_read_only_up_to_the_limit():
     ("bye", None),            # a goodbye typed where the name is asked is no name
     ("never mind", None),
     ("Anna Bye", "Anna Bye"),  # a surname may still be such a word
+    ("Dr. Leah Abramson", "Dr. Leah Abramson"),  # a name typed as the answer is kept as typed, title too
+    ("Sorry. Ann Lee", "Ann Lee"),
 ])
 def test_accented_names_are_names(text, expected):
     assert parse_name(text) == expected
@@ -299,3 +301,12 @@ def test_a_slashed_invoice_is_kept_whole():
 def test_amounts_stated_in_passing(text, expected):
     """Issue 15: an amount said unasked, with decimal commas, and never a count or a date."""
     assert stated_amount(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I meant to buy the $29.99 one-month plan and somehow ended up on the 2-year plan for $349",
+    "it was quoted at 120 EUR but you took 180 EUR",
+])
+def test_different_amounts_in_passing_are_none_of_them(text):
+    """wp3-clicked-two-year-plan: which one was paid is asked, not guessed from the first."""
+    assert stated_amount(text) is None

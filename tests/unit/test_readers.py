@@ -232,10 +232,22 @@ def test_a_message_in_another_language_is_no_i_dont_have_it(text, expected):
     assert says_dont_have(text) is expected
 
 
+@pytest.mark.parametrize("text", ["And for the record the other contractor wrote up what was wrong, I can send that "
+                                  "over if your billing team wants it.",
+                                  "I will forward the report later"])
+def test_an_offer_to_send_something_is_no_i_dont_have_it(text):
+    """pia3-firewall-misconfigured: an aside at the e-mail question skipped the e-mail."""
+    assert says_dont_have(text) is False
+
+
 @pytest.mark.parametrize("text, expected", [
     ("please cancel my service, invoice INV-50505", None),  # a visit and a plan are both a service: asked
     ("please cancel my monthly plan, invoice INV-50505", "recurring"),
     ("cancel tomorrow's appointment please", "one_time"),
+    # itm3-gym-refund-becomes-cancel: stopping a renewal names a service that renews
+    ("just cancel it so it doesnt renew please", "recurring"),
+    ("please turn off the auto-renewal before january", "recurring"),
+    ("it was a one-off job, it doesnt renew", "one_time"),
 ])
 def test_the_kind_of_service_is_read_in_passing_only_when_the_words_say_it(text, expected):
     assert read_service_kind(text, asked=False) == expected
@@ -278,3 +290,10 @@ def test_answers_to_other_questions_give_no_reason_in_passing():
 ])
 def test_a_reason_in_passing_that_its_but_contradicts_is_not_read(text, expected):
     assert read_reason(text, asked=False) == expected
+
+
+def test_something_broken_since_the_work_is_no_work_not_started():
+    """ts3-printer-broke-reported-late: the "not" is about the printer after the update, not about the update."""
+    text = ("The software update you guys did on my computer on the 28th messed up my printer, it hasn't printed "
+            "since. I've been too busy to complain until now. Refund please.")
+    assert read_service_status(text, asked=False) != "not_started"

@@ -670,10 +670,10 @@ def corrects_a_known_detail(text: Optional[str], known: dict[str, Any], identifi
     text = clip(text)
     if not _SAYS_A_SLIP.search(text):
         return False
-    said = {"invoice_number": parse_identifier(text, identifier), "customer_email": parse_email(text)}
-    for slot in ("service_date", "next_billing_date"):
-        found = read_date(text, today, PAST).value or read_date(text, today, FUTURE).value
-        said[slot] = found.isoformat() if found else None
+    found = read_date(text, today, PAST).value or read_date(text, today, FUTURE).value
+    day = found.isoformat() if found else None  # compared with either known date
+    said = {"invoice_number": parse_identifier(text, identifier), "customer_email": parse_email(text),
+            "service_date": day, "next_billing_date": day}
     return any(value and known.get(slot) and value != known[slot] for slot, value in said.items())
 
 

@@ -453,9 +453,16 @@ def _r_a_unit_ago(m, today, direction):
 
 
 _ORDINAL_AFTER = re.compile(r"^,?\s+(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)\b", re.I)
+# "Thursday next week": that weekday in the next (Monday-first) week. ("Monday last week" said on a Sunday is
+# read as the last Monday, as a second suite's customer meant it, so "last" is left to the weekday reading.)
+_WEEK_AFTER = re.compile(r"^,?\s+(?:of\s+)?(?P<which>next|this)\s+week\b", re.I)
 
 
 def _r_weekday(m, today, direction):
+    week = _WEEK_AFTER.match(m.string[m.end():])
+    if week and not m["mod"]:  # that weekday in the (Monday-first) week named
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=int(week["which"].lower() == "next"))
+        return DateReading(monday + timedelta(days=WEEKDAYS[m["weekday"].lower()]))
     after = _ORDINAL_AFTER.match(m.string[m.end():])
     if after and not m["mod"]:  # "Monday the 23rd": the day of the month nearest today that is a Monday
         weekday, day = WEEKDAYS[m["weekday"].lower()], int(after["day"])
@@ -479,7 +486,7 @@ def _r_month_edge(m, today, direction):
         month = _add_months(month, 1)
     elif m["which"] and m["which"].lower() == "last":
         month = _add_months(month, -1)
-    if m["edge"].lower() in ("end", "the end"):
+    if re.sub(r"^the\s+", "", m["edge"].lower()).startswith(("end", "last")):
         return DateReading(month.replace(day=calendar.monthrange(month.year, month.month)[1]))
     return DateReading(month)
 
@@ -506,7 +513,8 @@ _READERS = (
      _r_relative_day),
     (re.compile(rf"\b(?:(?P<mod>last|next|this past|this coming|this|coming|upcoming|past|previous)\s+)?(?:on\s+)?"
                 rf"{_WEEKDAY}(?![a-z])", re.I), _r_weekday),
-    (re.compile(r"\b(?P<edge>end|the end|start|the start|beginning|the beginning)\s+of\s+(?:the\s+)?"
+    (re.compile(r"\b(?P<edge>end|the end|start|the start|beginning|the beginning|(?:the\s+)?(?:last|first)\s+day)"
+                r"\s+of\s+(?:the\s+)?"
                 r"(?P<which>this|next|last)?\s*month\b", re.I), _r_month_edge),
     (re.compile(rf"\b(?:on\s+)?the\s+(?:{_DAY})\b{_NOT_A_DAY_AFTER}", re.I), _r_ordinal),
     (re.compile(rf"\b(?:on\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_DAY_AFTER}", re.I), _r_ordinal),
@@ -531,7 +539,23 @@ def read_date(text: Optional[str], today: date, direction: Optional[str] = None)
             needs = needs or reading.needs_direction
     if not found:
         return DateReading(needs_direction=needs)
-    return _meant(text, found)
+    return _meant(text, _without_weekdays_of_dates(text, found))
+
+
+# A weekday said alone, right before a date: "Thursday 26 November" names one day, not two.
+_ONLY_A_WEEKDAY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", re.I)
+_WEEKDAY_TO_DATE = re.compile(r"^,?\s+(?:the\s+)?$")
+
+
+def _without_weekdays_of_dates(text: str, found: list[tuple[int, int, DateReading]]) -> list[tuple[int, int, DateReading]]:
+    """The dates found, each weekday that only names the weekday of the date right after it read as that date."""
+    merged = []
+    for start, end, reading in found:
+        if _ONLY_A_WEEKDAY.match(text[start:end]):
+            named = [r for s, _, r in found if s >= end and _WEEKDAY_TO_DATE.match(text[end:s])]
+            reading = named[0] if named else reading
+        merged.append((start, end, reading))
+    return merged
 
 
 # Before a date, words that rule it out: "not the 3rd", "it wasn't Tuesday" ("wasnt"), "instead of the 4th".

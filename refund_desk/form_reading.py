@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 
 from refund_desk import replies
 from refund_desk.clause_ranking import lexicon_words, split_sentences
-from refund_desk.dates import FUTURE, PAST, DateRange, DateReading, read_date, read_date_range
+from refund_desk.dates import FUTURE, PAST, DateRange, DateReading, has_date, read_date, read_date_range
 from refund_desk.eligibility import date_boundaries, decides, refunds_with_cancellation
 from refund_desk.facts import REFUND_REASONS, decode_facts
 from refund_desk.languages import yes_or_no
@@ -34,8 +34,15 @@ from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier, RefundPoli
 # Misses a question may have: at the second the customer chooses (the choices, skip it, a person);
 # a third skips it (noted for staff), so no question is asked more than three times in a row.
 MISS_BUDGET = 2
-_CORRECTION = re.compile(r"\b(actually|sorry|correction|i meant|i mean|should (be|have been)|typo|mistake|"
-                         r"not \S+ but|wrong|instead|rather|update|change)\b", re.I)
+# Words that name a slip ("the update was actually on the 25th", "sorry, wrong invoice", "scratch the 28th"),
+# or point back at what was given ("the invoice I gave you was last month's", "ignore the one before").
+_SLIP_WORDS = (r"actually|correction|i meant|i mean|should (?:be|have been)|typo|mistake|wrong|incorrect|"
+               r"not (?:correct|right)|my bad|oops|(?:scratch|ignore|disregard|forget) (?:that|the|what|my)|"
+               r"(?:i|we) (?:gave|give|sent|send|told|wrote|typed|entered) you|"
+               r"(?:one|number|date|address|e-?mail|invoice) (?:i |we )?(?:gave|sent|wrote|write|typed|provided|"
+               r"entered|said)? ?(?:before|earlier|previously)|(?:right|correct|proper|real) (?:one|date|number|"
+               r"invoice|address|e-?mail)")
+_CORRECTION = re.compile(rf"\b({_SLIP_WORDS}|sorry|not \S+ but|instead|rather|update|change)\b", re.I)
 _STILL_TO_COME = re.compile(r"\b(is|it's|was booked for|scheduled for|planned for) (next week|next month|coming up)\b|"
                             r"\bhas(n't| not) (happened|started|taken place) yet\b|\bnot (happened|started) yet\b|"
                             r"\bupcoming (appointment|visit|installation|session)\b", re.I)
@@ -163,20 +170,41 @@ def _read_stated_service_date(text: str, requested: Optional[str], known: dict[s
         reading.values["service_date"] = value.isoformat()
 
 
-# "Noticed it Saturday in my banking app": the day the customer saw something, not the service's day.
-_NOTICED = re.compile(r"\b(noticed|spotted|discovered|reali[sz]ed|found out)\b", re.I)
+# "Noticed it Saturday in my banking app", "I only saw the charge yesterday": the day the customer saw something,
+# not the service's day. The noticing runs to the end of its clause ("found out on 1 December | that the test
+# billed for 23 November never ran"); "saw" only where what was seen is money ("I saw your tech on Monday").
+_NOTICED = re.compile(r"\b(?:noticed|spotted|discovered|reali[sz]ed|found(?: out)?|became aware|saw)\b", re.I)
+_NOTICING_ENDS = re.compile(r"[,.;:!?\n]|\s[-–—]\s|\s(?=(?:that|but|and|because|which|where|dated|for|since|"
+                            r"from|although|though)\b)", re.I)
+_SEEN_MONEY = re.compile(r"\b(?:charge|charged|payment|transaction|debit|statement|bill|billed|money|amount|invoice|"
+                         r"deduction|renewal)s?\b", re.I)
+# a date said again right after the noticing: "just noticed this today, 7 dec, you took money for ..."
+_DATE_AFTER_NOTICING = re.compile(r"^\s*,\s*([^,.;:!?\n]{1,20})(?=[,.;:!?\n]|$)")
 
 
-def _without_noticing(text: str) -> str:
-    """The message without its sentences about when the customer noticed something (for dates not asked)."""
-    return " ".join(s for s in split_sentences(text) if not _NOTICED.search(s))
+def _without_noticing(text: str, today: date) -> str:
+    """The message without the days on which the customer noticed something (for dates not asked)."""
+    kept, position = [], 0
+    for found in _NOTICED.finditer(text):
+        if found.start() < position:
+            continue
+        ends = _NOTICING_ENDS.search(text, found.end())
+        end = ends.start() if ends else len(text)
+        if found[0].lower() == "saw" and not _SEEN_MONEY.search(text[found.start():end]):
+            continue
+        again = _DATE_AFTER_NOTICING.match(text[end:])
+        if again and len(again[1].split()) <= 3 and has_date(again[1], today):
+            end += again.end()
+        kept.append(text[position:found.start()])
+        position = end
+    return " ; ".join([*kept, text[position:]])
 
 
 def _read_dates(text: str, requested: Optional[str], wanted: list[str], known: dict[str, Any], kind: str,
                 today: date, reading: Reading, correcting: bool, confirming: bool,
                 policy: Optional[RefundPolicy] = None, misses: int = 0) -> None:
     if requested != "service_date":
-        text = _without_noticing(text)
+        text = _without_noticing(text, today)
     for slot in ("service_date", "next_billing_date"):
         if slot in reading.values:
             continue  # left out by the customer ("I don't know the date")
@@ -644,25 +672,26 @@ def asks_to_cancel_after_a_double_charge(text: Optional[str]) -> bool:
     two requests, the refund of the duplicate and the cancellation (a sentence of its own asks to cancel). The
     double charge read surely: "billed yesterday for another month. I want to cancel now" (0.72) is one request."""
     text = clip(text)
-    return (read_reason(text, asked=False, certainty=DECISIVE_IN_PASSING) == "duplicate_payment"
-            and not already_disputed(text) and not declines_money_back(text)
+    return (is_duplicate_charge(text, certainty=DECISIVE_IN_PASSING) and not declines_money_back(text)
             and bool(_NAMES_CANCELLING.search(_unnegated(text)))  # not "don't cancel"
             and _asks_to_cancel_in_a_sentence(text))
 
 
-def is_duplicate_charge(text: Optional[str]) -> bool:
-    """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed."""
+def is_duplicate_charge(text: Optional[str], certainty: Optional[float] = None) -> bool:
+    """'Charged twice', '2x', 'double billed': a refund for a duplicate payment, unless already disputed;
+    `certainty`: how sure the reading must be, where not the usual in passing."""
     text = clip(text)
-    return read_reason(text, asked=False) == "duplicate_payment" and not already_disputed(text)
+    return read_reason(text, asked=False, certainty=certainty) == "duplicate_payment" and not already_disputed(text)
 
 
 _ONLY_STOP = re.compile(r"^\W*(please\s+)?(stop|cancel( it| this| that| the request)?|quit|exit|abort|end( it)?|"
                         r"never ?mind|forget (it|about it)|no thanks|i give up|leave it)\W*(please)?\W*$", re.I)
 
 
-# A slip named as such: "the update was actually on the 25th, not the 28th", "sorry, wrong invoice".
-_SAYS_A_SLIP = re.compile(r"\b(actually|correction|i meant|i mean|should (be|have been)|typo|mistake|wrong|"
-                          r"not (on )?the \d)", re.I)
+# A slip named as such, or a value said not to be the one given: "on the 25th, not the 28th", "INV-20438,
+# not -31", "it's .co.uk not .com", "Thursday 26 November, not the Saturday".
+_SAYS_A_SLIP = re.compile(rf"\b(?:{_SLIP_WORDS})\b|\bnot (?:on )?(?:the )?(?:[-.]?\d|\.[a-z]{{2,4}}\b|"
+                          r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)", re.I)
 
 
 def corrects_a_known_detail(text: Optional[str], known: dict[str, Any], identifier: Identifier, today: date) -> bool:

@@ -25,11 +25,23 @@ _PHONE = re.compile(r"(?<![\w-])(?:\+|\((?=\d))?\d(?:[ ().-]*\d){6,14}(?![\w-])"
 # A reference token: letters then digits, kept whole with its dashes (INV-2024-0918, WP-7781).
 # Letter segments may come several, with dashes or slashes (ITM-INV-20931, WP-CUST-100482, SOC/2026/118).
 _TOKEN = r"(?:[A-Za-z]{1,8}[-/])*[A-Za-z]{0,8}[-/]?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*"
-_LETTERED = re.compile(r"(?<![\w@.-])((?:[A-Za-z]{1,8}[-/])*[A-Za-z]{1,8}[-/]?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*)"
+# Digit groups may come first too ("2026/INV/3381").
+_LETTERED = re.compile(r"(?<![\w@.-])((?:[A-Za-z0-9]{1,8}[-/])*[A-Za-z]{1,8}[-/]?\d[0-9A-Za-z]*(?:[-/][0-9A-Za-z]+)*)"
                        r"(?![\w@-])")
+# After a label, a reference may also hold dots or underscores ("2026.11.507", "sub_1PxQ82LmK4"), start with a
+# capitalised code and a space ("ORD 55102-B", "AC 300 412") and go on in groups of three digits ("48 117").
+_LABELLED_TOKEN = (r"(?:(?-i:[A-Z]{1,5}) )?(?:[A-Za-z0-9]{1,8}[-/._])*[A-Za-z]{0,8}[-/._]?\d[0-9A-Za-z]*"
+                   r"(?:[-/._][0-9A-Za-z]+)*(?: \d{3}(?![\w@-]))*")
+_LABEL = (r"\b(?:invoice|inv|order|ord|customer|cust|client|acc?ount|acct|reference|ref|id|contract|subscription|sub|"
+          r"booking|membership)")
 _LABELLED = re.compile(
-    r"\b(?:invoice|inv|order|customer|client|account|acct|reference|ref|id)\.?\s*(?:id|number|no\.?|num|nr|#)?"
-    rf"\s*(?:is|was|=|:|#|-)?\s*#?\s*({_TOKEN})(?![\w@-])", re.I)
+    rf"{_LABEL}\.?\s*(?:id|number|no\.?|num|nr|#)?"
+    rf"\s*(?:is|was|=|:|#|-)?\s*#?\s*({_LABELLED_TOKEN})(?![\w@-])", re.I)
+# Answered, a long number alone is the reference, dashes and all ("0000018820", "44-0192-3"), unless its
+# label says what else it is ("my postcode is 90210").
+_NOT_A_REFERENCE_BEFORE = re.compile(r"(?:post ?code|zip|phone|tel|mobile|cell|paid|amount|total|[$€£])\W*(?:\w+\W+)?$",
+                                     re.I)
+_LONG_NUMBER = re.compile(r"(?<![\w@.-])\d[\d-]*\d(?![\w@-])")
 _HASHED = re.compile(r"(?:^|[\s(])#\s?(\d{3,}(?:-\d+)*)\b")
 _BARE = re.compile(rf"^\s*(?:it'?s|it is|that'?s|sure|yes|ok|okay)?[,:]?\s*#?\s*({_TOKEN})\s*[.!]?\s*$", re.I)
 # Answered alone, letters and a number with a space between are one reference ("PS 31222").
@@ -78,7 +90,8 @@ def parse_identifier(text: Optional[str], identifier: Identifier = DEFAULT_IDENT
     # Unasked, a bare token needs a dash or five digits: "WP-7781" is a reference, "M281" a printer.
     candidates += [m.group(1) for m in _LETTERED.finditer(text)
                    if answer or "-" in m.group(1) or _digits(m.group(1)) >= 5]
-    candidates += [m.group(1) for m in _LABELLED.finditer(text)]
+    labelled = [m.group(1) for m in _LABELLED.finditer(text)]
+    candidates += labelled
     candidates += [m.group(1) for m in _HASHED.finditer(text)]
     if answer:
         m = _BARE.match(text)
@@ -88,8 +101,12 @@ def parse_identifier(text: Optional[str], identifier: Identifier = DEFAULT_IDENT
         if m and m.group(1).lower() not in _NOT_NAMES and not _looks_like_a_date(m.group(2)) \
                 and not _MONTH_WORD.match(m.group(1)):
             candidates.append(f"{m.group(1)} {m.group(2)}")
+        candidates += [m.group(0) for m in _LONG_NUMBER.finditer(text) if _digits(m.group(0)) >= 5
+                       and not _NOT_A_REFERENCE_BEFORE.search(text[max(0, m.start() - 25):m.start()])]
     for token in candidates:
-        if _digits(token) >= 3 and not _looks_like_a_date(token):
+        # after its label, a short code counts too ("Booking ref YT4K9P", "account DENT-KLN-07")
+        enough = _digits(token) >= 3 or (token in labelled and _digits(token) >= 1 and len(re.sub(r"\W", "", token)) >= 5)
+        if enough and not _looks_like_a_date(token):
             return _normalise_identifier(token, identifier)
     return None
 
@@ -99,7 +116,8 @@ _PHONE_LABELLED = re.compile(r"\b(?:phone|tel|mobile|cell)\b[^0-9+]{0,20}\+?\d[\
 
 
 def _looks_like_a_date(token: str) -> bool:
-    return bool(re.fullmatch(r"\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?", token))
+    """'12/11', '2026-12-01', '12.11.26' ('2026.11.507' is no date)."""
+    return bool(re.fullmatch(r"(?:\d{1,2}|\d{4})[/.-]\d{1,2}(?:[/.-](?:\d{2}|\d{4}))?", token))
 
 
 def parse_invoice_number(text: Optional[str], *, answer: bool = False) -> Optional[str]:
@@ -176,17 +194,42 @@ _AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:([.,' ])\d{3})(?:\1\d{3})*(?:[.,]\d{
                      r"(?<![\d.,])\d+(?:[.,]\d{1,2})?(?!\d)")
 
 
-def parse_amount(text: Optional[str]) -> Optional[float]:
-    """A money amount from '$149.99', '1,200 dollars', '150', and as written in Europe: '149,00',
-    '7.450,00 EUR', 'EUR 3.800' (a separator before three digits groups thousands; before one or two
-    it is the decimal point)."""
-    m = _AMOUNT.search(clip(text))
-    if not m:
-        return None
-    number = m.group(0)
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+# Numbers that are no amount: part of a reference or a date ("INV-4402", "03/12/2026", "20 November").
+_PART_OF_A_CODE = re.compile(r"[\w/-]$")
+_NOT_AN_AMOUNT_AFTER = re.compile(rf"^(?:[./-]\d|(?!(?:usd|eur(?:os?)?|gbp|chf|dollars?|bucks|quid|pounds?|k)\b)[a-z]|\s*(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}\b)", re.I)
+_CURRENCY_NEAR = re.compile(r"[$€£]|\b(?:usd|eur|gbp|chf|aud|cad|dollars?|euros?|pounds?|quid|bucks)\b", re.I)
+_THOUSANDS = re.compile(r"^\s*k\b", re.I)  # "12k", "1,5k"
+
+
+def _amount_value(number: str) -> float:
     decimals = re.search(r"[.,](\d{1,2})$", number)
     whole = number[:decimals.start()] if decimals else number
     return float(re.sub(r"\D", "", whole) + ("." + decimals.group(1) if decimals else ""))
+
+
+def parse_amount(text: Optional[str]) -> Optional[float]:
+    """A money amount from '$149.99', '1,200 dollars', '150', '12k', and as written in Europe: '149,00',
+    '7.450,00 EUR', 'EUR 3.800', '1 450,00 €' (a separator before three digits groups thousands; before one
+    or two it is the decimal point). Not a number of a reference or a date; where several are said, one
+    with its currency, and after "=" the result ("2x 45 € = 90 €")."""
+    text = clip(text)
+    found: list[tuple[int, float, bool]] = []  # (start, value, currency beside it)
+    for m in _AMOUNT.finditer(text):
+        before, after = text[:m.start()], text[m.end():]
+        if _PART_OF_A_CODE.search(before) or _NOT_AN_AMOUNT_AFTER.match(after):
+            continue
+        value = _amount_value(m.group(0).strip())
+        if _THOUSANDS.match(after):
+            value *= 1000
+        near = _CURRENCY_NEAR.search(text[max(0, m.start() - 4):m.start()]) or _CURRENCY_NEAR.match(after.lstrip()[:8])
+        found.append((m.start(), value, bool(near)))
+    if not found:
+        return None
+    equals = text.rfind("=")
+    after_equals = [item for item in found if equals >= 0 and item[0] > equals]
+    with_currency = [item for item in found if item[2]]
+    return (after_equals or with_currency or found)[0][1]
 
 
 _NUMBER = r"\d[\d.,' ]*\d(?![\d.,])|\d(?![\d.,])"
@@ -205,7 +248,12 @@ def stated_amount(text: Optional[str]) -> Optional[float]:
     return amounts.pop() if len(amounts) == 1 else None
 
 
-_NAME_PREFIX = re.compile(r"^\s*(my name is|my name's|name is|name:|i am|i'm|im|it's|it is|this is|call me)\s+", re.I)
+# "my name is", "name's", "Name:", "mi name is" (a learner's spelling)
+_NAME_LABEL = r"(?:(?:my|mi|the) )?name(?:\s+is|'s|’s|\s*:)"
+_NAME_PREFIX = re.compile(rf"^\s*(?:(?:ok|okay|sure|yes|yeah|hi|hello|hey)\W*\s+)?"
+                          rf"({_NAME_LABEL}|i am|i'm|im|it's|its|it is|this is|call me)\s+", re.I)
+# What may follow a name and is no part of it: "Rajesh Kumar here", "(this is) ana from accounts".
+_AFTER_A_NAME = re.compile(r"\s+(?:here|(?:from|at|with)\s+.*)$", re.I)
 
 # Words that make a text plainly something other than a name ("Talk To Manager",
 # "a one-time appointment, tomorrow"). A name may still contain other words ("Lena Stop").
@@ -230,14 +278,15 @@ _CAPITALISED = r"(?:[A-Z\u00C0-\u024F][^\s\d,.!?;:()@]*|[^\W\d_A-Za-z\u00C0-\u02
 # A title before an introduced name, left out of it ("This is dr. Ken Obi" -> Ken Obi).
 _TITLE = r"(?:(?i:dr|mr|mrs|ms|mx|prof|sir)\.?\s+)?"
 _INTRODUCED = (
-    re.compile(rf"\b(?:my name is|my name's|name:|name is)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})", re.I),
+    re.compile(rf"\b{_NAME_LABEL}\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})", re.I),
     re.compile(rf"(?:^|[.!,]\s*|\b(?:hi|hello|hey),?\s+)(?i:this is|it's|its|it is|i'm|im|i am)\s+"
                rf"{_TITLE}({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"),
     re.compile(rf"(?:^|[.!?]\s+)\s*(?:(?:hi|hello|hey),?\s+)?({_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})\s+here\b"),
-    # a sign-off: "Kind regards,\nPriya Raghunathan" (the name alone on the lines after it)
-    re.compile(rf"(?i:\b(?:kind |best |warm |many )?(?:regards|thanks|thank you|cheers|sincerely|best wishes|best|"
-               rf"yours(?: truly| sincerely)?))\s*[,.!-]*\s*\n\s*({_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,3}})"
-               r"[ \t]*(?:\n|$)"),
+    # a sign-off: "Kind regards,\nPriya Raghunathan", "Thanks in advance,\nAnne-Marie Dubois\nOffice Manager",
+    # "Best,\nJ. Alvarez\nCFO": the name on the line after a short closing line (a job, a note may follow it)
+    re.compile(rf"(?i:\b(?:regards|thanks|thank you|cheers|sincerely|best|wishes|yours|bless|warmly|respectfully|"
+               rf"gratefully))[^\n]{{0,25}}\n\s*((?:[A-Z]\.|{_CAPITALISED})(?:[ \t]+(?:[A-Z]\.|{_CAPITALISED})){{0,3}})"
+               r"[ \t]*(?:[,(|][^\n]*)?(?:\n|$)"),
 )
 
 
@@ -267,14 +316,22 @@ def parse_name(text: Optional[str]) -> Optional[str]:
     # a title's full stop ends no sentence: "Dr. Leah Abramson" is kept as typed
     parts = [p for p in _NAME_SENTENCE_END.split(text) if p.strip()]
     for part in reversed(parts or [text]):
-        name = _one_name(part)
+        # a full name first, then what the customer adds: "Jürgen Müller, IT Manager", "Piotr Kowalski, sorry for
+        # late answer" (not one word before a question: "Perdón, ¿puedo escribir en español?")
+        first = part.split(",")[0]
+        name = (_one_name(first) if len(first.split()) >= 2 and "?" not in part else None) or _one_name(part)
         if name:
             return name
     return None
 
 
 def _one_name(text: str) -> Optional[str]:
-    text = _NAME_PREFIX.sub("", text).strip().strip(".!,")
+    named = _NAME_PREFIX.sub("", text).strip()
+    bare = _AFTER_A_NAME.sub("", named).strip()
+    # "ana from accounts" after "this is", or capitalised words before "here"; not "can somebody from your team"
+    if bare != named and (named != text.strip() or typed_as_a_name(bare)):
+        named = bare
+    text = named.strip(".!,")
     if not text or len(text) > 100 or "@" in text or "?" in text:
         return None
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())  # "garcía" is one word, not "garc" + "a"

@@ -231,28 +231,37 @@ class Reader:
         by_clause = self.read_each_clause(text)
         return by_clause if by_clause.sure and by_clause.label != NONE else whole
 
-    def read_each_clause(self, text: Optional[str], label: Optional[str] = None) -> ReaderReading:
-        """The surest reading of a label among the whole text and its clauses (a long opening message
-        states its reason in one clause, which the rest of the message drowns when read whole); with
-        label, the surest of the readings of that label (a clause that confirms it)."""
+    def read_each_clause(self, text: Optional[str]) -> ReaderReading:
+        """The surest reading among the whole text and its clauses (a long opening message states its
+        reason in one clause, which the rest of the message drowns when read whole)."""
         whole = normalise(text)
-        return self._surest([whole, *(c for c in clauses(whole, at_contrast=label is not None) if c != whole)],
-                            only=label)
+        return self._surest([whole, *(c for c in clauses(whole) if c != whole)])
+
+    def confirm_by_clause(self, text: Optional[str], label: str, needed: float) -> tuple[ReaderReading, bool]:
+        """The surest reading of `label` among the whole text and its clauses (a clause that confirms it),
+        and whether one of the clauses says another label as surely as `needed` ("On Friday I accidentally
+        ordered the wrong assessment. Nobody has contacted us yet" states a mistake of the customer's,
+        whatever the second sentence confirms): one model pass for both."""
+        whole = normalise(text)
+        pieces = clauses(whole, at_contrast=True)
+        candidates = [whole, *(c for c in pieces if c != whole)]
+        readings = dict(zip(candidates, self._best_of_each(candidates) if whole else []))
+        confirmed = self._surest_of(list(readings.values()), only=label)
+        return confirmed, self._another_label_among([readings[p] for p in pieces if p in readings], label, needed)
 
     def contrast_says_otherwise(self, text: Optional[str], label: str) -> bool:
         """Whether what follows a "but" says another label surely: "your team configured our network last
         Wednesday but we switched providers" is no mistake by the team, whatever the first half reads."""
         after = [piece for piece in _CONTRAST.split(normalise(text))[1:] if piece.strip()]
-        return any(best not in (label, NONE, self.data.fallback) and confidence >= self.data.threshold_of(best)
-                   for best, confidence in self._best_of_each(after))
+        return self._another_label_among(self._best_of_each(after), label)
 
-    def a_clause_says_otherwise(self, text: Optional[str], label: str, needed: float) -> bool:
-        """Whether one of the text's clauses says another label as surely as `needed`: "On Friday I accidentally
-        ordered the wrong assessment. Nobody has contacted us yet" states a mistake of the customer's, whatever
-        the second sentence confirms."""
-        whole = normalise(text)
-        return any(best not in (label, NONE, self.data.fallback) and confidence >= needed
-                   for best, confidence in self._best_of_each(clauses(whole, at_contrast=True)))
+    def _another_label_among(self, readings: list[tuple[str, float]], label: str,
+                             needed: Optional[float] = None) -> bool:
+        """Whether one of the readings is a label other than `label` (and other than "none" or the
+        fallback) at least as sure as `needed` (by default, that label's own threshold)."""
+        return any(best not in (label, NONE, self.data.fallback)
+                   and confidence >= (needed if needed is not None else self.data.threshold_of(best))
+                   for best, confidence in readings)
 
     def _best_of_each(self, candidates: list[str]) -> list[tuple[str, float]]:
         """Each candidate text's best label and its probability, all in one model pass."""
@@ -261,12 +270,15 @@ class Reader:
         labels = [str(label) for label in self.pipeline.classes_]
         return [(labels[int(row.argmax())], float(row.max())) for row in self.pipeline.predict_proba(candidates)]
 
-    def _surest(self, candidates: list[str], only: Optional[str] = None) -> ReaderReading:
-        """The reading of the candidate texts whose best label is surest, a label over "none" (with
-        only, among the candidates whose best label is that one, when there are any)."""
-        if not candidates[0]:
+    def _surest(self, candidates: list[str]) -> ReaderReading:
+        """The reading of the candidate texts whose best label is surest, a label over "none"."""
+        return self._surest_of(self._best_of_each(candidates) if candidates[0] else [])
+
+    def _surest_of(self, readings: list[tuple[str, float]], only: Optional[str] = None) -> ReaderReading:
+        """The surest of the readings (best label, probability), a label over "none" (with only, among the
+        readings of that label, when there are any); none at all (an empty text): nothing is read."""
+        if not readings:
             return ReaderReading(self.data.fallback, 0.0, sure=False)
-        readings = self._best_of_each(candidates)
         if only is not None:
             readings = [reading for reading in readings if reading[0] == only] or readings
         best, confidence = readings[0]
@@ -340,7 +352,7 @@ IN_PASSING = 0.65
 # itself (make test's reader figure); from 0.85, 96 right and 14 wrong (87%), with 130 of 240 asked (76
 # at 0.65). Asking nearly all (0.95: 46 right, 4 wrong, 190 asked) gains little more.
 # A clause that confirms a faint whole counts only where no other clause says another reason as surely
-# (Reader.a_clause_says_otherwise; same openings at 0.85: right 136 -> 133, wrong 12 -> 10, asked 92 -> 97).
+# (Reader.confirm_by_clause; same openings at 0.85: right 136 -> 133, wrong 12 -> 10, asked 92 -> 97).
 DECISIVE_IN_PASSING = 0.85
 # Where the decision turns on the reason, the answer to the reason question itself needs this much, or it
 # is asked back with the choices. Chosen on tests/readers_dev/ (the reason sets, 384 texts): of the readings
@@ -368,9 +380,8 @@ def _value(detail: str, text: Optional[str], asked: bool, certainty: Optional[fl
         # Read whole, a long opening may state its reason too faintly to count in passing; the clause
         # that states it may say it surely. Only the same reading counts: a clause never overrules the
         # whole.
-        by_clause = reader(detail).read_each_clause(text, label=reading.label)
-        if by_clause.label == reading.label and not (
-                one_reading and reader(detail).a_clause_says_otherwise(text, reading.label, needed)):
+        by_clause, says_otherwise = reader(detail).confirm_by_clause(text, reading.label, needed)
+        if by_clause.label == reading.label and not (one_reading and says_otherwise):
             reading = by_clause  # confirmed by a clause, and no other clause says otherwise as surely
     if reading.label == NONE or ((not asked or certainty is not None) and reading.confidence < needed):
         return None
@@ -394,11 +405,15 @@ def read_service_status(text: Optional[str], asked: bool = True) -> Optional[str
 
 
 # Only a service that renews can be stopped from renewing: "cancel it so it doesnt renew", "turn off the
-# auto-renewal" (the reader, trained on descriptions, takes "it doesn't renew" for a one-off).
+# auto-renewal", "dont let it renew", "before the next renewal" (the reader, trained on descriptions, takes
+# "it doesn't renew" for a one-off).
 _STOPS_A_RENEWAL = re.compile(r"\b(?:so|so that|before)\s+(?:it|they|the\s+\w+)\s+(?:doesn'?t|does not|won'?t|wont|"
                               r"will not|don'?t|do not)?\s*(?:auto[- ]?)?renews?\b|\b(?:stop|turn off|switch off|"
                               r"cancel|disable|prevent)\s+(?:the\s+|my\s+|our\s+|its\s+|it\s+from\s+)?"
-                              r"(?:auto[- ]?)?renew", re.I)
+                              r"(?:auto[- ]?)?renew|\b(?:don'?t|do not|never)\s+let\s+(?:it|them|the\s+\w+)\s+(?:auto[- ]?)?renew|"
+                              r"\b(?:make sure|ensure|see that)\s+(?:that\s+)?(?:it|they|the\s+\w+(?:\s+\w+)?)\s+"
+                              r"(?:doesn'?t|does not|won'?t|will not|don'?t|do not)\s+(?:auto[- ]?)?renew|\b(?:before|ahead of|prior to)\s+"
+                              r"(?:the\s+|its\s+|my\s+|our\s+)?(?:next\s+)?(?:auto[- ]?)?renewal\b", re.I)
 
 
 def read_service_kind(text: Optional[str], asked: bool = True) -> Optional[str]:

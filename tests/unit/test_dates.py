@@ -343,6 +343,14 @@ def test_of_several_dates_the_one_meant(text, expected):
     assert read_date(text, TODAY, PAST).value.isoformat() == expected
 
 
+def test_a_weekday_before_its_date_is_that_date_and_a_weekday_of_next_week_is_next_weeks():
+    assert read_date("it was Thursday 19 November, not the Saturday", TODAY, PAST).value == date(2026, 11, 19)
+    assert read_date("it started Thursday the 19th and lasted into Friday", TODAY, PAST).value == date(2026, 11, 19)
+    assert read_date("Thursday next week", TODAY, FUTURE).value == date(2026, 12, 3)
+    # said on a Sunday, "Monday last week" is the last Monday (a second-suite customer's meaning)
+    assert read_date("the visit on Monday last week", date(2026, 12, 6), PAST).value == date(2026, 11, 30)
+
+
 @pytest.mark.parametrize("text", ["the 3rd or 4th", "either the 3rd or the 4th", "Nov 3 or maybe Nov 5"])
 def test_a_date_or_another_is_asked_not_guessed(text):
     reading = read_date(text, TODAY, PAST)

@@ -224,6 +224,10 @@ def test_long_messages_are_read_only_up_to_the_limit():
     ("Anna Bye", "Anna Bye"),  # a surname may still be such a word
     ("Dr. Leah Abramson", "Dr. Leah Abramson"),  # a name typed as the answer is kept as typed, title too
     ("Sorry. Ann Lee", "Ann Lee"),
+    ("Jürgen Müller, IT Manager, Müller Logistik GmbH", "Jürgen Müller"),  # the name first, the job after it
+    ("Perdón, ¿puedo escribir en español por favor?", None),  # one word before a question is no name
+    ("Smith, John", "Smith, John"),
+    ("Rajesh Kumar here", "Rajesh Kumar"),
 ])
 def test_accented_names_are_names(text, expected):
     assert parse_name(text) == expected
@@ -248,7 +252,7 @@ def test_introduced_names_are_not_codes_or_shouting(text, expected):
     ("PS 31222", True, "PS 31222"),      # letters and number with a space, given as the answer
     ("it's PS 31222", True, "PS 31222"),
     ("PS 31222", False, None),           # unasked, no
-    ("it 12345", True, None),
+    ("it 12345", True, "12345"),  # "it" is no prefix; answered, the long number alone is the reference
     ("CID 40-7712", True, "CID 40-7712"),  # issue 15: a number with a dash after the letters
     ("order number PSN 59 882", True, "PSN 59 882"),  # labelled, the number in groups
     ("PSN 59 882", False, None),

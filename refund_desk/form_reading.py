@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 
 from refund_desk import replies
 from refund_desk.clause_ranking import lexicon_words, split_sentences
-from refund_desk.dates import FUTURE, PAST, DateRange, DateReading, has_date, read_date, read_date_range
+from refund_desk.dates import FUTURE, PAST, WEEKDAYS, DateRange, DateReading, has_date, read_date, read_date_range
 from refund_desk.eligibility import date_boundaries, decides, refunds_with_cancellation
 from refund_desk.facts import REFUND_REASONS, decode_facts
 from refund_desk.languages import yes_or_no
@@ -28,7 +28,7 @@ from refund_desk.parsing import (clip, parse_amount, parse_count, parse_email, p
                                  parse_name, parse_phone, parse_reference, stated_amount, typed_as_a_name)
 from refund_desk.reason_answers import answered_reason, states_no_reason
 from refund_desk.readers import (DECISIVE_IN_PASSING, DECISIVE_WHEN_ASKED, negation_marked, normalise, read_reason, read_service_kind,
-                                 read_service_status, read_yes_no, says_dont_have, wants_instead)
+                                 read_service_status, read_yes_no, says_dont_have, stops_a_renewal, wants_instead)
 from refund_desk.refund_policy import DEFAULT_IDENTIFIER, Identifier, RefundPolicy
 
 # Misses a question may have: at the second the customer chooses (the choices, skip it, a person);
@@ -550,11 +550,12 @@ def _read_details(text: str, intent: Optional[str], requested_slot: Optional[str
             if not decisive or (intent not in ("nlu_fallback", "out_of_scope") and len(text.split()) >= 3):
                 reading.values["reason_details"] = text
 
-    # "cancel it so it doesn't renew, I don't need a refund": the cancellation is not weighed for money back
-    # (a later "I'd like the balance back" takes that back)
+    # "cancel it so it doesn't renew, I don't need a refund", "I just don't want it to renew next year": the
+    # cancellation is not weighed for money back (a later "I'd like the balance back" takes that back)
     if known.get("refund_declined") and mentions_money_back(text):
         reading.values["refund_declined"] = None  # in any request: the money is wanted after all
-    elif kind == "cancellation" and not known.get("refund_declined") and declines_a_refund(text):
+    elif kind == "cancellation" and not known.get("refund_declined") and (
+            declines_a_refund(text) or (stops_a_renewal(text) and not mentions_money_back(text))):
         reading.values["refund_declined"] = True
 
     # an amount said in passing is kept, asked or not ("two payments of 149,00": what the team refunds)
@@ -691,7 +692,7 @@ _ONLY_STOP = re.compile(r"^\W*(please\s+)?(stop|cancel( it| this| that| the requ
 # A slip named as such, or a value said not to be the one given: "on the 25th, not the 28th", "INV-20438,
 # not -31", "it's .co.uk not .com", "Thursday 26 November, not the Saturday".
 _SAYS_A_SLIP = re.compile(rf"\b(?:{_SLIP_WORDS})\b|\bnot (?:on )?(?:the )?(?:[-.]?\d|\.[a-z]{{2,4}}\b|"
-                          r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)", re.I)
+                          rf"(?:{'|'.join(day for day in WEEKDAYS if day.endswith('day'))})\b)", re.I)
 
 
 def corrects_a_known_detail(text: Optional[str], known: dict[str, Any], identifier: Identifier, today: date) -> bool:

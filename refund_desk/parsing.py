@@ -111,7 +111,8 @@ def parse_identifier(text: Optional[str], identifier: Identifier = DEFAULT_IDENT
     return None
 
 
-_MONTH_WORD = re.compile(r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$", re.I)  # "dec 12 2026"
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_MONTH_WORD = re.compile(_MONTH_NAME + "$", re.I)  # "dec 12 2026"
 _PHONE_LABELLED = re.compile(r"\b(?:phone|tel|mobile|cell)\b[^0-9+]{0,20}\+?\d[\d ().-]{5,}\d", re.I)
 
 
@@ -194,7 +195,6 @@ _AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:([.,' ])\d{3})(?:\1\d{3})*(?:[.,]\d{
                      r"(?<![\d.,])\d+(?:[.,]\d{1,2})?(?!\d)")
 
 
-_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 # Numbers that are no amount: part of a reference or a date ("INV-4402", "03/12/2026", "20 November").
 _PART_OF_A_CODE = re.compile(r"[\w/-]$")
 _NOT_AN_AMOUNT_AFTER = re.compile(rf"^(?:[./-]\d|(?!(?:usd|eur(?:os?)?|gbp|chf|dollars?|bucks|quid|pounds?|k)\b)[a-z]|\s*(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}\b)", re.I)
@@ -217,7 +217,7 @@ def parse_amount(text: Optional[str]) -> Optional[float]:
     found: list[tuple[int, float, bool]] = []  # (start, value, currency beside it)
     for m in _AMOUNT.finditer(text):
         before, after = text[:m.start()], text[m.end():]
-        if _PART_OF_A_CODE.search(before) or _NOT_AN_AMOUNT_AFTER.match(after):
+        if _PART_OF_A_CODE.match(before[-1:]) or _NOT_AN_AMOUNT_AFTER.match(after):
             continue
         value = _amount_value(m.group(0).strip())
         if _THOUSANDS.match(after):

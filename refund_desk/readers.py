@@ -407,18 +407,27 @@ def read_service_status(text: Optional[str], asked: bool = True) -> Optional[str
 # Only a service that renews can be stopped from renewing: "cancel it so it doesnt renew", "turn off the
 # auto-renewal", "dont let it renew", "before the next renewal" (the reader, trained on descriptions, takes
 # "it doesn't renew" for a one-off).
-_STOPS_A_RENEWAL = re.compile(r"\b(?:so|so that|before)\s+(?:it|they|the\s+\w+)\s+(?:doesn'?t|does not|won'?t|wont|"
+_RENEWING = r"(?:it|they|them|this|that|(?:the|my|our|its)\s+\w+(?:\s+\w+)?)"  # what renews
+_STOPS_A_RENEWAL = re.compile(rf"\b(?:so|so that|before)\s+{_RENEWING}\s+(?:doesn'?t|does not|won'?t|wont|"
                               r"will not|don'?t|do not)?\s*(?:auto[- ]?)?renews?\b|\b(?:stop|turn off|switch off|"
                               r"cancel|disable|prevent)\s+(?:the\s+|my\s+|our\s+|its\s+|it\s+from\s+)?"
-                              r"(?:auto[- ]?)?renew|\b(?:don'?t|do not|never)\s+let\s+(?:it|them|the\s+\w+)\s+(?:auto[- ]?)?renew|"
-                              r"\b(?:make sure|ensure|see that)\s+(?:that\s+)?(?:it|they|the\s+\w+(?:\s+\w+)?)\s+"
+                              rf"(?:auto[- ]?)?renew|\b(?:don'?t|do not|never)\s+let\s+{_RENEWING}\s+(?:auto[- ]?)?renew|"
+                              rf"\b(?:make sure|ensure|see that)\s+(?:that\s+)?{_RENEWING}\s+"
                               r"(?:doesn'?t|does not|won'?t|will not|don'?t|do not)\s+(?:auto[- ]?)?renew|\b(?:before|ahead of|prior to)\s+"
-                              r"(?:the\s+|its\s+|my\s+|our\s+)?(?:next\s+)?(?:auto[- ]?)?renewal\b", re.I)
+                              r"(?:the\s+|its\s+|my\s+|our\s+)?(?:next\s+)?(?:auto[- ]?)?renewal\b|"
+                              # a renewal not wanted: "I do not want that it renews", "don't want it to renew"
+                              r"\b(?:don'?t|do not|doesn'?t|does not|not)\s+(?:want|wish|need|like)\s+(?:that\s+)?"
+                              rf"{_RENEWING}\s+(?:to\s+)?(?:be\s+)?(?:auto[- ]?)?renew", re.I)
+
+
+def stops_a_renewal(text: Optional[str]) -> bool:
+    """Whether the message asks that a service not renew ("cancel the renewal", "so it doesn't renew")."""
+    return bool(text and _STOPS_A_RENEWAL.search(text))
 
 
 def read_service_kind(text: Optional[str], asked: bool = True) -> Optional[str]:
     """one_time or recurring."""
-    if text and _STOPS_A_RENEWAL.search(text):
+    if stops_a_renewal(text):
         return "recurring"
     return _value("service_kind", text, asked)
 

@@ -270,6 +270,13 @@ def test_at_the_second_miss_a_date_read_is_not_called_unreadable(text, read_but_
     ("cancel my plan please", {}, "unset"),
     ("no refund needed, just cancel it", {}, True),
     ("please cancel my plan. I don't need anything back, I just want it stopped.", {}, True),
+    # a renewal stopped, and no money named: nothing is asked back for the period under way
+    ("please make sure my plan doesn't renew in January", {}, True),
+    ("I don't want the yearly licence to renew, cancel it", {}, True),
+    ("we do not need the backup plan renewed", {}, True),
+    ("Please don't renew my plan and refund this month", {}, "unset"),
+    ("cancel the renewal and pay back the unused months", {}, "unset"),
+    ("it did not renew and now my sites are down, cancel everything", {}, "unset"),
     # money that has not come is a complaint, not a decline
     ("Please cancel my subscription, you still haven't refunded last month's charge", {}, "unset"),
     ("cancel the plan, I never got my refund for the first month either", {}, "unset"),

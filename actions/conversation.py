@@ -23,7 +23,8 @@ from refund_desk.choices import likeliest_requests, ranking_of
 from refund_desk.languages import detect_language
 from refund_desk import stated_request
 from refund_desk.form_reading import (MISS_BUDGET, answers_instead_of_a_person, asks_about_cancelling,
-                                      asks_for_a_new_refund, is_duplicate_charge, read_message, reads_as_an_answer)
+                                      asks_for_a_new_refund, is_duplicate_charge, read_message, reads_as_an_answer,
+                                      tells_own_payment)
 from refund_desk.policy_answers import answer_policy_question
 from refund_desk.replies import RESTART_IN_FORM
 from refund_desk.parsing import parse_email, parse_identifier, parse_introduced_name, parse_phone
@@ -71,10 +72,19 @@ def puts_a_cancellation_as_a_question(tracker: Tracker) -> bool:
             and not asks_about_cancelling(text, today(), runtime().policy.identifier))
 
 
+def puts_a_refund_case_as_a_question(tracker: Tracker) -> bool:
+    """'Paid for a backup setup in November and nobody ever contacted me. What gives?': a question put after
+    the customer's own payment and a reason to refund it is about their case; the refund is opened and the
+    policy weighs it."""
+    text = said_text(tracker)
+    return tells_own_payment(text) and \
+        stated_request.stated_request(text, ranking_of(tracker.latest_message)) == stated_request.REFUND
+
+
 class ActionAnswerPolicyQuestion(Action):
     """Quotes the policy's sentences that answer the question; where the policy is silent and the
     message states a request, or it asks for a cancellation as a question ("Can I cancel the workshop
-    on the 15th? Paid already."), opens it."""
+    on the 15th? Paid already."), or for a refund after the customer's own story, opens it."""
 
     def name(self) -> Text:
         return POLICY_ANSWER
@@ -88,8 +98,8 @@ class ActionAnswerPolicyQuestion(Action):
         if tracker.active_loop_name and not quoted and answers_instead_of_a_person(
                 said_text(tracker), asked, runtime().policy.identifier, today()):
             return []  # nothing in the policy on it, and it answers the form's question: the form reads it
-        opened = None if quoted and not puts_a_cancellation_as_a_question(tracker) else \
-            open_stated_request(dispatcher, tracker)
+        opened = None if quoted and not puts_a_cancellation_as_a_question(tracker) \
+            and not puts_a_refund_case_as_a_question(tracker) else open_stated_request(dispatcher, tracker)
         if opened is not None:
             return opened
         dispatcher.utter_message(text=text)

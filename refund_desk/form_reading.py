@@ -822,6 +822,24 @@ def reason_certainty(policy: Optional[RefundPolicy], kind: str, requested_slot: 
     return DECISIVE_IN_PASSING if decisive else None
 
 
+# The customer's own payment told as a story: "Paid for a backup setup in November", "we were charged twice",
+# "you billed us for", "my card was debited"; not put as a supposition ("if I paid in crypto, ...").
+_OWN_PAYMENT = re.compile(
+    r"^\W*(?:(?:so|well|hi|hello|hey|ok)\W+)?(?:paid|bought|ordered|purchased|booked)\b|"
+    r"\b(?:i|we)(?:'ve|’ve| have| had)?\s+(?:already\s+|just\s+|recently\s+)?(?:paid|bought|ordered|purchased|booked|"
+    r"(?:was|were|got|been|have been)\s+(?:charged|billed|debited|invoiced))\b|"
+    r"\byou\s+(?:guys\s+)?(?:charged|billed|took|debited|invoiced)\s+(?:me|us)\b|"
+    r"\b(?:my|our)\s+(?:card|account|bank account)\s+(?:was|got|has been)\s+(?:charged|debited|billed)\b", re.I)
+_SUPPOSED = re.compile(r"\b(?:if|suppose|supposing|say|in case|hypothetically|should|would|whether)\b[^.?!]{0,40}$", re.I)
+
+
+def tells_own_payment(text: Optional[str]) -> bool:
+    """Whether the message tells of a payment of the customer's own (not a supposition): a question put
+    after it ("... and nobody ever contacted me. What gives?") is about their case, not the rules."""
+    text = clip(text)
+    return any(not _SUPPOSED.search(text[:m.start()]) for m in _OWN_PAYMENT.finditer(text))
+
+
 def reads_as_a_refund_request(text: Optional[str]) -> bool:
     """Whether an unplaced message asks for money back or states why a service should be refunded.
 

@@ -85,6 +85,24 @@ def test_a_question_the_policy_answers_is_answered_not_opened(dispatcher, domain
     assert "refund policy" in dispatcher.messages[0]["text"]
 
 
+@pytest.mark.parametrize("text, opened", [
+    # the customer's own payment and a reason to refund it, then a question: their case, opened as a refund
+    ("We paid for a network audit in October and your consultant never turned up. How is that acceptable?",
+     ["refund_form"]),
+    ("you charged us twice for the november hosting, is that how it works?", ["refund_form"]),
+    # questions about the rules, a supposition, or the terms of cancelling: answered, nothing opened
+    ("If I paid in crypto, how would a refund come back?", []),
+    ("I bought the annual plan last week. Can I cancel whenever I want?", []),
+])
+def test_a_question_after_the_customers_own_story_opens_the_refund(dispatcher, domain, text, opened):
+    tracker = tracker_with_ranking(text, "ask_refund_policy", ranked(("ask_refund_policy", 0.8),
+                                                                       ("request_refund", 0.1)))
+    events = run_action(ActionAnswerPolicyQuestion(), tracker, dispatcher, domain)
+    assert followups(events) == opened
+    if not opened:
+        assert "refund policy" in dispatcher.messages[0]["text"]
+
+
 def test_a_chargeback_already_filed_goes_to_its_form_which_reads_the_message(dispatcher, domain):
     text = "I filed a dispute with PayPal. I paid for an app consulting project on October 28th and it never started."
     ranking = ranked(("chargeback", 0.58), ("chargeback_filed", 0.3))

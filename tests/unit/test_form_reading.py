@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from refund_desk import replies
-from refund_desk.form_reading import MISS_BUDGET, read_message
+from refund_desk.form_reading import MISS_BUDGET, read_message, tells_own_payment
 from refund_desk.parsing import DEFAULT_INVOICE
 
 TODAY = date(2026, 11, 21)
@@ -337,3 +337,18 @@ def test_a_date_mended_at_another_question_changes_only_the_date(text):
     r = read(text, requested="customer_name", known=known, wanted=wanted, intent="check_request_status")
     assert r.values["service_date"] == "2026-10-25"  # the 25th before today (21 November)
     assert "service_status" not in r.values and "refund_reason" not in r.values
+
+
+@pytest.mark.parametrize("text, own", [
+    ("Paid for a firewall install two weeks ago and it still isn't configured. Seriously?", True),
+    ("we've been billed for 12 seats but only have 9 staff", True),
+    ("you guys charged me for a repair I cancelled", True),
+    ("My card was debited on Monday for a plan I never signed up to", True),
+    ("If we paid upfront for the year, would a refund be pro rata?", False),
+    ("what happens if I bought the wrong licence?", False),
+    ("Say we bought a licence and never used it, could we get money back?", False),
+    ("How long do refunds take to reach my card?", False),
+])
+def test_the_customers_own_payment_is_told_not_supposed(text, own):
+    assert tells_own_payment(text) is own
+

@@ -47,8 +47,9 @@ REJECTED = ("out_of_scope", "nlu_fallback")
 # data/nlu/customer_voice_7.yml (in-scope 0.7189 of 676, off-topic 0.8807 of 218; 0.68 and 0.84);
 # raised on 2026-12-07 after data/nlu/other_words_8_short.yml, _9_shop_and_bank.yml and
 # _10_indirect.yml (in-scope 0.8654 of 676, off-topic 0.9213 of 216); raised again the same evening
-# after other_words_11 to _15 (in-scope 0.8891, off-topic 0.9259).
-GENERALISE_FLOOR = 0.86
+# after other_words_11 to _15 (in-scope 0.8891, off-topic 0.9259); raised on 2026-12-07 late evening after
+# other_words_16 to _19 (in-scope 0.8950, off-topic 0.9306).
+GENERALISE_FLOOR = 0.87
 GENERALISE_OFF_TOPIC_FLOOR = 0.89
 # figure -> (at least / at most, the target the project set, the floor below which make test fails).
 # Where a target is not reached yet, the floor sits just under what the model reaches, so that a

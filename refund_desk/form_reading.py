@@ -760,7 +760,9 @@ def asks_to_stop(text: Optional[str]) -> bool:
 
 _WANTS_REFUND = re.compile(r"\b(want|need|like|get|give me|request(ing)?|asking for)\b.{0,25}\b(refund|money back)\b|"
                            r"\brefund,?\s*(please|pls|\?)|\bmoney back\b|"
-                           r"^\W*(please\s+)?refund\b|\b(could|can|would|will)\s+(you|u)\s+(please\s+)?refund\b|"
+                           # "refund" told at the head of a sentence or after a comma: "It's worthless. Refund me."
+                           r"(^|[.!?;]\s*)\W*(please\s+|just\s+)?refund\b(?!\s+(polic|terms|rules|process|procedure|time))|,\s*(please\s+|just\s+)?refund\s+(me|us|it)\b|"
+                           r"\b(could|can|would|will)\s+(you|u)\s+(please\s+)?refund\b|"
                            r"\b(get|want|have|give)\s+(me\s+|us\s+)?(our|my|the)\s+(deposit|payment|funds|cash)\s+back\b",
                            re.I)
 _ASKS_STATUS = re.compile(r"\b(status|any update|an update|update on|where('?s| is)|processed|track|heard|still waiting|progress|news|approved|"

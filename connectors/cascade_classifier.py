@@ -25,6 +25,7 @@ messages' MiniLM vectors (float16) with their intents.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -127,9 +128,11 @@ class CascadeIntentClassifier(ScaledLogisticRegressionClassifier):
         if not examples:
             return self._resource
         labels = [e.get(INTENT) for e in examples]
-        self.clf.fit(self._create_X(examples), labels)
         vectors = self.encode(examples)
-        self.second.fit(self.second_rows(examples, vectors), labels)
+        rows = ((self.clf, self._create_X(examples)), (self.second, self.second_rows(examples, vectors)))
+        with ThreadPoolExecutor(max_workers=2) as pool:  # both models learn at once, a core each
+            for fitted in [pool.submit(model.fit, X, labels) for model, X in rows]:
+                fitted.result()
         self.neighbour_vectors = vectors.astype(np.float16).astype(np.float32)  # as a loaded model has them
         self.neighbour_labels = np.array(labels, dtype=object)
         self.persist()
